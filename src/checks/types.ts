@@ -1,0 +1,83 @@
+import type { Workspace } from '../workspace.js';
+import type { ModelsConfig } from '../config.js';
+
+/** How bad a finding is. `error` fails the run; `warn` fails it only under `--fail-on warn`. */
+export type Severity = 'error' | 'warn';
+
+export type Category = 'security' | 'cost' | 'reliability' | 'availability';
+
+/** `static` reads the Workspace; `remote` asks the OpenRouter API and needs a key. */
+export type CheckKind = 'static' | 'remote';
+
+/** A check's outcome. `skip` and `error` carry a message saying why. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+
+/** One thing a check found. Location fields are present together or not at all. */
+export interface Finding {
+  message: string;
+  severity: Severity;
+  /** Relative to the audited root, `/` separators. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based, in UTF-16 code units like editors count them. */
+  column?: number;
+  /** The source line, trimmed and with any secret masked. */
+  snippet?: string;
+}
+
+/** The schema of one option a check accepts under `checks.<id>` in the config. */
+export type CheckOptionSchema =
+  | { type: 'integer'; description: string; default: number; minimum?: number }
+  | { type: 'number'; description: string; default: number; minimum?: number }
+  | { type: 'string'; description: string; default?: string }
+  | { type: 'boolean'; description: string; default: boolean };
+
+/** Option values after validation and defaults. */
+export type CheckOptionValues = Readonly<Record<string, number | string | boolean | undefined>>;
+
+export interface CheckContext {
+  /** Absolute path of the audited root. */
+  root: string;
+  /** The files to audit, read once and shared by every static check. */
+  workspace: Workspace;
+  /** The severity this check runs at (its default, or the config's override). */
+  severity: Severity;
+  /** This check's options, validated, with defaults filled. */
+  options: CheckOptionValues;
+  /** Model ids from the config. */
+  models: ModelsConfig;
+  /** Aborted when the check's time limit passes or the run is cancelled. */
+  signal: AbortSignal;
+}
+
+/** The contract every check, built-in or plugin, fulfils (see DESIGN.md). */
+export interface Check {
+  /** kebab-case and stable: used in config, suppressions and every report. */
+  id: string;
+  /** One line, for people. */
+  title: string;
+  category: Category;
+  kind: CheckKind;
+  defaultSeverity: Severity;
+  /** Why it matters and how to fix it, 1-3 sentences. */
+  docs: string;
+  /** Options accepted under `checks.<id>` besides `severity`. */
+  options?: Readonly<Record<string, CheckOptionSchema>>;
+  /** `[]` means pass. A thrown error becomes this check's `error` status. */
+  run(ctx: CheckContext): Promise<Finding[]>;
+}
+
+/** What one check's run produced, as the report shows it. */
+export interface CheckResult {
+  id: string;
+  title: string;
+  category: Category;
+  kind: CheckKind;
+  status: CheckStatus;
+  severity: Severity;
+  durationMs: number;
+  /** One line: a summary for pass/fail/warn, the reason for skip, the cause for error. */
+  message: string;
+  findings: Finding[];
+}

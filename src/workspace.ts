@@ -1,0 +1,239 @@
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import type { SkipReason, WorkspaceSummary } from './report.js';
+
+/** Excluded whatever the config says: dependencies, VCS data and build output. */
+export const DEFAULT_EXCLUDES = ['node_modules/', '.git/', 'dist/', 'build/', 'coverage/', 'vendor/', '*.min.js'];
+
+/** Git decides "binary" the same way: a NUL byte near the start. */
+const BINARY_SNIFF_BYTES = 8 * 1024;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface WorkspaceOptions {
+  /** Absolute path of the audited root. */
+  root: string;
+  /** gitignore-style patterns; when non-empty, only matching files are audited. */
+  include: readonly string[];
+  /** gitignore-style patterns excluded on top of DEFAULT_EXCLUDES. */
+  exclude: readonly string[];
+  maxFileSize: number;
+}
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based, UTF-16 code units. */
+  column: number;
+}
+
+/** One audited text file, read once; every static check shares it. */
+export class WorkspaceFile {
+  private decoded: string | undefined;
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    /** Relative to the root, `/` separators. */
+    readonly path: string,
+    readonly absolutePath: string,
+    /** The raw bytes: search these before paying for a decode. */
+    readonly bytes: Buffer,
+  ) {}
+
+  /** The file as UTF-8 text, without a byte-order mark; decoded once. */
+  text(): string {
+    this.decoded ??= this.bytes.subarray(this.bomLength()).toString('utf8');
+    return this.decoded;
+  }
+
+  /** Line and column of a byte offset into `bytes`. */
+  positionOfByte(offset: number): Position {
+    const starts = this.byteLineStarts();
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const lineStart = low === 0 ? this.bomLength() : starts[low]!;
+    const column = this.bytes.subarray(lineStart, Math.max(lineStart, offset)).toString('utf8').length + 1;
+    return { line: low + 1, column };
+  }
+
+  /** The text of a 1-based line, without its line ending. */
+  lineText(line: number): string {
+    const starts = this.byteLineStarts();
+    const start = line === 1 ? this.bomLength() : starts[line - 1];
+    if (start === undefined) return '';
+    let end = line < starts.length ? starts[line]! - 1 : this.bytes.length;
+    if (end > start && this.bytes[end - 1] === 0x0d) end--;
+    return this.bytes.subarray(start, end).toString('utf8');
+  }
+
+  private bomLength(): number {
+    return this.bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
+  }
+
+  private byteLineStarts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    for (let at = this.bytes.indexOf(0x0a); at !== -1; at = this.bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+    this.lineStarts = starts;
+    return starts;
+  }
+}
+
+export interface Workspace {
+  root: string;
+  files: readonly WorkspaceFile[];
+  summary: WorkspaceSummary;
+}
+
+/** gitignore rules that apply below `base`; `prefix` maps a root-relative path into base-relative. */
+interface IgnoreLayer {
+  /** Root-relative directory the rules apply under ('' for the root and above). */
+  scope: string;
+  /** Prepended to a root-relative path to make it relative to the rules' own directory. */
+  prefix: string;
+  rules: Ignore;
+}
+
+/**
+ * Walks the root and reads every auditable file once. Ignored directories are pruned,
+ * symlinks are never followed, and whatever is passed over is counted in the summary.
+ */
+export function loadWorkspace(options: WorkspaceOptions): Workspace {
+  const { root } = options;
+  const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
+  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
+  const files: WorkspaceFile[] = [];
+  const summary: WorkspaceSummary = {
+    filesScanned: 0,
+    filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
+    skipped: [],
+  };
+  const skip = (file: string, reason: SkipReason): void => {
+    summary.filesSkipped[reason]++;
+    if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
+  };
+
+  const walk = (directory: string, layers: readonly IgnoreLayer[]): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, directory), { withFileTypes: true });
+    } catch {
+      skip(directory || '.', 'unreadable');
+      return;
+    }
+    const localRules = entries.some((entry) => entry.name === '.gitignore' && entry.isFile())
+      ? readIgnoreFile(join(root, directory, '.gitignore'))
+      : undefined;
+    const scopedLayers = localRules ? [...layers, { scope: directory, prefix: '', rules: localRules }] : layers;
+
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = directory ? `${directory}/${entry.name}` : entry.name;
+      const isDirectory = entry.isDirectory();
+      const matchPath = isDirectory ? `${path}/` : path;
+      if (excluded.ignores(matchPath) || isGitIgnored(matchPath, scopedLayers)) continue;
+      if (entry.isSymbolicLink()) {
+        skip(path, 'symlink');
+      } else if (isDirectory) {
+        walk(path, scopedLayers);
+      } else if (entry.isFile() && (!included || included.ignores(path))) {
+        const outcome = readAuditable(join(root, path), options.maxFileSize);
+        if (typeof outcome === 'string') skip(path, outcome);
+        else {
+          files.push(new WorkspaceFile(path, join(root, path), outcome));
+          summary.filesScanned++;
+        }
+      }
+    }
+  };
+
+  walk('', ancestorIgnoreLayers(root));
+  return { root, files, summary };
+}
+
+/** Git's verdict from the layered .gitignore files: the deepest matching rule wins. */
+function isGitIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {
+  let ignored = false;
+  for (const layer of layers) {
+    if (layer.scope && !path.startsWith(`${layer.scope}/`)) continue;
+    const local = layer.scope ? path.slice(layer.scope.length + 1) : path;
+    const verdict = layer.rules.test(layer.prefix + local);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** .gitignore files between the enclosing git repository's top and the root apply too, as in git. */
+function ancestorIgnoreLayers(root: string): IgnoreLayer[] {
+  const ancestors: string[] = [];
+  let gitTop: string | undefined;
+  for (let directory = dirname(root); ; directory = dirname(directory)) {
+    ancestors.unshift(directory);
+    if (existsSync(join(directory, '.git'))) {
+      gitTop = directory;
+      break;
+    }
+    if (dirname(directory) === directory) break;
+  }
+  if (existsSync(join(root, '.git'))) gitTop = root;
+  const layers: IgnoreLayer[] = [];
+  const addLayer = (rulesDirectory: string, file: string): void => {
+    const rules = readIgnoreFile(file);
+    if (!rules) return;
+    const prefix = relative(rulesDirectory, root).split(sep).join('/');
+    layers.push({ scope: '', prefix: prefix ? `${prefix}/` : '', rules });
+  };
+  if (gitTop) {
+    addLayer(gitTop, join(gitTop, '.git', 'info', 'exclude'));
+    if (gitTop !== root) {
+      for (const directory of ancestors.slice(ancestors.indexOf(gitTop))) addLayer(directory, join(directory, '.gitignore'));
+    }
+  }
+  return layers;
+}
+
+function readIgnoreFile(file: string): Ignore | undefined {
+  try {
+    return ignore().add(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a file once, stopping early for binaries and oversized files. */
+function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    const size = fstatSync(descriptor).size;
+    if (size > maxFileSize) return 'too-large';
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    let sniffed = false;
+    while (filled < size) {
+      // Read the sniff window first so a binary costs 8 KiB, not its whole size.
+      const wanted = sniffed ? size - filled : Math.min(size, BINARY_SNIFF_BYTES) - filled;
+      const read = readSync(descriptor, bytes, filled, wanted, filled);
+      if (read === 0) break;
+      filled += read;
+      if (!sniffed && filled >= Math.min(size, BINARY_SNIFF_BYTES)) {
+        sniffed = true;
+        if (bytes.subarray(0, filled).includes(0)) return 'binary';
+      }
+    }
+    if (!sniffed && bytes.subarray(0, filled).includes(0)) return 'binary';
+    return filled === size ? bytes : bytes.subarray(0, filled);
+  } catch {
+    return 'unreadable';
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
