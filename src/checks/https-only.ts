@@ -1,0 +1,71 @@
+import type { Check, Finding } from './types.js';
+import type { WorkspaceFile } from '../workspace.js';
+import { snippetOf } from '../snippet.js';
+
+const OPENROUTER_DOMAIN = 'openrouter.ai';
+const SCHEME_SEPARATOR = Buffer.from('://');
+
+const check: Check = {
+  id: 'https-only',
+  title: 'Only https to OpenRouter',
+  category: 'security',
+  kind: 'static',
+  defaultSeverity: 'error',
+  docs:
+    'Over plain http the API key in the Authorization header and every prompt and answer cross the network unencrypted. ' +
+    'Use https://openrouter.ai/api/v1 as the base URL.',
+  async run(ctx) {
+    const findings: Finding[] = [];
+    for (const file of ctx.workspace.files) {
+      for (const { offset, url } of plainHttpOpenRouterUrls(file)) {
+        const { line, column } = file.positionOfByte(offset);
+        findings.push({
+          message: `${url} talks to OpenRouter over plain http; use https`,
+          severity: ctx.severity,
+          file: file.path,
+          line,
+          column,
+          snippet: snippetOf(file.lineText(line)),
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** Byte offsets of `http://` URLs (any case) whose host is openrouter.ai or one of its subdomains. */
+function* plainHttpOpenRouterUrls(file: WorkspaceFile): Generator<{ offset: number; url: string }> {
+  const { bytes } = file;
+  for (let at = bytes.indexOf(SCHEME_SEPARATOR); at !== -1; at = bytes.indexOf(SCHEME_SEPARATOR, at + 3)) {
+    const schemeStart = at - 4;
+    if (schemeStart < 0 || bytes.toString('latin1', schemeStart, at).toLowerCase() !== 'http') continue;
+    // `xhttp://` or `shttp://` is another scheme, not http.
+    if (schemeStart > 0 && isSchemeCharacter(bytes[schemeStart - 1]!)) continue;
+    let hostEnd = at + 3;
+    while (hostEnd < bytes.length && isHostCharacter(bytes[hostEnd]!)) hostEnd++;
+    const host = bytes.toString('latin1', at + 3, hostEnd).toLowerCase().replace(/\.$/, '');
+    if (host !== OPENROUTER_DOMAIN && !host.endsWith(`.${OPENROUTER_DOMAIN}`)) continue;
+    let urlEnd = hostEnd;
+    while (urlEnd < bytes.length && isUrlCharacter(bytes[urlEnd]!)) urlEnd++;
+    yield { offset: schemeStart, url: bytes.toString('utf8', schemeStart, urlEnd) };
+  }
+}
+
+function isSchemeCharacter(byte: number): boolean {
+  return isAsciiAlphanumeric(byte) || byte === 0x2b || byte === 0x2d || byte === 0x2e; // + - .
+}
+
+function isHostCharacter(byte: number): boolean {
+  return isAsciiAlphanumeric(byte) || byte === 0x2d || byte === 0x2e; // - .
+}
+
+/** Stops at whitespace, quotes, brackets and template-literal syntax that end a URL in code. */
+function isUrlCharacter(byte: number): boolean {
+  return byte > 0x20 && byte < 0x7f && !'"\'`<>()[]{}\\$,;'.includes(String.fromCharCode(byte));
+}
+
+function isAsciiAlphanumeric(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+}
+
+export default check;
