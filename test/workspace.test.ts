@@ -1,0 +1,117 @@
+import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadWorkspace } from '../src/workspace.js';
+import type { WorkspaceOptions } from '../src/workspace.js';
+import { makeTree } from './support/tree.js';
+
+function scan(root: string, options: Partial<WorkspaceOptions> = {}) {
+  return loadWorkspace({ root, include: [], exclude: [], maxFileSize: 1024 * 1024, ...options });
+}
+const pathsOf = (root: string, options?: Partial<WorkspaceOptions>): string[] => scan(root, options).files.map((file) => file.path);
+
+describe('loadWorkspace', () => {
+  it('lists text files with / separators, dotfiles included, default folders excluded', () => {
+    const root = makeTree({
+      'src/index.ts': 'x',
+      '.env': 'A=1',
+      '.github/workflows/ci.yml': 'on: push',
+      'node_modules/pkg/index.js': 'x',
+      'packages/a/node_modules/b/index.js': 'x',
+      'dist/index.js': 'x',
+      'build/out.js': 'x',
+      'coverage/lcov.info': 'x',
+      'vendor/lib.js': 'x',
+      'public/app.min.js': 'x',
+      '.git/config': 'x',
+    });
+    expect(pathsOf(root)).toEqual(['.env', '.github/workflows/ci.yml', 'src/index.ts']);
+  });
+
+  it('honours nested .gitignore files, negations and directory patterns', () => {
+    const root = makeTree({
+      '.gitignore': '.env*\n!.env.example\nlogs/\n',
+      '.env': 'KEY=1',
+      '.env.local': 'KEY=1',
+      '.env.example': 'KEY=',
+      'logs/today.txt': 'x',
+      'app/.gitignore': 'generated/\n*.snap\n',
+      'app/generated/client.ts': 'x',
+      'app/main.ts': 'x',
+      'app/main.snap': 'x',
+      'lib/generated/kept.ts': 'x',
+    });
+    expect(pathsOf(root)).toEqual(['.env.example', '.gitignore', 'app/.gitignore', 'app/main.ts', 'lib/generated/kept.ts']);
+  });
+
+  it('applies .gitignore files above the root up to the git repository top', () => {
+    const top = makeTree({ '.gitignore': 'secrets.txt\n', 'services/api/secrets.txt': 'x', 'services/api/main.ts': 'x' });
+    mkdirSync(join(top, '.git'));
+    expect(pathsOf(join(top, 'services/api'))).toEqual(['main.ts']);
+  });
+
+  it('ignores .gitignore files above the root when there is no enclosing git repository', () => {
+    const top = makeTree({ '.gitignore': 'secrets.txt\n', 'api/secrets.txt': 'x' });
+    expect(pathsOf(join(top, 'api'))).toEqual(['secrets.txt']);
+  });
+
+  it('applies include and exclude patterns gitignore-style', () => {
+    const root = makeTree({ 'src/a.ts': 'x', 'src/a.test.ts': 'x', 'fixtures/bad.ts': 'x', 'docs/x.md': 'x' });
+    expect(pathsOf(root, { exclude: ['fixtures/', '*.test.ts'] })).toEqual(['docs/x.md', 'src/a.ts']);
+    expect(pathsOf(root, { include: ['src/'] })).toEqual(['src/a.test.ts', 'src/a.ts']);
+  });
+
+  it('skips binaries and oversized files, counts them and names the oversized ones', () => {
+    const binary = Buffer.concat([Buffer.from('PNG'), Buffer.alloc(10), Buffer.from('sk-or-v1-')]);
+    const root = makeTree({ 'logo.png': binary, 'big.json': 'x'.repeat(2048), 'small.ts': 'x' });
+    const workspace = scan(root, { maxFileSize: 1024 });
+    expect(workspace.files.map((file) => file.path)).toEqual(['small.ts']);
+    expect(workspace.summary).toEqual({
+      filesScanned: 1,
+      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 0 },
+      skipped: [{ file: 'big.json', reason: 'too-large' }],
+    });
+  });
+
+  it('treats a NUL byte after the first 8 KiB as text, like git', () => {
+    const root = makeTree({ 'data.txt': Buffer.concat([Buffer.alloc(9000, 0x61), Buffer.alloc(1)]) });
+    expect(pathsOf(root)).toEqual(['data.txt']);
+  });
+
+  it('never follows symlinks: loops and links out of the root are counted, not read', () => {
+    const outside = makeTree({ 'secret.ts': 'outside' });
+    const root = makeTree({ 'src/a.ts': 'x' });
+    symlinkSync(join(root, 'src'), join(root, 'src/loop'));
+    symlinkSync(join(outside, 'secret.ts'), join(root, 'linked.ts'));
+    symlinkSync(outside, join(root, 'outside-dir'));
+    const workspace = scan(root);
+    expect(workspace.files.map((file) => file.path)).toEqual(['src/a.ts']);
+    expect(workspace.summary.filesSkipped.symlink).toBe(3);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('counts unreadable files and folders instead of failing', () => {
+    const root = makeTree({ 'locked.ts': 'x', 'closed/a.ts': 'x', 'open.ts': 'x' });
+    chmodSync(join(root, 'locked.ts'), 0o000);
+    chmodSync(join(root, 'closed'), 0o000);
+    const workspace = scan(root);
+    chmodSync(join(root, 'closed'), 0o755);
+    expect(workspace.files.map((file) => file.path)).toEqual(['open.ts']);
+    expect(workspace.summary.skipped).toEqual([
+      { file: 'closed', reason: 'unreadable' },
+      { file: 'locked.ts', reason: 'unreadable' },
+    ]);
+  });
+});
+
+describe('WorkspaceFile positions', () => {
+  it('maps byte offsets to 1-based lines and UTF-16 columns, past a BOM and CRLF', () => {
+    const root = makeTree({ 'a.ts': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ab\r\n€x\r\nlast')]) });
+    const [file] = scan(root).files;
+    const bytes = file!.bytes;
+    expect(file!.positionOfByte(3)).toEqual({ line: 1, column: 1 });
+    expect(file!.positionOfByte(bytes.indexOf('x'))).toEqual({ line: 2, column: 2 });
+    expect(file!.positionOfByte(bytes.indexOf('last'))).toEqual({ line: 3, column: 1 });
+    expect([1, 2, 3].map((line) => file!.lineText(line))).toEqual(['ab', '€x', 'last']);
+    expect(file!.text()).toBe('ab\r\n€x\r\nlast');
+  });
+});
