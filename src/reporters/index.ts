@@ -1,0 +1,26 @@
+import type { Report } from '../report.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import type { ReportFormat } from './formats.js';
+import type { RenderOptions } from './render-options.js';
+import { renderText } from './text.js';
+
+export type { RenderOptions } from './render-options.js';
+export { renderJson, renderJunit, renderText };
+
+export { REPORT_FORMATS } from './formats.js';
+export type { ReportFormat } from './formats.js';
+
+type Renderer = (report: Report, options: RenderOptions) => string;
+
+/** One renderer per format; a new format (sarif, github) is one more entry. */
+const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
+  text: renderText,
+  json: (report) => renderJson(report),
+  junit: renderJunit,
+};
+
+/** Renders the report in the given format: a pure function of its inputs. */
+export function render(format: ReportFormat, report: Report, options: RenderOptions): string {
+  return RENDERERS[format](report, options);
+}

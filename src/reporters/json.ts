@@ -1,0 +1,62 @@
+import type { CheckResult, Finding } from '../checks/types.js';
+import type { Report, WorkspaceSummary } from '../report.js';
+
+// Objects are rebuilt field by field: the key order is the published schema's (DESIGN.md),
+// whatever order the input was built in, and stray runtime fields never leak into the file.
+
+/** The versioned JSON report: 2-space indent, trailing newline. */
+export function renderJson(report: Report): string {
+  const ordered = {
+    schemaVersion: report.schemaVersion,
+    tool: { name: report.tool.name, version: report.tool.version },
+    root: report.root,
+    durationMs: report.durationMs,
+    summary: {
+      passed: report.summary.passed,
+      failed: report.summary.failed,
+      warned: report.summary.warned,
+      skipped: report.summary.skipped,
+      errored: report.summary.errored,
+    },
+    checks: report.checks.map(orderedCheck),
+    workspace: orderedWorkspace(report.workspace),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+function orderedCheck(check: CheckResult): Record<string, unknown> {
+  return {
+    id: check.id,
+    title: check.title,
+    category: check.category,
+    kind: check.kind,
+    status: check.status,
+    severity: check.severity,
+    durationMs: check.durationMs,
+    message: check.message,
+    findings: check.findings.map(orderedFinding),
+  };
+}
+
+/** Absent location and snippet fields are left out, not written as null. */
+function orderedFinding(finding: Finding): Record<string, unknown> {
+  const ordered: Record<string, unknown> = { message: finding.message, severity: finding.severity };
+  if (finding.file !== undefined) ordered.file = finding.file;
+  if (finding.line !== undefined) ordered.line = finding.line;
+  if (finding.column !== undefined) ordered.column = finding.column;
+  if (finding.snippet !== undefined) ordered.snippet = finding.snippet;
+  return ordered;
+}
+
+function orderedWorkspace(workspace: WorkspaceSummary): Record<string, unknown> {
+  return {
+    filesScanned: workspace.filesScanned,
+    filesSkipped: {
+      binary: workspace.filesSkipped.binary,
+      'too-large': workspace.filesSkipped['too-large'],
+      unreadable: workspace.filesSkipped.unreadable,
+      symlink: workspace.filesSkipped.symlink,
+    },
+    skipped: workspace.skipped.map((entry) => ({ file: entry.file, reason: entry.reason })),
+  };
+}

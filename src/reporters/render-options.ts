@@ -1,0 +1,11 @@
+/** How a report is rendered; the CLI builds this from its flags and the check registry. */
+export interface RenderOptions {
+  /** ANSI colours in the text report; machine formats ignore it. */
+  color: boolean;
+  /** Text report: only what fails the run, and the summary line. */
+  quiet: boolean;
+  /** The lowest severity that fails the run: the JUnit report must agree with the exit code. */
+  failOn: 'error' | 'warn';
+  /** Check id → how to fix it (the check's docs), shown under a check with findings. */
+  hints: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,36 @@
+import type { Category, CheckResult, Finding } from '../checks/types.js';
+
+/** The order people read categories in: what leaks first, what merely degrades last. */
+export const CATEGORY_ORDER: readonly Category[] = ['security', 'cost', 'reliability', 'availability'];
+
+export interface CategoryGroup {
+  category: string;
+  checks: CheckResult[];
+}
+
+/**
+ * Groups checks by category in CATEGORY_ORDER, keeping the report's order inside each group.
+ * A category outside the list (a plugin's typo) gets its own group at the end: never dropped.
+ */
+export function groupByCategory(checks: readonly CheckResult[]): CategoryGroup[] {
+  const groups = new Map<string, CheckResult[]>(CATEGORY_ORDER.map((category) => [category, []]));
+  for (const check of checks) {
+    const group = groups.get(check.category);
+    if (group) group.push(check);
+    else groups.set(check.category, [check]);
+  }
+  return [...groups].filter(([, members]) => members.length > 0).map(([category, members]) => ({ category, checks: members }));
+}
+
+/** `path:line:col` (or as much of it as the finding has), the form editors and CI parsers link. */
+export function locationOf(finding: Finding): string | undefined {
+  if (finding.file === undefined) return undefined;
+  if (finding.line === undefined) return finding.file;
+  if (finding.column === undefined) return `${finding.file}:${finding.line}`;
+  return `${finding.file}:${finding.line}:${finding.column}`;
+}
+
+/** A warn finding inside a failing check is marked, or it would read as one of the errors. */
+export function isMarkedWarning(check: CheckResult, finding: Finding): boolean {
+  return check.status === 'fail' && finding.severity === 'warn';
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report.js';
+import { render } from '../../src/reporters/index.js';
+import { renderJson } from '../../src/reporters/json.js';
+import { expectGolden } from '../support/golden.js';
+import { failingReport, passingReport, sampleOptions, warningReport } from '../support/sample-reports.js';
+
+const SAMPLES: [string, Report][] = [
+  ['failing', failingReport],
+  ['passing', passingReport],
+  ['warning', warningReport],
+];
+
+/** The same data with every object's keys in reverse order, and a stray runtime field. */
+function scrambled<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(scrambled) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).reverse().map(([key, inner]) => [key, scrambled(inner)]);
+  return Object.fromEntries([['internalNote', 'not part of the schema'], ...entries]) as T;
+}
+
+describe('renderJson', () => {
+  it.each(SAMPLES)('%s matches its golden file', (name, report) => {
+    expectGolden(`${name}.json`, renderJson(report));
+  });
+
+  it.each(SAMPLES)('%s round-trips through JSON.parse', (_name, report) => {
+    expect(JSON.parse(renderJson(report))).toEqual(report);
+  });
+
+  it('writes the schema key order whatever order the input was built in', () => {
+    const parsed = JSON.parse(renderJson(scrambled(failingReport))) as Record<string, unknown> & {
+      tool: object;
+      summary: object;
+      checks: { findings: object[] }[];
+      workspace: { filesSkipped: object; skipped: object[] };
+    };
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'root', 'durationMs', 'summary', 'checks', 'workspace']);
+    expect(Object.keys(parsed.tool)).toEqual(['name', 'version']);
+    expect(Object.keys(parsed.summary)).toEqual(['passed', 'failed', 'warned', 'skipped', 'errored']);
+    for (const check of parsed.checks) {
+      expect(Object.keys(check)).toEqual(['id', 'title', 'category', 'kind', 'status', 'severity', 'durationMs', 'message', 'findings']);
+    }
+    const findings = parsed.checks.flatMap((check) => check.findings);
+    expect(Object.keys(findings[0] ?? {})).toEqual(['message', 'severity', 'file', 'line', 'column', 'snippet']);
+    expect(Object.keys(parsed.workspace)).toEqual(['filesScanned', 'filesSkipped', 'skipped']);
+    expect(Object.keys(parsed.workspace.filesSkipped)).toEqual(['binary', 'too-large', 'unreadable', 'symlink']);
+    expect(Object.keys(parsed.workspace.skipped[0] ?? {})).toEqual(['file', 'reason']);
+    expect(renderJson(scrambled(failingReport))).toBe(renderJson(failingReport));
+  });
+
+  it('omits absent finding fields instead of writing null', () => {
+    const parsed = JSON.parse(renderJson(failingReport)) as { checks: { id: string; findings: object[] }[] };
+    const creditLimit = parsed.checks.find((check) => check.id === 'credit-limit');
+    expect(Object.keys(creditLimit?.findings[0] ?? {})).toEqual(['message', 'severity']);
+  });
+
+  it('indents by two spaces and ends with a newline', () => {
+    const output = renderJson(passingReport);
+    expect(output.startsWith('{\n  "schemaVersion": 1,\n')).toBe(true);
+    expect(output.endsWith('}\n')).toBe(true);
+  });
+
+  it('is what render("json") returns, whatever the options', () => {
+    expect(render('json', failingReport, sampleOptions({ color: true, quiet: true, failOn: 'warn' }))).toBe(renderJson(failingReport));
+  });
+});

@@ -1,0 +1,243 @@
+import type { CheckResult } from '../../src/checks/types.js';
+import type { Report, WorkspaceSummary } from '../../src/report.js';
+import { summarize } from '../../src/report.js';
+import type { RenderOptions } from '../../src/reporters/index.js';
+
+// Hand-made reports for the reporter golden tests: every status, every category, findings with
+// and without a location, and text that is hostile to XML and terminals. Durations are fixed.
+
+/** A masked key, as every report shows keys; never a string in the real key format. */
+const MASKED_KEY = 'sk-or-v1-abcd…wxyz';
+
+/** Fix hints as the CLI passes them (check id → docs); model-availability has none on purpose. */
+export const SAMPLE_HINTS: Readonly<Record<string, string>> = {
+  'hardcoded-key': 'Read the key from OPENROUTER_API_KEY at run time and rotate the leaked one at openrouter.ai/settings/keys.',
+  'max-tokens': 'Pass max_tokens (or max_completion_tokens) on every completion call so one answer cannot run up the bill.',
+  'credit-limit': 'Set a credit limit on the key the app uses, so a leak or a loop cannot spend the whole balance.',
+  'test-completion': 'Check the model id and your credits; the check sends one 1-token completion.',
+};
+
+export function sampleOptions(overrides: Partial<RenderOptions> = {}): RenderOptions {
+  return { color: false, quiet: false, failOn: 'error', hints: SAMPLE_HINTS, ...overrides };
+}
+
+const ROOT = '/home/dev/acme-chat';
+
+function report(checks: CheckResult[], workspace: WorkspaceSummary, durationMs: number): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'openrouter-check', version: '0.1.0' },
+    root: ROOT,
+    durationMs,
+    summary: summarize(checks),
+    checks,
+    workspace,
+  };
+}
+
+const CLEAN_WORKSPACE: WorkspaceSummary = {
+  filesScanned: 42,
+  filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
+  skipped: [],
+};
+
+const passing = {
+  hardcodedKey: {
+    id: 'hardcoded-key', title: 'No OpenRouter key in the code', category: 'security', kind: 'static',
+    status: 'pass', severity: 'error', durationMs: 41, message: 'no findings', findings: [],
+  },
+  httpsOnly: {
+    id: 'https-only', title: 'OpenRouter is only called over https', category: 'security', kind: 'static',
+    status: 'pass', severity: 'error', durationMs: 38, message: 'no findings', findings: [],
+  },
+  maxTokens: {
+    id: 'max-tokens', title: 'Every completion call caps its output tokens', category: 'cost', kind: 'static',
+    status: 'pass', severity: 'error', durationMs: 412, message: 'no findings', findings: [],
+  },
+  auth: {
+    id: 'auth', title: 'The API key is accepted', category: 'security', kind: 'remote',
+    status: 'pass', severity: 'error', durationMs: 233, message: 'no findings', findings: [],
+  },
+  creditLimit: {
+    id: 'credit-limit', title: 'The key has a credit limit', category: 'cost', kind: 'remote',
+    status: 'pass', severity: 'warn', durationMs: 229, message: 'no findings', findings: [],
+  },
+  modelAvailability: {
+    id: 'model-availability', title: 'Configured models are available', category: 'availability', kind: 'remote',
+    status: 'pass', severity: 'error', durationMs: 305, message: 'no findings', findings: [],
+  },
+  testCompletion: {
+    id: 'test-completion', title: 'A 1-token completion succeeds', category: 'reliability', kind: 'remote',
+    status: 'pass', severity: 'error', durationMs: 871, message: 'no findings', findings: [],
+  },
+  fallbackReachability: {
+    id: 'fallback-reachability', title: 'Fallback models answer', category: 'reliability', kind: 'remote',
+    status: 'pass', severity: 'warn', durationMs: 1002, message: 'no findings', findings: [],
+  },
+} satisfies Record<string, CheckResult>;
+
+/**
+ * A run that fails: all five statuses in all four categories, listed in registry order (not
+ * category order), a warn finding inside a failing check, findings without a file, and messages
+ * with `<`, `&`, quotes, a bell, an escape sequence and half an emoji (a lone surrogate).
+ */
+export const failingReport: Report = report(
+  [
+    {
+      ...passing.hardcodedKey,
+      status: 'fail',
+      message: '1 error',
+      findings: [
+        {
+          message: `OpenRouter key ${MASKED_KEY} is hardcoded`,
+          severity: 'error',
+          file: 'src/config.ts',
+          line: 4,
+          column: 22,
+          snippet: `const apiKey = "${MASKED_KEY}";`,
+        },
+      ],
+    },
+    passing.httpsOnly,
+    {
+      ...passing.maxTokens,
+      status: 'fail',
+      message: '2 errors, 1 warning',
+      findings: [
+        {
+          message: 'chat.completions.create() has no max_tokens: one long answer can cost dollars',
+          severity: 'error',
+          file: 'src/chat.ts',
+          line: 18,
+          column: 24,
+          snippet: 'const reply = await client.chat.completions.create({ model, messages });',
+        },
+        {
+          message: 'fetch(".../chat/completions") sends a body without "max_tokens"',
+          severity: 'error',
+          file: 'src/routes/stream & retry.ts',
+          line: 57,
+          column: 9,
+          snippet: "await fetch(`${BASE}/chat/completions`, { method: 'POST', body });",
+        },
+        {
+          message: 'max_tokens is `limits.tokens < 0 ? 4096 : limits.tokens && 512` and could not be resolved; check it is capped',
+          severity: 'warn',
+          file: 'src/summarize.ts',
+          line: 9,
+          column: 5,
+          snippet: 'max_tokens: limits.tokens < 0 ? 4096 : limits.tokens && 512,',
+        },
+      ],
+    },
+    passing.auth,
+    {
+      ...passing.creditLimit,
+      status: 'warn',
+      message: '1 warning',
+      findings: [
+        {
+          message: `key ${MASKED_KEY} has no credit limit: a leak or a retry loop can spend the whole balance`,
+          severity: 'warn',
+        },
+      ],
+    },
+    {
+      ...passing.modelAvailability,
+      status: 'fail',
+      message: '2 errors',
+      findings: [
+        {
+          message: 'model "openai/gpt-4o-mini-2024-07-18" is not on OpenRouter (404 <no endpoints found>)',
+          severity: 'error',
+          file: '.openrouter-check.yml',
+          line: 3,
+          column: 5,
+          snippet: 'primary: openai/gpt-4o-mini-2024-07-18',
+        },
+        {
+          message: "model 'acme/legacy-1' in OPENROUTER_MODEL is not on OpenRouter \u001b[31m(404)\u001b[0m",
+          severity: 'error',
+        },
+      ],
+    },
+    {
+      ...passing.testCompletion,
+      status: 'error',
+      durationMs: 5003,
+      message: 'OpenRouter answered 503 Service Unavailable: "upstream\u0007 timed out <retry later> & \ud83d"',
+    },
+    {
+      ...passing.fallbackReachability,
+      status: 'skip',
+      durationMs: 0,
+      message: 'no fallback models configured (models.fallbacks)',
+    },
+  ],
+  {
+    filesScanned: 128,
+    filesSkipped: { binary: 3, 'too-large': 1, unreadable: 1, symlink: 1 },
+    skipped: [
+      { file: 'data/embeddings.json', reason: 'too-large' },
+      { file: 'secrets/.env.production', reason: 'unreadable' },
+    ],
+  },
+  1834,
+);
+
+/** A clean run with a key but `--no-spend`: the spending checks are skipped. */
+export const passingReport: Report = report(
+  [
+    passing.hardcodedKey,
+    passing.httpsOnly,
+    passing.maxTokens,
+    passing.auth,
+    passing.creditLimit,
+    passing.modelAvailability,
+    { ...passing.testCompletion, status: 'skip', durationMs: 0, message: '--no-spend: this check spends credits' },
+    { ...passing.fallbackReachability, status: 'skip', durationMs: 0, message: '--no-spend: this check spends credits' },
+  ],
+  CLEAN_WORKSPACE,
+  1187,
+);
+
+/** Only warnings, no API key: exit 0 by default, 1 under `--fail-on warn`. */
+export const warningReport: Report = report(
+  [
+    passing.hardcodedKey,
+    passing.httpsOnly,
+    {
+      ...passing.maxTokens,
+      status: 'warn',
+      severity: 'warn',
+      message: '2 warnings',
+      findings: [
+        {
+          message: 'max_tokens is 32000: more than the model needs for a chat reply?',
+          severity: 'warn',
+          file: 'src/chat.ts',
+          line: 21,
+          column: 7,
+          snippet: 'max_tokens: 32000,',
+        },
+        {
+          message: 'max_tokens comes from os.environ["MAX_TOKENS"] and could not be resolved',
+          severity: 'warn',
+          file: 'src/worker.py',
+          line: 44,
+          column: 18,
+          snippet: 'max_tokens=int(os.environ["MAX_TOKENS"]),',
+        },
+      ],
+    },
+    ...[passing.auth, passing.creditLimit, passing.modelAvailability, passing.testCompletion, passing.fallbackReachability].map(
+      (check): CheckResult => ({ ...check, status: 'skip', durationMs: 0, message: 'no API key (set OPENROUTER_API_KEY)' }),
+    ),
+  ],
+  {
+    filesScanned: 1,
+    filesSkipped: { binary: 2, 'too-large': 0, unreadable: 0, symlink: 0 },
+    skipped: [],
+  },
+  463,
+);
