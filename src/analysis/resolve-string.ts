@@ -1,0 +1,39 @@
+import type ts from 'typescript';
+import type { FileScope } from './file-scope.js';
+import { unwrapExpression } from './syntax.js';
+
+/** Stands for a part of a string whose value the file does not tell (`${process.env.BASE}`). */
+export const UNKNOWN_PART = '\u0000';
+
+/** Deeper than any URL is built by hand; also what stops a cycle of consts. */
+const MAX_DEPTH = 16;
+
+/**
+ * The text a string expression evaluates to, as far as the file tells: literals, template literals,
+ * `+` concatenation and `const` identifiers are followed; every other part becomes UNKNOWN_PART.
+ */
+export function partialTextOf(scope: FileScope, expression: ts.Expression, depth = 0): string {
+  const { ts } = scope;
+  if (depth > MAX_DEPTH) return UNKNOWN_PART;
+  const value = unwrapExpression(ts, expression);
+  if (ts.isStringLiteralLike(value)) return value.text;
+  if (ts.isTemplateExpression(value)) {
+    let text = value.head.text;
+    for (const span of value.templateSpans) text += partialTextOf(scope, span.expression, depth + 1) + span.literal.text;
+    return text;
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return partialTextOf(scope, value.left, depth + 1) + partialTextOf(scope, value.right, depth + 1);
+  }
+  if (ts.isIdentifier(value)) {
+    const binding = scope.bindingOf(value);
+    if (binding?.kind === 'const' && binding.initializer) return partialTextOf(scope, binding.initializer, depth + 1);
+  }
+  return UNKNOWN_PART;
+}
+
+/** A string that is fully known, or undefined. */
+export function literalTextOf(scope: FileScope, expression: ts.Expression): string | undefined {
+  const text = partialTextOf(scope, expression);
+  return text.includes(UNKNOWN_PART) ? undefined : text;
+}

@@ -1,0 +1,584 @@
+import { describe, expect, it } from 'vitest';
+import check from '../../src/checks/max-tokens.js';
+import type { Finding, Severity } from '../../src/checks/types.js';
+import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
+
+/** Source lines joined with `\n`, so line numbers in the tables can be read off the array. */
+const lines = (...source: string[]): string => source.join('\n');
+
+const CHAT = 'chat.completions.create()';
+const SDK_FIX = 'add max_tokens: 1024';
+const HTTP_FIX = 'add "max_tokens": 1024 to the JSON body';
+
+const uncapped = (callee: string, style = 'OpenAI SDK', fix = SDK_FIX): string => `${callee} sends no output cap (${style}); ${fix}`;
+const unverified = (callee: string, reason: string, style = 'OpenAI SDK'): string =>
+  `cannot verify the output cap of ${callee} (${style}): ${reason}`;
+
+interface ExpectedFinding {
+  line: number;
+  column: number;
+  severity: Severity;
+  message: string;
+}
+
+interface InvalidCase {
+  name: string;
+  code: string;
+  findings: ExpectedFinding[];
+}
+
+/** What a user reads in a report: where, how bad, and what it says. */
+const visible = (findings: Finding[]): ExpectedFinding[] =>
+  findings.map(({ line, column, severity, message }) => ({ line: line!, column: column!, severity, message }));
+
+describe('max-tokens', () => {
+  const valid: string[] = [
+    // OpenAI SDK, each cap key, any receiver
+    `client.chat.completions.create({ model: 'openai/gpt-4o', messages, max_tokens: 256 });`,
+    `openai.chat.completions.create({ model, messages, max_completion_tokens: 64 });`,
+    `this.client.chat.completions.create({ model, messages, max_tokens: this.maxTokens });`,
+    `client.beta.chat.completions.create({ model, messages, max_tokens: 1 });`,
+    `client?.chat.completions.create({ model, messages, max_tokens: 1 });`,
+    `openai.completions.create({ model, prompt: 'Say hi', max_tokens: 16 });`,
+    `client.responses.create({ model, input: 'hi', max_output_tokens: 400 });`,
+    // const options, wrappers, key spellings
+    lines(`const params = { model, messages, max_tokens: cfg.maxTokens };`, `await client.chat.completions.create(params);`),
+    `client.chat.completions.create({ model, messages, max_tokens: 5 } as ChatCompletionCreateParams);`,
+    lines(`const params = { model, max_tokens: 5 } satisfies Params;`, `client.chat.completions.create((params)!);`),
+    `client.chat.completions.create({ model, 'max_tokens': 5 });`,
+    `client.chat.completions.create({ model, ['max_completion_tokens']: 5 });`,
+    lines(`const CAP_KEY = 'max_tokens';`, `client.chat.completions.create({ model, [CAP_KEY]: 5 });`),
+    // shorthand: the name is the key, whatever the value
+    `export function ask(model: string, max_tokens: number) { return client.chat.completions.create({ model, max_tokens }); }`,
+    // spreads
+    lines(`const defaults = { temperature: 0, max_tokens: 300 };`, `client.chat.completions.create({ ...defaults, model, messages });`),
+    lines(`const a = { max_tokens: 3 };`, `const b = { ...a };`, `const c = { ...b, model };`, `client.chat.completions.create(c);`),
+    // a cap wins over a spread that cannot be followed, before or after it
+    `function f(opts) { return client.chat.completions.create({ ...opts, max_tokens: 100 }); }`,
+    `function f(opts) { return client.chat.completions.create({ max_tokens: 100, ...opts }); }`,
+    // conditionals: capped when both branches are
+    `client.chat.completions.create(fast ? { model: 'a', max_tokens: 5 } : { model: 'b', max_completion_tokens: 50 });`,
+    `client.chat.completions.create({ model, messages, ...(isReasoning ? { max_completion_tokens: n } : { max_tokens: n }) });`,
+    // a cap written after the literal
+    lines(`const params = { model, messages };`, `params.max_tokens = 512;`, `client.chat.completions.create(params);`),
+    lines(`const params = { model };`, `params['max_completion_tokens'] = 512;`, `client.chat.completions.create(params);`),
+    `function f(opts) { opts.max_tokens ??= 256; return client.chat.completions.create(opts); }`,
+    `client.chat.completions.create(Object.assign({}, { model }, { max_tokens: 9 }));`,
+    // raw HTTP
+    lines(
+      `fetch('https://openrouter.ai/api/v1/chat/completions', {`,
+      `  method: 'POST',`,
+      `  body: JSON.stringify({ model, messages, max_tokens: 1 }),`,
+      `});`,
+    ),
+    lines(
+      `const API = 'https://openrouter.ai/api/v1';`,
+      `const payload = { model, messages, max_completion_tokens: 20 };`,
+      `const body = JSON.stringify(payload);`,
+      `fetch(\`\${API}/chat/completions\`, { method: 'POST', headers, body });`,
+    ),
+    `fetch(\`\${process.env.OPENROUTER_BASE}/responses\`, { method: 'POST', body: JSON.stringify({ model, input, max_output_tokens: 9 }) });`,
+    `axios.post('https://openrouter.ai/api/v1/chat/completions', { model, messages, max_tokens: 10 }, { headers });`,
+    `axios.post('https://openrouter.ai/api/v1/chat/completions', JSON.stringify({ model, messages, max_tokens: 10 }));`,
+    // not a completion endpoint, or not known to be one
+    `fetch('https://openrouter.ai/api/v1/embeddings', { method: 'POST', body: JSON.stringify({ model, input }) });`,
+    `fetch('https://openrouter.ai/api/v1/models', { method: 'POST', body: JSON.stringify({}) });`,
+    `export function send(url: string) { return fetch(url, { method: 'POST', body: JSON.stringify({ model, messages }) }); }`,
+    `fetch(endpoints.chat, { method: 'POST', body: JSON.stringify({ model, messages }) });`,
+    `fetch(\`\${base}\${path}\`, { method: 'POST', body: JSON.stringify({ model, messages }) });`,
+    `axios.post('/api/upload', { file });`,
+    // the endpoint must end the URL's path: these act on a stored response, they do not ask for one
+    `axios.post(\`\${BASE}/responses/\${id}/cancel\`, {});`,
+    `fetch('https://openrouter.ai/api/v1/chat/completions/abc/messages', { method: 'POST', body: JSON.stringify({}) });`,
+    // no request body: a GET, not a completion request
+    `fetch('https://openrouter.ai/api/v1/chat/completions');`,
+    `fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'GET' });`,
+    // a server route that handles completions is not a request
+    `app.post('/api/chat/completions', async (req, res) => { res.json(await proxy(req.body)); });`,
+    lines(`function handleChat(req, res) {}`, `router.post('/v1/chat/completions', auth, handleChat);`),
+    // calls that only look alike
+    `db.users.create({ name: 'Ada' });`,
+    `stripe.responses.list({ model });`,
+    `// client.chat.completions.create({ model })`,
+    `const doc = 'client.chat.completions.create({ model })';`,
+  ];
+  it.each(valid)('no finding: %s', async (code) => {
+    expect(await findingsOf(check, { 'src/app.ts': code })).toEqual([]);
+  });
+
+  const invalid: InvalidCase[] = [
+    {
+      name: 'chat completion without a cap',
+      code: `const completion = await client.chat.completions.create({ model: 'openai/gpt-4o', messages });`,
+      findings: [{ line: 1, column: 26, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'legacy completions without a cap',
+      code: `openai.completions.create({ model, prompt });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped('completions.create()') }],
+    },
+    {
+      name: 'responses without a cap, with the Responses spelling in the fix',
+      code: `client.responses.create({ model, input });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped('responses.create()', 'OpenAI SDK', 'add max_output_tokens: 1024') }],
+    },
+    {
+      name: 'max_tokens does not cap the Responses API',
+      code: `client.responses.create({ model, input, max_tokens: 100 });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped('responses.create()', 'OpenAI SDK', 'add max_output_tokens: 1024') }],
+    },
+    {
+      name: 'max_output_tokens does not cap chat completions',
+      code: `client.chat.completions.create({ model, messages, max_output_tokens: 100 });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a nested reasoning budget is not an output cap',
+      code: `client.chat.completions.create({ model, messages, reasoning: { max_tokens: 2000 } });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a cap set to undefined or null is not sent',
+      code: lines(
+        `client.chat.completions.create({ model, max_tokens: undefined });`,
+        `client.chat.completions.create({ model, max_completion_tokens: null });`,
+        `client.chat.completions.create({ model, max_tokens: void 0 });`,
+      ),
+      findings: [
+        { line: 1, column: 1, severity: 'error', message: uncapped(CHAT) },
+        { line: 2, column: 1, severity: 'error', message: uncapped(CHAT) },
+        { line: 3, column: 1, severity: 'error', message: uncapped(CHAT) },
+      ],
+    },
+    {
+      name: 'a later undefined removes a cap a spread set',
+      code: lines(`const base = { max_tokens: 100 };`, `client.chat.completions.create({ ...base, max_tokens: undefined });`),
+      findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'no options at all',
+      code: `client.chat.completions.create();`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a const options object without a cap',
+      code: lines(`const params = { model, messages };`, `client.chat.completions.create(params);`),
+      findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a spread of consts, none of which caps',
+      code: lines(`const base = { model, temperature: 0 };`, `client.chat.completions.create({ ...base, messages });`),
+      findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a conditional with one uncapped branch',
+      code: `client.chat.completions.create(long ? { model, messages } : { model, messages, max_tokens: 5 });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a conditional spread with one uncapped branch',
+      code: `client.chat.completions.create({ model, ...(cheap ? { max_tokens: 5 } : {}) });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'the nearest declaration decides: an inner const shadows a capped outer one',
+      code: lines(
+        `const params = { model, max_tokens: 100 };`,
+        `export function ask() {`,
+        `  const params = { model };`,
+        `  return client.chat.completions.create(params);`,
+        `}`,
+      ),
+      findings: [{ line: 4, column: 10, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'options from a function parameter: a warning naming the function',
+      code: lines(
+        `export async function callModel(opts: ChatCompletionCreateParams) {`,
+        `  return client.chat.completions.create(opts);`,
+        `}`,
+      ),
+      findings: [{ line: 2, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') }],
+    },
+    {
+      name: 'parameters of arrow functions, methods, constructors and anonymous functions',
+      code: lines(
+        `const ask = (request) => client.chat.completions.create(request);`,
+        `class Bot {`,
+        `  reply(options) { return this.openai.chat.completions.create(options); }`,
+        `  constructor(init) { this.pending = client.chat.completions.create(init); }`,
+        `}`,
+        `handlers.push(function (body) { return client.chat.completions.create(body); });`,
+      ),
+      findings: [
+        { line: 1, column: 26, severity: 'warn', message: unverified(CHAT, 'options come from parameter `request` of `ask`') },
+        { line: 3, column: 27, severity: 'warn', message: unverified(CHAT, 'options come from parameter `options` of `reply`') },
+        { line: 4, column: 38, severity: 'warn', message: unverified(CHAT, 'options come from parameter `init` of the constructor of `Bot`') },
+        { line: 6, column: 40, severity: 'warn', message: unverified(CHAT, 'options come from parameter `body` of an anonymous function') },
+      ],
+    },
+    {
+      name: 'a parameter shadows a capped outer const',
+      code: lines(`const params = { max_tokens: 1 };`, `function send(params) { return client.chat.completions.create(params); }`),
+      findings: [{ line: 2, column: 32, severity: 'warn', message: unverified(CHAT, 'options come from parameter `params` of `send`') }],
+    },
+    {
+      name: 'a spread that cannot be followed and no cap',
+      code: lines(`function build(base) {`, `  return client.chat.completions.create({ ...base, model });`, `}`),
+      findings: [
+        {
+          line: 2,
+          column: 10,
+          severity: 'warn',
+          message: unverified(CHAT, 'spread of `base` could not be resolved (parameter `base` of `build`)'),
+        },
+      ],
+    },
+    {
+      name: 'an unresolved spread reached through consts names the spread itself',
+      code: lines(
+        `function build(overrides) {`,
+        `  const merged = { ...overrides, model };`,
+        `  const request = { ...merged, messages };`,
+        `  return client.chat.completions.create(request);`,
+        `}`,
+      ),
+      findings: [
+        {
+          line: 4,
+          column: 10,
+          severity: 'warn',
+          message: unverified(CHAT, 'spread of `overrides` could not be resolved (parameter `overrides` of `build`)'),
+        },
+      ],
+    },
+    {
+      name: 'a let binding is not followed',
+      code: lines(`let params = { model, max_tokens: 5 };`, `client.chat.completions.create(params);`),
+      findings: [{ line: 2, column: 1, severity: 'warn', message: unverified(CHAT, '`params` is not a const object in this file') }],
+    },
+    {
+      name: 'imported options are not followed (yet)',
+      code: lines(`import { defaults } from './defaults.js';`, `client.chat.completions.create(defaults);`),
+      findings: [{ line: 2, column: 1, severity: 'warn', message: unverified(CHAT, "options come from `defaults`, imported from './defaults.js'") }],
+    },
+    {
+      name: 'options built by a call',
+      code: `client.chat.completions.create(buildOptions(model));`,
+      findings: [
+        {
+          line: 1,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, 'options come from `buildOptions(model)`, which is not an object this file defines'),
+        },
+      ],
+    },
+    {
+      name: 'a computed key that could be the cap',
+      code: `client.chat.completions.create({ model, [capKey]: 5 });`,
+      findings: [{ line: 1, column: 1, severity: 'warn', message: unverified(CHAT, 'computed key `[capKey]` could not be resolved') }],
+    },
+    {
+      name: 'consts that spread each other',
+      code: lines(`const a = { ...b, model };`, `const b = { ...a };`, `client.chat.completions.create(a);`),
+      findings: [
+        { line: 3, column: 1, severity: 'warn', message: unverified(CHAT, 'spread of `a` could not be resolved (`a` refers to itself)') },
+      ],
+    },
+    {
+      name: 'more conditional branches than are worth following',
+      code: `client.chat.completions.create({ model, ${['a', 'b', 'c', 'd', 'e', 'f'].map((flag) => `...(${flag} ? { x: 1 } : {})`).join(', ')} });`,
+      findings: [
+        {
+          line: 1,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, '`(f ? { x: 1 } : {})` has too many branches or levels to follow'),
+        },
+      ],
+    },
+    {
+      name: 'a write of undefined is not a cap',
+      code: lines(`const params = { model };`, `params.max_tokens = undefined;`, `client.chat.completions.create(params);`),
+      findings: [{ line: 3, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a definitely uncapped branch outweighs one that cannot be verified',
+      code: `function f(opts) { return client.chat.completions.create(flag ? opts : { model }); }`,
+      findings: [{ line: 1, column: 27, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'fetch to a URL built from a const and a template literal',
+      code: lines(
+        `const API = 'https://openrouter.ai/api/v1';`,
+        ``,
+        `export async function streamAnswer(question: string, apiKey: string) {`,
+        `  const payload = { model: 'anthropic/claude-3.5-sonnet', stream: true, messages: [{ role: 'user', content: question }] };`,
+        `  return fetch(\`\${API}/chat/completions\`, {`,
+        `    method: 'POST',`,
+        `    headers: { Authorization: \`Bearer \${apiKey}\`, 'Content-Type': 'application/json' },`,
+        `    body: JSON.stringify(payload),`,
+        `  });`,
+        `}`,
+      ),
+      findings: [{ line: 5, column: 10, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'fetch to a URL concatenated from consts, body through a const',
+      code: lines(
+        `const BASE = 'https://openrouter.ai/api' + '/v1';`,
+        `const CHAT_URL = BASE + '/chat/completions';`,
+        `const body = JSON.stringify({ model, messages });`,
+        `fetch(CHAT_URL, { method: 'POST', body });`,
+      ),
+      findings: [{ line: 4, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'fetch to an env-based URL whose path is known, with a query string',
+      code: `fetch(\`\${process.env.LLM_BASE_URL}/chat/completions?trace=\${id}\`, { method: 'POST', body: JSON.stringify({ model }) });`,
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'fetch to /responses takes max_output_tokens',
+      code: `fetch('https://openrouter.ai/api/v1/responses', { method: 'POST', body: JSON.stringify({ model, input, max_tokens: 5 }) });`,
+      findings: [
+        { line: 1, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', 'add "max_output_tokens": 1024 to the JSON body') },
+      ],
+    },
+    {
+      name: 'fetch with a body that is not JSON.stringify',
+      code: `fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: serialize(request) });`,
+      findings: [{ line: 1, column: 1, severity: 'warn', message: unverified('fetch()', 'the body is not JSON.stringify(...)', 'raw HTTP') }],
+    },
+    {
+      name: 'fetch with a body from a parameter',
+      code: `async function send(body) { return fetch('/api/v1/chat/completions', { method: 'POST', body }); }`,
+      findings: [
+        { line: 1, column: 36, severity: 'warn', message: unverified('fetch()', 'the body comes from parameter `body` of `send`', 'raw HTTP') },
+      ],
+    },
+    {
+      name: 'fetch with init from a parameter',
+      code: `async function send(init) { return fetch('/api/v1/chat/completions', init); }`,
+      findings: [
+        {
+          line: 1,
+          column: 36,
+          severity: 'warn',
+          message: unverified('fetch()', 'the request init comes from parameter `init` of `send`', 'raw HTTP'),
+        },
+      ],
+    },
+    {
+      name: 'axios.post with only a reasoning budget',
+      code: lines(
+        `import axios from 'axios';`,
+        `const MODERATION_URL = 'https://openrouter.ai/api/v1/chat/completions';`,
+        `export async function isAllowed(text) {`,
+        `  const { data } = await axios.post(MODERATION_URL, {`,
+        `    model: 'openai/gpt-4o-mini',`,
+        `    reasoning: { max_tokens: 2000 },`,
+        `  });`,
+        `}`,
+      ),
+      findings: [{ line: 4, column: 26, severity: 'error', message: uncapped('axios.post()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'any client .post to a relative completions path',
+      code: lines(
+        `class Llm {`,
+        `  http = axios.create({ baseURL: 'https://openrouter.ai/api/v1' });`,
+        `  ask(messages) { return this.http.post('/chat/completions', { model: 'x', messages }); }`,
+        `  raw(payload) { return this.http.post('/chat/completions', payload); }`,
+        `}`,
+      ),
+      findings: [
+        { line: 3, column: 26, severity: 'error', message: uncapped('http.post()', 'raw HTTP', HTTP_FIX) },
+        {
+          line: 4,
+          column: 25,
+          severity: 'warn',
+          message: unverified('http.post()', 'the body comes from parameter `payload` of `raw`', 'raw HTTP'),
+        },
+      ],
+    },
+    {
+      name: 'several calls on one line are reported left to right',
+      code: `Promise.all([client.chat.completions.create({ model }), client.responses.create({ model })]);`,
+      findings: [
+        { line: 1, column: 14, severity: 'error', message: uncapped(CHAT) },
+        { line: 1, column: 57, severity: 'error', message: uncapped('responses.create()', 'OpenAI SDK', 'add max_output_tokens: 1024') },
+      ],
+    },
+    {
+      name: 'a multi-line call chain is located at its first character',
+      code: lines(
+        `export async function summarize(ticket: string) {`,
+        `  const completion =`,
+        `    await client`,
+        `      .chat`,
+        `      .completions.create({`,
+        `        model: 'openai/gpt-4o-mini',`,
+        `        messages: [{ role: 'user', content: ticket }],`,
+        `      });`,
+        `  return completion;`,
+        `}`,
+      ),
+      findings: [{ line: 3, column: 11, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'columns count UTF-16 code units, as editors do',
+      code: `const label = '🚀'; client.chat.completions.create({ model });`,
+      findings: [{ line: 1, column: 21, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'lines end at \\n only, and CRLF endings do not shift columns',
+      code: `const a = 'x\u2028y';\r\n  client.chat.completions.create({ model });\r\n`,
+      findings: [{ line: 2, column: 3, severity: 'error', message: uncapped(CHAT) }],
+    },
+  ];
+  it.each(invalid)('$name', async ({ code, findings }) => {
+    expect(visible(await findingsOf(check, { 'src/app.ts': code }))).toEqual(findings);
+  });
+
+  it('reports the file and the trimmed source line of each finding', async () => {
+    const code = lines(`import OpenAI from 'openai';`, `const client = new OpenAI();`, `    await client.chat.completions.create({ model, messages });   `);
+    expect(await findingsOf(check, { 'src/chat.ts': code })).toEqual([
+      {
+        message: uncapped(CHAT),
+        severity: 'error',
+        file: 'src/chat.ts',
+        line: 3,
+        column: 11,
+        snippet: 'await client.chat.completions.create({ model, messages });',
+      },
+    ]);
+  });
+
+  it('cuts a long snippet to 200 characters', async () => {
+    const code = `client.chat.completions.create({ model, messages: [${'"x", '.repeat(100)}] });`;
+    const [finding] = await findingsOf(check, { 'src/app.ts': code });
+    expect(finding?.snippet).toHaveLength(200);
+    expect(finding?.snippet?.startsWith('client.chat.completions.create({ model')).toBe(true);
+  });
+
+  it('reports uncapped calls at the configured severity, and unverifiable ones as warnings', async () => {
+    const code = lines(`client.chat.completions.create({ model });`, `function f(o) { return client.chat.completions.create(o); }`);
+    const findings = await check.run(contextFor(check, workspaceOf({ 'src/app.ts': code }), { severity: 'warn' }));
+    expect(findings.map((finding) => finding.severity)).toEqual(['warn', 'warn']);
+    const atError = await findingsOf(check, { 'src/app.ts': code });
+    expect(atError.map((finding) => finding.severity)).toEqual(['error', 'warn']);
+  });
+
+  it('audits every JavaScript and TypeScript extension, with JSX where the extension allows it', async () => {
+    const call = `client.chat.completions.create({ model });`;
+    const component = lines(
+      `export function Ask() {`,
+      `  return <button onClick={() => client.chat.completions.create({ model })}>Ask</button>;`,
+      `}`,
+    );
+    const findings = await findingsOf(check, {
+      'a.ts': call,
+      'b.mts': call,
+      'c.cts': call,
+      'd.js': call,
+      'e.mjs': call,
+      'f.cjs': `const { client } = require('./client');\n${call}`,
+      'g.tsx': component,
+      'h.jsx': component,
+      'i.JS': call,
+      'j.js': component,
+    });
+    expect(findings.map((finding) => [finding.file, finding.line, finding.column])).toEqual([
+      ['a.ts', 1, 1],
+      ['b.mts', 1, 1],
+      ['c.cts', 1, 1],
+      ['d.js', 1, 1],
+      ['e.mjs', 1, 1],
+      ['f.cjs', 2, 1],
+      ['g.tsx', 2, 33],
+      ['h.jsx', 2, 33],
+      ['i.JS', 1, 1],
+      ['j.js', 2, 33],
+    ]);
+  });
+
+  it('ignores files that are not JavaScript or TypeScript, and declaration files', async () => {
+    const call = `client.chat.completions.create({ model });`;
+    const findings = await findingsOf(check, {
+      'README.md': `\`\`\`ts\n${call}\n\`\`\``,
+      'app.py': `client.chat.completions.create(model=model)`,
+      'App.vue': `<script>${call}</script>`,
+      'types.d.ts': call,
+      'notes.txt': call,
+      'src/real.ts': call,
+    });
+    expect(findings.map((finding) => finding.file)).toEqual(['src/real.ts']);
+  });
+
+  it('still reports the well-formed call after a syntax error', async () => {
+    const code = lines(
+      `import OpenAI from 'openai';`,
+      `const client = new OpenAI();`,
+      `export function broken( {`,
+      `  const x = ;`,
+      ``,
+      `export async function stillChecked() {`,
+      `  return client.chat.completions.create({ model: 'openai/gpt-4o', messages: [] });`,
+      `}`,
+    );
+    expect(visible(await findingsOf(check, { 'src/half-written.ts': code }))).toEqual([
+      { line: 7, column: 10, severity: 'error', message: uncapped(CHAT) },
+    ]);
+  });
+
+  it('turns a file it cannot analyse into a warning and goes on with the others', async () => {
+    // Nesting this deep exhausts the parser's stack; the run must survive it.
+    const deep = `client.chat.completions.create(${'['.repeat(5000)}${']'.repeat(5000)});`;
+    const findings = await findingsOf(check, { 'src/deep.ts': deep, 'src/z.ts': `client.chat.completions.create({ model });` });
+    expect(findings).toEqual([
+      { message: expect.stringMatching(/^could not analyse src\/deep\.ts: .+/), severity: 'warn' },
+      expect.objectContaining({ file: 'src/z.ts', line: 1, column: 1, severity: 'error' }),
+    ]);
+  });
+
+  it('sorts findings by file, then line, then column', async () => {
+    const call = `client.chat.completions.create({ model });`;
+    const findings = await findingsOf(check, {
+      'src/b.ts': lines(call, `  ${call}`),
+      'src/a.ts': lines(``, ``, call),
+      'lib/c.js': call,
+    });
+    expect(findings.map((finding) => [finding.file, finding.line, finding.column])).toEqual([
+      ['lib/c.js', 1, 1],
+      ['src/a.ts', 3, 1],
+      ['src/b.ts', 1, 1],
+      ['src/b.ts', 2, 3],
+    ]);
+  });
+
+  it('places findings correctly in a file with a byte-order mark', async () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`client.chat.completions.create({ model });`)]);
+    expect(await findingsOf(check, { 'src/app.ts': withBom })).toEqual([
+      expect.objectContaining({ line: 1, column: 1, snippet: 'client.chat.completions.create({ model });' }),
+    ]);
+  });
+
+  it('passes when every request is capped', async () => {
+    expect(await findingsOf(check, { 'src/app.ts': `client.chat.completions.create({ model, max_tokens: 1 });` })).toEqual([]);
+  });
+
+  it('stops when its run is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    const ctx = contextFor(check, workspaceOf({ 'src/app.ts': `client.chat.completions.create({});` }), { signal: controller.signal });
+    await expect(check.run(ctx)).rejects.toThrow('cancelled');
+  });
+
+  it('declares its contract', () => {
+    expect(check).toMatchObject({ id: 'max-tokens', category: 'cost', kind: 'static', defaultSeverity: 'error' });
+    expect(check.docs).toMatch(/reserves credits/);
+    expect(check.docs).toMatch(/max_tokens/);
+  });
+});
