@@ -1,0 +1,553 @@
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_API_CONFIG, DEFAULT_MAX_FILE_SIZE, defaultConfig, loadConfig, parseByteSize } from '../src/config.js';
+import type { Config, ConfigOutcome } from '../src/config.js';
+import type { Check, CheckOptionSchema, Severity } from '../src/checks/types.js';
+import { maskKey } from '../src/secrets.js';
+import { PLAIN } from './support/plain-http.js';
+import { makeTree } from './support/tree.js';
+import { generateKey } from './support/workspace.js';
+
+function fakeCheck(id: string, defaultSeverity: Severity, options?: Record<string, CheckOptionSchema>): Check {
+  return { id, title: id, category: 'reliability', kind: 'static', defaultSeverity, docs: '', options, run: async () => [] };
+}
+
+/** The ids DESIGN.md lists, with options of every type on two of them. */
+const CHECKS: readonly Check[] = [
+  fakeCheck('hardcoded-key', 'error'),
+  fakeCheck('https-only', 'error'),
+  fakeCheck('max-tokens', 'error', {
+    max_value: { type: 'integer', description: 'largest accepted max_tokens', default: 4096, minimum: 1 },
+    ratio: { type: 'number', description: 'share of the context', default: 0.5, minimum: 0 },
+    model: { type: 'string', description: 'model to compare with' },
+    strict: { type: 'boolean', description: 'flag computed values', default: false },
+  }),
+  fakeCheck('auth', 'warn', { warn_days: { type: 'integer', description: 'days before expiry', default: 7, minimum: 0 } }),
+  fakeCheck('credit-limit', 'warn'),
+  fakeCheck('model-availability', 'error'),
+  fakeCheck('test-completion', 'error'),
+  fakeCheck('fallback-reachability', 'warn'),
+];
+
+const CONFIG_NAME = '.openrouter-check.yml';
+
+/** How loadConfig names a discovered file: relative to the working directory. */
+const shown = (root: string, name = CONFIG_NAME): string => relative(process.cwd(), join(root, name));
+
+async function loadText(text: string | Buffer, name = CONFIG_NAME): Promise<{ root: string; outcome: ConfigOutcome }> {
+  const root = makeTree({ [name]: text });
+  return { root, outcome: await loadConfig({ root, checks: CHECKS }) };
+}
+
+async function configOf(text: string): Promise<Config> {
+  const { outcome } = await loadText(text);
+  if (!outcome.ok) throw new Error(`expected the config to load, got: ${outcome.error}`);
+  return outcome.config;
+}
+
+/** The error line a user sees, for a file at the root: `config error: <file>:<line>: <message>`. */
+async function errorOf(text: string | Buffer): Promise<string> {
+  const { root, outcome } = await loadText(text);
+  if (outcome.ok) throw new Error('expected a config error');
+  const prefix = `config error: ${shown(root)}`;
+  expect(outcome.error.startsWith(prefix)).toBe(true);
+  expect(outcome.error).not.toMatch(/[\r\n]/);
+  return outcome.error.slice(prefix.length);
+}
+
+interface ErrorCase {
+  name: string;
+  yaml: string;
+  /** `:<line>: <message>`, or `: <message>` when the error has no line. */
+  error: string;
+}
+
+const errorCases: ErrorCase[] = [
+  // The file as a whole.
+  { name: 'an empty file', yaml: '', error: ': the file is empty; expected settings such as "checks:"' },
+  { name: 'a comment-only file', yaml: '# nothing yet\n\n# still nothing\n', error: ': the file is empty; expected settings such as "checks:"' },
+  { name: 'a document marker alone', yaml: '---\n', error: ': the file is empty; expected settings such as "checks:"' },
+  { name: 'a list at the top level', yaml: '# settings\n- checks\n- scan\n', error: ':2: the top level must be a mapping of settings such as "checks:" (got a list)' },
+  { name: 'a word at the top level', yaml: 'checks\n', error: ':1: the top level must be a mapping of settings such as "checks:" (got "checks")' },
+  { name: 'an explicit null at the top level', yaml: 'null\n', error: ':1: the top level must be a mapping of settings such as "checks:" (got nothing)' },
+
+  // YAML syntax.
+  {
+    name: 'a bad indentation',
+    yaml: 'checks:\n  auth: warn\n   credit-limit: off\n',
+    error: ':2: invalid YAML: Nested mappings are not allowed in compact mappings',
+  },
+  { name: 'an unclosed flow list', yaml: 'plugins: [a, b\nscan: {}\n', error: ':2: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+  { name: 'an unclosed quote', yaml: 'models:\n  primary: "openai/gpt-4o\n', error: ':2: invalid YAML: a quoted string starting on this line has no closing "' },
+  { name: 'an unclosed single quote', yaml: "plugins:\n  - 'a\n  - b\napi: {}\n", error: ":2: invalid YAML: a quoted string starting on this line has no closing '" },
+  { name: 'a tab for indentation', yaml: 'scan:\n\texclude: []\n', error: ':2: invalid YAML: Tabs are not allowed as indentation' },
+  {
+    name: 'two documents',
+    yaml: 'checks: {}\n---\nscan: {}\n',
+    error: ':2: invalid YAML: the file holds more than one YAML document (a second "---"); keep one',
+  },
+  { name: 'an alias to an unknown anchor', yaml: 'models:\n  fallbacks: *models\n', error: ':2: *models refers to an anchor that is not defined before it' },
+  {
+    name: 'an alias bomb',
+    yaml: [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+      '',
+    ].join('\n'),
+    error: ':4: aliases expand too far (excessive alias count indicates a resource exhaustion attack)',
+  },
+
+  // Keys.
+  { name: 'a duplicate check', yaml: 'checks:\n  auth: warn\n  https-only: off\n  auth: off\n', error: ':4: checks.auth is set twice (first on line 2)' },
+  { name: 'a duplicate section', yaml: 'scan: {}\nmodels: {}\nscan: {}\n', error: ':3: scan is set twice (first on line 1)' },
+  { name: 'a list as a key', yaml: 'scan:\n  ? [include]\n  : src/\n', error: ':2: scan has a key that is not a plain name' },
+  { name: 'an unknown top-level key, close', yaml: 'chekcs:\n  auth: off\n', error: ':1: chekcs is not a known setting; did you mean checks?' },
+  {
+    name: 'an unknown top-level key, far',
+    yaml: 'checks: {}\nreporters: [json]\n',
+    error: ':2: reporters is not a known setting (settings: checks, scan, models, api, plugins)',
+  },
+  { name: 'an unknown nested key, close', yaml: 'scan:\n  include: src/\n  exclud: dist/\n', error: ':3: scan.exclud is not a known setting; did you mean scan.exclude?' },
+  { name: 'a camelCase key', yaml: 'scan:\n  maxFileSize: 2 MiB\n', error: ':2: scan.maxFileSize is not a known setting; did you mean scan.max_file_size?' },
+  { name: 'an unknown nested key, far', yaml: 'api:\n  proxy: http://proxy\n', error: ':2: api.proxy is not a known setting (settings: base_url, key_env, timeout_ms, retries)' },
+  { name: 'a key with spaces', yaml: 'models:\n  "primary model": x\n', error: ':2: models."primary model" is not a known setting (settings: primary, fallbacks, required)' },
+  { name: 'a section that is not a mapping', yaml: 'scan: src/\n', error: ':1: scan must be a mapping of settings (got "src/")' },
+
+  // checks
+  { name: 'an unknown check, close', yaml: '# settings\nchecks:\n  hardcoded-key: error\n  max-tokns: warn\n', error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?' },
+  { name: 'an unknown check, far', yaml: 'checks:\n  latency: warn\n', error: ':2: checks.latency is not a known check (see --list-checks)' },
+  {
+    name: 'checks as a list',
+    yaml: 'checks:\n  - auth\n',
+    error: ':2: checks must be a mapping from check ids to off, warn, error or options (got a list)',
+  },
+  {
+    name: 'an unknown severity',
+    yaml: 'checks:\n  auth: warning\n',
+    error: ':2: checks.auth must be off, warn, error, true, false or a mapping of severity and options (got "warning")',
+  },
+  {
+    name: 'a misspelt severity',
+    yaml: 'checks:\n  auth: eror\n',
+    error: ':2: checks.auth must be off, warn, error, true, false or a mapping of severity and options (got "eror"); did you mean error?',
+  },
+  {
+    name: 'a check with nothing after it',
+    yaml: 'checks:\n  auth:\n  https-only: off\n',
+    error: ':2: checks.auth must be off, warn, error, true, false or a mapping of severity and options (got nothing)',
+  },
+  {
+    name: 'YAML 1.1 "no" is not a boolean',
+    yaml: 'checks:\n  auth: no\n',
+    error: ':2: checks.auth must be off, warn, error, true, false or a mapping of severity and options (got "no")',
+  },
+  {
+    name: 'a bad severity in a mapping',
+    yaml: 'checks:\n  max-tokens:\n    severity: high\n',
+    error: ':3: checks.max-tokens.severity must be off, warn, error, true or false (got "high")',
+  },
+  {
+    name: 'an unknown option, listing the options',
+    yaml: 'checks:\n  max-tokens:\n    severity: warn\n    foo: 1\n',
+    error: ':4: checks.max-tokens.foo is not an option of max-tokens (options: max_value, ratio, model, strict)',
+  },
+  {
+    name: 'an unknown option, close to one',
+    yaml: 'checks:\n  max-tokens:\n    max_valeu: 100\n',
+    error: ':3: checks.max-tokens.max_valeu is not an option of max-tokens; did you mean max_value?',
+  },
+  {
+    name: 'an option of a check that has none',
+    yaml: 'checks:\n  https-only:\n    allow: [localhost]\n',
+    error: ':3: checks.https-only.allow is not an option of https-only (it has none)',
+  },
+  { name: 'a misspelt severity key', yaml: 'checks:\n  https-only:\n    severty: off\n', error: ':3: checks.https-only.severty is not an option of https-only; did you mean severity?' },
+  { name: 'an integer option given a word', yaml: 'checks:\n  auth:\n    warn_days: soon\n', error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got "soon")' },
+  { name: 'an integer option below its minimum', yaml: 'checks:\n  auth:\n    warn_days: -1\n', error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got -1)' },
+  { name: 'an integer option given a fraction', yaml: 'checks:\n  max-tokens: { max_value: 1.5 }\n', error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got 1.5)' },
+  { name: 'an integer option given quoted digits', yaml: 'checks:\n  max-tokens: { max_value: "100" }\n', error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got "100")' },
+  { name: 'a number option below its minimum', yaml: 'checks:\n  max-tokens:\n    ratio: -0.5\n', error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got -0.5)' },
+  { name: 'a number option given infinity', yaml: 'checks:\n  max-tokens:\n    ratio: .inf\n', error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got Infinity)' },
+  { name: 'a string option given a list', yaml: 'checks:\n  max-tokens:\n    model: [a, b]\n', error: ':3: checks.max-tokens.model must be a string (got a list)' },
+  { name: 'a boolean option given yes', yaml: 'checks:\n  max-tokens:\n    strict: yes\n', error: ':3: checks.max-tokens.strict must be true or false (got "yes")' },
+
+  // scan
+  { name: 'include as a mapping', yaml: 'scan:\n  include:\n    src: true\n', error: ':3: scan.include must be a gitignore-style pattern or a list of them (got a mapping)' },
+  { name: 'a number in exclude', yaml: 'scan:\n  exclude:\n    - dist/\n    - 42\n', error: ':4: scan.exclude[1] must be a gitignore-style pattern such as "generated/" (got 42)' },
+  { name: 'an empty pattern', yaml: 'scan:\n  include: ""\n', error: ':2: scan.include must be a gitignore-style pattern such as "generated/" (got "")' },
+  {
+    name: 'a size without a number',
+    yaml: 'scan:\n  max_file_size: big\n',
+    error: ':2: scan.max_file_size must be a positive size in bytes, or with a unit such as "2 MiB" or "512 KB" (got "big")',
+  },
+  {
+    name: 'a size of zero',
+    yaml: 'scan:\n  max_file_size: 0\n',
+    error: ':2: scan.max_file_size must be a positive size in bytes, or with a unit such as "2 MiB" or "512 KB" (got 0)',
+  },
+  {
+    name: 'a negative size',
+    yaml: 'scan:\n  max_file_size: -1 MB\n',
+    error: ':2: scan.max_file_size must be a positive size in bytes, or with a unit such as "2 MiB" or "512 KB" (got "-1 MB")',
+  },
+  {
+    name: 'an unknown unit',
+    yaml: 'scan:\n  max_file_size: 2M\n',
+    error: ':2: scan.max_file_size must be a positive size in bytes, or with a unit such as "2 MiB" or "512 KB" (got "2M")',
+  },
+
+  // models
+  { name: 'a model id with a space', yaml: 'models:\n  primary: openai/gpt 4o\n', error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "openai/gpt 4o")' },
+  { name: 'an empty model id', yaml: 'models:\n  primary: ""\n', error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "")' },
+  { name: 'fallbacks as one id', yaml: 'models:\n  fallbacks: anthropic/claude-3.5-haiku\n', error: ':2: models.fallbacks must be a list of model ids (got "anthropic/claude-3.5-haiku")' },
+  {
+    name: 'a number among required models',
+    yaml: 'models:\n  required:\n    - openai/gpt-4o\n    - 4\n',
+    error: ':4: models.required[1] must be a model id without spaces, such as openai/gpt-4o-mini (got 4)',
+  },
+
+  // api
+  {
+    name: 'a plain-http base URL',
+    yaml: `api:\n  base_url: ${PLAIN}openrouter.ai/api/v1\n`,
+    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+  },
+  {
+    name: 'plain http to a name that starts with localhost',
+    yaml: 'api:\n  base_url: http://localhost.example.com/v1\n',
+    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+  },
+  {
+    name: 'plain http to a private address',
+    yaml: 'api:\n  base_url: http://10.0.0.1:8080\n',
+    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+  },
+  {
+    name: 'another scheme',
+    yaml: 'api:\n  base_url: ftp://openrouter.ai/\n',
+    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+  },
+  { name: 'a base URL that is not a URL', yaml: 'api:\n  base_url: openrouter.ai/api/v1\n', error: ':2: api.base_url must be a URL such as https://openrouter.ai/api/v1 (got "openrouter.ai/api/v1")' },
+  { name: 'a key_env with a space', yaml: 'api:\n  key_env: MY KEY\n', error: ':2: api.key_env must be an environment variable name such as OPENROUTER_API_KEY (got "MY KEY")' },
+  {
+    name: 'a key in key_env',
+    yaml: 'api:\n  key_env: sk-or-v1-0123456789abcdef\n',
+    error: ':2: api.key_env must name the environment variable that holds the API key (such as OPENROUTER_API_KEY), not the key itself',
+  },
+  { name: 'a zero timeout', yaml: 'api:\n  timeout_ms: 0\n', error: ':2: api.timeout_ms must be a whole number ≥ 1 (got 0)' },
+  { name: 'a timeout with a unit', yaml: 'api:\n  timeout_ms: 10s\n', error: ':2: api.timeout_ms must be a whole number ≥ 1 (got "10s")' },
+  { name: 'too many retries', yaml: 'api:\n  retries: 11\n', error: ':2: api.retries must be a whole number from 0 to 10 (got 11)' },
+  { name: 'negative retries', yaml: 'api:\n  retries: -1\n', error: ':2: api.retries must be a whole number from 0 to 10 (got -1)' },
+
+  // plugins
+  { name: 'plugins as one name', yaml: 'plugins: openrouter-check-plugin-acme\n', error: ':1: plugins must be a list of module names or paths (got "openrouter-check-plugin-acme")' },
+  {
+    name: 'an empty plugin name',
+    yaml: 'plugins:\n  - ./checks/acme.js\n  - ""\n',
+    error: ':3: plugins[1] must be a module name or path, such as openrouter-check-plugin-acme or ./checks/acme.js (got "")',
+  },
+
+  // Order and aliases.
+  {
+    name: 'the first of two mistakes in document order',
+    yaml: 'api:\n  retries: 20\nchecks:\n  max-tokns: warn\n',
+    error: ':2: api.retries must be a whole number from 0 to 10 (got 20)',
+  },
+  {
+    name: 'an alias to a value that is wrong where it is used, pointing at the alias',
+    yaml: 'models:\n  primary: &id openai/gpt-4o\napi:\n  key_env: *id\n',
+    error: ':4: api.key_env must be an environment variable name such as OPENROUTER_API_KEY (got "openai/gpt-4o")',
+  },
+  {
+    name: 'a wrong value reached through an alias',
+    yaml: 'x: &n 11\n',
+    error: ':1: x is not a known setting (settings: checks, scan, models, api, plugins)',
+  },
+  {
+    name: 'an alias used where a list is expected',
+    yaml: 'models:\n  primary: &p openai/gpt-4o\n  fallbacks: *p\n',
+    error: ':3: models.fallbacks must be a list of model ids (got "openai/gpt-4o")',
+  },
+  { name: 'Windows line endings', yaml: 'checks:\r\n  auth: warn\r\n\r\n  max-tokns: off\r\n', error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?' },
+];
+
+describe('loadConfig: errors, each with its file and line', () => {
+  it.each(errorCases)('$name', async ({ yaml, error }) => {
+    expect(await errorOf(yaml)).toBe(error);
+  });
+
+  it('names the alias that makes a list expand too far', async () => {
+    const yaml = `models:\n  primary: &m openai/gpt-4o\n  required: [${Array.from({ length: 101 }, () => '*m').join(', ')}]\n`;
+    expect(await errorOf(yaml)).toBe(':3: aliases expand too far (excessive alias count indicates a resource exhaustion attack)');
+  });
+
+  it('refuses deep nesting before the parser recurses into it', async () => {
+    expect(await errorOf(`checks:\n  auth: warn\nscan: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toBe(
+      ':3: the file nests deeper than any setting needs (over 100 levels)',
+    );
+    expect(await errorOf(`models:\n  required:\n    ${'- '.repeat(20_000)}x\n`)).toBe(':3: the file nests deeper than any setting needs (over 100 levels)');
+  });
+
+  it('does not count indented comments or block text as nesting', async () => {
+    const config = await configOf(`# header\n${' '.repeat(300)}# indented comment\nmodels:\n  primary: |-\n${' '.repeat(300)}openai/gpt-4o\n`);
+    expect(config.models.primary).toBe('openai/gpt-4o');
+  });
+
+  it('refuses a file over 1 MiB before parsing it, with its size', async () => {
+    expect(await errorOf(Buffer.alloc(10 * 1024 * 1024, '#'))).toBe(': 10.0 MiB is too large for a config file (at most 1 MiB)');
+    expect(await errorOf(Buffer.alloc(1024 * 1024 + 1, '#'))).toBe(': 1048577 bytes is too large for a config file (at most 1 MiB)');
+  });
+
+  it('refuses a file that is not UTF-8', async () => {
+    expect(await errorOf(Buffer.from([0x63, 0x68, 0x65, 0x63, 0x6b, 0x73, 0x3a, 0x20, 0xff, 0xfe, 0x0a]))).toBe(': the file is not UTF-8 text');
+  });
+
+  it('masks an API key wherever a message would quote it', async () => {
+    const key = generateKey();
+    const error = await errorOf(`models:\n  primary: "${key} "\n`);
+    expect(error).toBe(`:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${maskKey(key)} ")`);
+    expect(await errorOf(`${key}: true\n`)).toBe(`:1: "${maskKey(key)}" is not a known setting (settings: checks, scan, models, api, plugins)`);
+  });
+
+  it('keeps a long value short and a multi-line one on one line', async () => {
+    expect(await errorOf(`models:\n  primary: "${'a'.repeat(200)} b"\n`)).toBe(
+      `:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${'a'.repeat(59)}…")`,
+    );
+    expect(await errorOf('models:\n  primary: "first\\nsecond"\n')).toBe(
+      ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "first\\nsecond")',
+    );
+  });
+});
+
+describe('loadConfig: finding the file', () => {
+  it('uses every default when there is no config file', async () => {
+    const root = makeTree({ 'src/index.ts': '' });
+    const outcome = await loadConfig({ root, checks: CHECKS });
+    expect(outcome).toEqual({ ok: true, config: defaultConfig(CHECKS) });
+    if (!outcome.ok) return;
+    expect(outcome.config.configFile).toBeUndefined();
+    expect(outcome.config.scan).toEqual({ include: [], exclude: [], maxFileSize: DEFAULT_MAX_FILE_SIZE });
+    expect(outcome.config.models).toEqual({ fallbacks: [], required: [] });
+    expect(outcome.config.api).toEqual({ baseUrl: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY', timeoutMs: 10000, retries: 2 });
+    expect(outcome.config.plugins).toEqual([]);
+    expect(outcome.config.checks['auth']).toEqual({ severity: 'warn', options: { warn_days: 7 } });
+    expect(outcome.config.checks['max-tokens']).toEqual({ severity: 'error', options: { max_value: 4096, ratio: 0.5, model: undefined, strict: false } });
+    expect(Object.keys(outcome.config.checks)).toEqual(CHECKS.map((check) => check.id));
+  });
+
+  it('reads .openrouter-check.yml and records its absolute path', async () => {
+    const { root, outcome } = await loadText('checks:\n  auth: off\n');
+    expect(outcome.ok && outcome.config.configFile).toBe(join(root, CONFIG_NAME));
+    expect(outcome.ok && outcome.config.checks['auth']?.severity).toBe('off');
+  });
+
+  it('falls back to .openrouter-check.yaml', async () => {
+    const { root, outcome } = await loadText('checks:\n  auth: error\n', '.openrouter-check.yaml');
+    expect(outcome.ok && outcome.config.configFile).toBe(join(root, '.openrouter-check.yaml'));
+    expect(outcome.ok && outcome.config.checks['auth']?.severity).toBe('error');
+  });
+
+  it('prefers .yml when both exist', async () => {
+    const root = makeTree({ '.openrouter-check.yml': 'checks: { auth: off }\n', '.openrouter-check.yaml': 'checks: { auth: error }\n' });
+    const outcome = await loadConfig({ root, checks: CHECKS });
+    expect(outcome.ok && outcome.config.checks['auth']?.severity).toBe('off');
+  });
+
+  it('names a .yaml file in its errors', async () => {
+    const { root, outcome } = await loadText('scan: []\n', '.openrouter-check.yaml');
+    expect(outcome).toEqual({ ok: false, error: `config error: ${shown(root, '.openrouter-check.yaml')}:1: scan must be a mapping of settings (got a list)` });
+  });
+
+  it('reads --config relative to the working directory, ignoring the root', async () => {
+    const elsewhere = makeTree({ 'ci/audit.yml': 'api:\n  retries: 5\n' });
+    const root = makeTree({ [CONFIG_NAME]: 'api:\n  retries: 0\n' });
+    const configPath = relative(process.cwd(), join(elsewhere, 'ci/audit.yml'));
+    const outcome = await loadConfig({ root, configPath, checks: CHECKS });
+    expect(outcome.ok && outcome.config.api.retries).toBe(5);
+    expect(outcome.ok && outcome.config.configFile).toBe(join(elsewhere, 'ci/audit.yml'));
+  });
+
+  it('names --config as given in its errors', async () => {
+    const elsewhere = makeTree({ 'audit.yml': 'api:\n  retries: eleven\n' });
+    const configPath = join(elsewhere, 'audit.yml');
+    const outcome = await loadConfig({ root: elsewhere, configPath, checks: CHECKS });
+    expect(outcome).toEqual({ ok: false, error: `config error: ${configPath}:2: api.retries must be a whole number from 0 to 10 (got "eleven")` });
+  });
+
+  it('fails when the --config file does not exist', async () => {
+    const root = makeTree({ [CONFIG_NAME]: 'checks: {}\n' });
+    const outcome = await loadConfig({ root, configPath: 'no/such/config.yml', checks: CHECKS });
+    expect(outcome).toEqual({ ok: false, error: 'config error: no/such/config.yml: no such file (given by --config)' });
+  });
+
+  it('fails when --config names a directory', async () => {
+    const root = makeTree({ 'settings/.keep': '' });
+    const configPath = join(root, 'settings');
+    const outcome = await loadConfig({ root, configPath, checks: CHECKS });
+    expect(outcome).toEqual({ ok: false, error: `config error: ${configPath}: expected a file, found a directory` });
+  });
+
+  it('fails when the default config name is a directory', async () => {
+    const root = makeTree({ 'src/index.ts': '' });
+    mkdirSync(join(root, CONFIG_NAME));
+    const outcome = await loadConfig({ root, checks: CHECKS });
+    expect(outcome).toEqual({ ok: false, error: `config error: ${shown(root)}: expected a file, found a directory` });
+  });
+
+  it.skipIf(process.getuid?.() === 0)('fails when the file cannot be read', async () => {
+    const root = makeTree({ [CONFIG_NAME]: 'checks: {}\n' });
+    chmodSync(join(root, CONFIG_NAME), 0o000);
+    const outcome = await loadConfig({ root, checks: CHECKS });
+    expect(outcome).toEqual({ ok: false, error: `config error: ${shown(root)}: cannot be read (permission denied)` });
+  });
+});
+
+describe('loadConfig: values and defaults', () => {
+  it('turns booleans into severities: true is the default severity, false is off', async () => {
+    const config = await configOf('checks:\n  auth: true\n  max-tokens: true\n  https-only: false\n  credit-limit: { severity: false }\n');
+    expect(config.checks['auth']?.severity).toBe('warn');
+    expect(config.checks['max-tokens']?.severity).toBe('error');
+    expect(config.checks['https-only']?.severity).toBe('off');
+    expect(config.checks['credit-limit']?.severity).toBe('off');
+  });
+
+  it('reads off, warn and error as words (YAML 1.2, even under a %YAML 1.1 directive)', async () => {
+    expect((await configOf('checks:\n  auth: off\n  https-only: warn\n  credit-limit: error\n')).checks).toMatchObject({
+      auth: { severity: 'off' },
+      'https-only': { severity: 'warn' },
+      'credit-limit': { severity: 'error' },
+    });
+    expect((await configOf('%YAML 1.1\n---\nchecks:\n  auth: off\n')).checks['auth']?.severity).toBe('off');
+  });
+
+  it('leaves checks the file does not name at their defaults', async () => {
+    const config = await configOf('checks:\n  auth: off\n');
+    expect(config.checks['fallback-reachability']).toEqual({ severity: 'warn', options: {} });
+    expect(config.checks['max-tokens']).toEqual({ severity: 'error', options: { max_value: 4096, ratio: 0.5, model: undefined, strict: false } });
+  });
+
+  it('fills option defaults and applies overrides of every type', async () => {
+    const config = await configOf(
+      'checks:\n  max-tokens:\n    max_value: 1000\n    ratio: 1\n    model: openai/gpt-4o\n    strict: true\n  auth:\n    warn_days: 0\n',
+    );
+    expect(config.checks['max-tokens']).toEqual({ severity: 'error', options: { max_value: 1000, ratio: 1, model: 'openai/gpt-4o', strict: true } });
+    expect(config.checks['auth']).toEqual({ severity: 'warn', options: { warn_days: 0 } });
+  });
+
+  it('keeps the defaults of options the mapping leaves out, and its severity', async () => {
+    const config = await configOf('checks:\n  max-tokens:\n    severity: warn\n    strict: true\n  auth: {}\n');
+    expect(config.checks['max-tokens']).toEqual({ severity: 'warn', options: { max_value: 4096, ratio: 0.5, model: undefined, strict: true } });
+    expect(config.checks['auth']).toEqual({ severity: 'warn', options: { warn_days: 7 } });
+  });
+
+  it('reads scan patterns as one string or a list', async () => {
+    expect((await configOf('scan:\n  include: src/\n  exclude:\n    - "*.test.ts"\n    - fixtures/\n')).scan).toEqual({
+      include: ['src/'],
+      exclude: ['*.test.ts', 'fixtures/'],
+      maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    });
+  });
+
+  it('treats a section or list with nothing after it as empty', async () => {
+    const config = await configOf('checks:\nscan:\n  include:\nmodels:\n  fallbacks:\napi:\nplugins:\n');
+    expect(config).toEqual({ ...defaultConfig(CHECKS), configFile: config.configFile });
+  });
+
+  it.each([
+    [1024, 1024],
+    ['2048', 2048],
+    ['2 MiB', 2 * 1024 * 1024],
+    ['512KB', 512_000],
+    ['512 KiB', 524_288],
+    ['1.5MB', 1_500_000],
+    ['1.5 mib', 1_572_864],
+    ['1 GB', 1_000_000_000],
+    ['100 B', 100],
+    ['.5 KiB', 512],
+  ])('reads max_file_size %j as %i bytes', async (size, bytes) => {
+    const config = await configOf(`scan:\n  max_file_size: ${JSON.stringify(size)}\n`);
+    expect(config.scan.maxFileSize).toBe(bytes);
+  });
+
+  it('reads unquoted sizes too', async () => {
+    expect((await configOf('scan:\n  max_file_size: 2 MiB\n')).scan.maxFileSize).toBe(2 * 1024 * 1024);
+  });
+
+  it.each([0, -1, 1.5, '0 KB', '0.0001 KB', '2M', '1 kilobyte', 'MiB', '', '1e3', true, null])('refuses max_file_size %j', (size) => {
+    expect(parseByteSize(size)).toBeUndefined();
+  });
+
+  it('reads models', async () => {
+    const config = await configOf(
+      'models:\n  primary: openai/gpt-4o-mini\n  fallbacks: [anthropic/claude-3.5-haiku, "google/gemini-2.0-flash-001"]\n  required:\n    - openai/text-embedding-3-small\n',
+    );
+    expect(config.models).toEqual({
+      primary: 'openai/gpt-4o-mini',
+      fallbacks: ['anthropic/claude-3.5-haiku', 'google/gemini-2.0-flash-001'],
+      required: ['openai/text-embedding-3-small'],
+    });
+  });
+
+  it('follows aliases', async () => {
+    const config = await configOf(
+      'models:\n  fallbacks: &backups [a/b, c/d]\n  required: *backups\nscan:\n  exclude: &gen generated/\n  include: *gen\n' +
+        'checks:\n  auth: &quiet { severity: off }\n  credit-limit: *quiet\n',
+    );
+    expect(config.models.required).toEqual(['a/b', 'c/d']);
+    expect(config.scan.include).toEqual(['generated/']);
+    expect(config.checks['credit-limit']).toEqual({ severity: 'off', options: {} });
+  });
+
+  it('reads api settings, dropping trailing slashes from the base URL', async () => {
+    const config = await configOf('api:\n  base_url: " https://gateway.example.com/openrouter/v1/"\n  key_env: ACME_OPENROUTER_KEY\n  timeout_ms: 2500\n  retries: 0\n');
+    expect(config.api).toEqual({ baseUrl: 'https://gateway.example.com/openrouter/v1', keyEnv: 'ACME_OPENROUTER_KEY', timeoutMs: 2500, retries: 0 });
+  });
+
+  it.each(['http://localhost:8080/api/v1', 'http://127.0.0.1:3000', 'http://127.1.2.3/v1', 'http://[::1]:9000/v1', 'HTTP://LOCALHOST/v1'])(
+    'allows plain http to the loopback address %s',
+    async (url) => {
+      expect((await configOf(`api:\n  base_url: "${url}"\n`)).api.baseUrl).toBe(url.replace(/\/$/, ''));
+    },
+  );
+
+  it('keeps defaults for api settings the file leaves out', async () => {
+    expect((await configOf('api:\n  retries: 10\n')).api).toEqual({ ...DEFAULT_API_CONFIG, retries: 10 });
+  });
+
+  it('reads plugins', async () => {
+    expect((await configOf('plugins:\n  - openrouter-check-plugin-acme\n  - ./checks/latency.js\n')).plugins).toEqual([
+      'openrouter-check-plugin-acme',
+      './checks/latency.js',
+    ]);
+  });
+
+  it('reads a file with a byte-order mark', async () => {
+    expect((await configOf('\ufeffchecks:\n  auth: off\n')).checks['auth']?.severity).toBe('off');
+  });
+});
+
+describe('.openrouter-check.yml.example', () => {
+  const example = new URL('../.openrouter-check.yml.example', import.meta.url).pathname;
+
+  it('is a valid config for the built-in checks', async () => {
+    const { BUILT_IN_CHECKS } = await import('../src/checks/index.js');
+    const outcome = await loadConfig({ root: process.cwd(), configPath: relative(process.cwd(), example), checks: BUILT_IN_CHECKS });
+    expect(outcome).toMatchObject({ ok: true });
+    if (!outcome.ok) return;
+    expect(outcome.config.scan).toEqual({ include: [], exclude: [], maxFileSize: DEFAULT_MAX_FILE_SIZE });
+    expect(outcome.config.api).toEqual(DEFAULT_API_CONFIG);
+    expect(outcome.config.plugins).toEqual([]);
+  });
+
+  it('documents every setting the loader accepts', () => {
+    const text = readFileSync(example, 'utf8');
+    for (const key of ['checks:', 'severity:', 'scan:', 'include:', 'exclude:', 'max_file_size:', 'models:', 'primary:', 'fallbacks:', 'required:']) {
+      expect(text).toContain(key);
+    }
+    for (const key of ['api:', 'base_url:', 'key_env:', 'timeout_ms:', 'retries:', 'plugins:', 'gitignore-style']) expect(text).toContain(key);
+  });
+});
