@@ -1,0 +1,404 @@
+/**
+ * The one place that talks HTTP: a small client for the OpenRouter endpoints the remote checks use.
+ *
+ * - Every call returns an `ApiResult` value; remote failures are never thrown.
+ * - Every attempt has one time limit covering connect, headers and the whole body.
+ * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`.
+ * - Answers larger than `maxResponseBytes` are refused, and redirects are never followed (the key
+ *   must not travel to a host nobody configured).
+ * - The key only goes over https, or plain http to a loopback host (tests).
+ * - No message the client produces contains the key.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { isLoopbackHost } from '../loopback.js';
+import { maskKey, maskKeysIn } from '../secrets.js';
+import { formatDuration, oneLine, readErrorBody } from './api-error.js';
+import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
+import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-policy.js';
+import { validateCompletionResponse, validateKeyResponse, validateModelsResponse } from './responses.js';
+import type { Completion, CompletionRequest, KeyData, ModelEntry, Validated } from './responses.js';
+
+export { describeApiError, formatDuration } from './api-error.js';
+export { isLoopbackHost } from '../loopback.js';
+export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
+export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, KeyData, ModelEntry } from './responses.js';
+export { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './retry-policy.js';
+
+/** OpenRouter's base URL. */
+export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
+/** Sent as `HTTP-Referer`: OpenRouter attributes the calls to this tool, not to the audited app. */
+export const HTTP_REFERER = 'https://github.com/openrouter-check/openrouter-check';
+/** Sent as `X-OpenRouter-Title`. */
+export const APP_TITLE = 'openrouter-check';
+/** `/models?output_modalities=all` is a few MB; anything past this is refused, not buffered. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+/** How long an idle keep-alive connection is kept for the next call. */
+const KEEP_ALIVE_TIMEOUT_MS = 4_000;
+/** Connections per origin: enough for the remote checks running side by side. */
+const MAX_CONNECTIONS = 8;
+
+/** The `User-Agent` every request sends: `openrouter-check/0.1.0`. */
+export function userAgentFor(version: string): string {
+  return `${APP_TITLE}/${version}`;
+}
+
+export interface OpenRouterClientOptions {
+  /** `https://…`, or `http://` to localhost, 127.0.0.0/8 or [::1]. Usually `…/api/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  /** Per attempt: connect + headers + whole body. */
+  timeoutMs: number;
+  /** Retries after the first attempt (0 = one attempt only). */
+  retries: number;
+  /** Use `userAgentFor(version)`. */
+  userAgent: string;
+  /** Cancels every call of this client (e.g. the whole run). */
+  signal?: AbortSignal;
+  /** Waits between attempts; injectable so tests need not wait. Should reject or return early when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Default `DEFAULT_MAX_RESPONSE_BYTES`. */
+  maxResponseBytes?: number;
+}
+
+export interface CallOptions {
+  /** Cancels this call (e.g. the check's own time limit). */
+  signal?: AbortSignal;
+}
+
+export interface OpenRouterClient {
+  /** `GET /key`, falling back to the legacy `GET /auth/key` when `/key` answers 404; `path` says which answered. */
+  getKey(options?: CallOptions): Promise<ApiResult<KeyData>>;
+  /** `GET /models?output_modalities=all`: every model, not only text-output ones. */
+  listModels(options?: CallOptions): Promise<ApiResult<ModelEntry[]>>;
+  /**
+   * `POST /chat/completions` with only `model`, `messages` and `max_tokens`. Spends money: keep
+   * `max_tokens` tiny. Rejects with a TypeError (sending nothing) unless it is a positive integer.
+   * Like every call, a timed-out or dropped attempt is retried, so a completion may rarely be billed
+   * twice; at a cap of a token or two that is negligible, and a check that only ever errors is worse.
+   */
+  createCompletion(body: CompletionRequest, options?: CallOptions): Promise<ApiResult<Completion>>;
+  /** Ends all connections (in-flight calls end as `aborted`), so the process can exit. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A bad base URL, API key or setting handed to `createOpenRouterClient`. The only thing the client
+ * throws: the configuration is checked before anything is sent, so this is a caller's or the
+ * config's mistake. Config loaders can ask `baseUrlProblem()` first to report it as a value.
+ * The message never contains the key.
+ */
+export class ClientConfigError extends Error {
+  override name = 'ClientConfigError';
+}
+
+/** Why a base URL must not be used, or undefined if it is fine. The URL in the message is masked. */
+export function baseUrlProblem(baseUrl: string): string | undefined {
+  const shown = maskKeysIn(baseUrl);
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return `base URL ${shown} is not a valid URL`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname)) return undefined;
+    return `base URL ${shown} uses plain http; the API key is only sent over https (or http to localhost, 127.0.0.0/8, [::1])`;
+  }
+  return `base URL ${shown} must use https`;
+}
+
+/** Checks the options (throwing `ClientConfigError`) and makes a client with its own keep-alive agent. */
+export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRouterClient {
+  const problem = configProblem(options);
+  if (problem) throw new ClientConfigError(maskKeysIn(problem));
+  return new Client(options);
+}
+
+function configProblem({ baseUrl, apiKey, userAgent, timeoutMs, retries, maxResponseBytes }: OpenRouterClientOptions): string | undefined {
+  const urlProblem = baseUrlProblem(baseUrl);
+  if (urlProblem) return urlProblem;
+  if (!userAgent || /[\x00-\x1f\x7f]/.test(userAgent)) return 'the user agent must be a non-empty header value';
+  if (!apiKey) return 'the API key is empty';
+  // A stray newline from `$(cat key.txt)` would otherwise make undici throw with the header in the message.
+  if (/[\s\x00-\x1f\x7f]/.test(apiKey)) return 'the API key contains whitespace or control characters';
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) return `timeoutMs must be a positive number, not ${timeoutMs}`;
+  if (!(Number.isInteger(retries) && retries >= 0)) return `retries must be a whole number ≥ 0, not ${retries}`;
+  if (maxResponseBytes !== undefined && !(Number.isInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+    return `maxResponseBytes must be a positive whole number, not ${maxResponseBytes}`;
+  }
+  return undefined;
+}
+
+type Method = 'GET' | 'POST';
+
+/** One attempt's outcome before retry decisions: an answer (any status), or no answer. */
+type Attempt =
+  | { answered: true; status: number; headers: Dispatcher.ResponseData['headers']; text: string }
+  | { answered: false; kind: Exclude<ApiErrorKind, 'http' | 'malformed'>; message: string; status?: number };
+
+/** Marks the per-attempt timer's abort, to tell it from the caller's. */
+const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
+
+class Client implements OpenRouterClient {
+  readonly #agent: Agent;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #headers: Record<string, string>;
+  readonly #options: OpenRouterClientOptions;
+  readonly #maxResponseBytes: number;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Aborted by `close()`: ends sleeps and in-flight attempts. */
+  readonly #closing = new AbortController();
+
+  constructor(options: OpenRouterClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.#options = options;
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, { signal }));
+    this.#headers = {
+      authorization: `Bearer ${options.apiKey}`,
+      'user-agent': options.userAgent,
+      'http-referer': HTTP_REFERER,
+      'x-openrouter-title': APP_TITLE,
+      accept: 'application/json',
+    };
+    this.#agent = new Agent({
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      connections: MAX_CONNECTIONS,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async getKey(options: CallOptions = {}): Promise<ApiResult<KeyData>> {
+    const started = performance.now();
+    const current = await this.#call('GET', '/key', undefined, options, validateKeyResponse);
+    if (current.ok || current.error.kind !== 'http' || current.error.status !== 404) return current;
+    const legacy = await this.#call('GET', '/auth/key', undefined, options, validateKeyResponse);
+    const attempts = current.error.attempts + (legacy.ok ? legacy.attempts : legacy.error.attempts);
+    if (!legacy.ok) return { ok: false, error: { ...legacy.error, attempts } };
+    return { ...legacy, attempts, durationMs: Math.round(performance.now() - started) };
+  }
+
+  listModels(options: CallOptions = {}): Promise<ApiResult<ModelEntry[]>> {
+    return this.#call('GET', '/models?output_modalities=all', undefined, options, validateModelsResponse);
+  }
+
+  async createCompletion(body: CompletionRequest, options: CallOptions = {}): Promise<ApiResult<Completion>> {
+    // A caller's bug, not a remote failure: rejected rather than returned, and nothing is sent.
+    if (!(Number.isInteger(body.max_tokens) && body.max_tokens > 0)) {
+      throw new TypeError(`createCompletion needs max_tokens as a positive integer, not ${String(body.max_tokens)}`);
+    }
+    const { model, messages, max_tokens } = body;
+    return this.#call('POST', '/chat/completions', { model, messages, max_tokens }, options, validateCompletionResponse);
+  }
+
+  async close(): Promise<void> {
+    this.#closing.abort();
+    if (!this.#agent.destroyed) await this.#agent.destroy();
+  }
+
+  /** Sends with retries, then validates a 2xx answer's JSON into `T`. */
+  async #call<T>(
+    method: Method,
+    pathAndQuery: string,
+    body: unknown,
+    options: CallOptions,
+    validate: (json: unknown) => Validated<T>,
+  ): Promise<ApiResult<T>> {
+    const started = performance.now();
+    const path = pathAndQuery.split('?', 1)[0]!;
+    const signals = [this.#closing.signal, this.#options.signal, options.signal].filter((signal) => signal !== undefined);
+    const fail = (error: Omit<ApiError, 'method' | 'path'>): ApiResult<T> => {
+      const redacted: ApiError = { ...error, method, path, message: this.#redact(error.message) };
+      if (typeof redacted.code === 'string') redacted.code = this.#redact(redacted.code);
+      if (redacted.errorType !== undefined) redacted.errorType = this.#redact(redacted.errorType);
+      return { ok: false, error: redacted };
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#attempt(method, pathAndQuery, body, signals);
+      let error: Omit<ApiError, 'method' | 'path'>;
+      let waitMs: number | undefined;
+
+      if (outcome.answered && outcome.status >= 200 && outcome.status < 300) {
+        let json: unknown;
+        try {
+          json = JSON.parse(outcome.text);
+        } catch {
+          const type = outcome.headers['content-type'];
+          return fail({ kind: 'malformed', status: outcome.status, message: `not JSON${type ? ` (content-type ${String(type)})` : ''}`, attempts: attempt });
+        }
+        const validated = validate(json);
+        if (!validated.ok) return fail({ kind: 'malformed', status: outcome.status, message: validated.problem, attempts: attempt });
+        return { ok: true, status: outcome.status, data: validated.value, path, attempts: attempt, durationMs: Math.round(performance.now() - started) };
+      }
+
+      if (outcome.answered) {
+        const said = readErrorBody(outcome.status, outcome.text);
+        const location = outcome.headers.location;
+        // Following a redirect could carry the key to a host nobody configured.
+        if (outcome.status >= 300 && outcome.status < 400 && location) said.message = `redirected to ${String(location)}; redirects are not followed`;
+        const headerWaitMs = parseRetryAfter(outcome.headers['retry-after']);
+        const retryAfterMs = headerWaitMs ?? (said.retryAfterSeconds === undefined ? undefined : said.retryAfterSeconds * 1000);
+        error = { kind: 'http', status: outcome.status, message: said.message, attempts: attempt };
+        if (said.code !== undefined) error.code = said.code;
+        if (said.errorType !== undefined) error.errorType = said.errorType;
+        if (retryAfterMs !== undefined) error.retryAfterSeconds = Math.round(retryAfterMs / 100) / 10;
+        if (!isRetryableStatus(outcome.status) || said.notRetryable) return fail(error);
+        // A server asking for a longer pause than we are willing to wait gets its error reported now.
+        if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) return fail(error);
+        waitMs = retryAfterMs;
+      } else {
+        error = { kind: outcome.kind, message: outcome.message, attempts: attempt };
+        if (outcome.status !== undefined) error.status = outcome.status;
+        if (outcome.kind !== 'timeout' && outcome.kind !== 'connection') return fail(error);
+      }
+
+      if (attempt > this.#options.retries) return fail(error);
+      const cancelled = await this.#pause(waitMs ?? backoffDelayMs(attempt), signals);
+      if (cancelled) return fail({ kind: 'aborted', message: cancelled, attempts: attempt });
+    }
+  }
+
+  /** Waits before the next attempt; returns why it was cut short, if it was. */
+  async #pause(ms: number, signals: AbortSignal[]): Promise<string | undefined> {
+    const controller = linkedController(signals);
+    try {
+      await this.#sleep(ms, controller.signal);
+    } catch {
+      // An aborted sleep rejects; the reason is read below.
+    } finally {
+      controller.unlink();
+    }
+    return abortMessage(signals, this.#closing.signal);
+  }
+
+  /** One request with its own time limit, the body read up to the size cap. */
+  async #attempt(method: Method, pathAndQuery: string, body: unknown, signals: AbortSignal[]): Promise<Attempt> {
+    const alreadyAborted = abortMessage(signals, this.#closing.signal);
+    if (alreadyAborted) return { answered: false, kind: 'aborted', message: alreadyAborted };
+    const controller = linkedController(signals);
+    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.#options.timeoutMs);
+    const timedOut = (): Attempt => ({ answered: false, kind: 'timeout', message: `timed out after ${formatDuration(this.#options.timeoutMs)}` });
+    try {
+      const response = await request(`${this.#origin}${this.#basePath}${pathAndQuery}`, {
+        method,
+        dispatcher: this.#agent,
+        signal: controller.signal,
+        headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const text = await readCapped(response, this.#maxResponseBytes);
+      if (text === undefined) {
+        return { answered: false, kind: 'too-large', status: response.statusCode, message: `more than ${formatBytes(this.#maxResponseBytes)}` };
+      }
+      return { answered: true, status: response.statusCode, headers: response.headers, text };
+    } catch (error) {
+      if (controller.signal.reason === ATTEMPT_TIMED_OUT) return timedOut();
+      const aborted = abortMessage(signals, this.#closing.signal);
+      if (aborted) return { answered: false, kind: 'aborted', message: aborted };
+      if (isUndiciTimeout(error)) return timedOut();
+      return { answered: false, kind: 'connection', message: connectionMessage(error, this.#origin) };
+    } finally {
+      clearTimeout(timer);
+      controller.unlink();
+    }
+  }
+
+  /** Masks the key in any text that may have echoed it, whatever its format. */
+  #redact(text: string): string {
+    const { apiKey } = this.#options;
+    const literal = apiKey.length >= 8 ? text.split(apiKey).join(maskKey(apiKey)) : text;
+    return maskKeysIn(literal);
+  }
+}
+
+/** The body as text, or undefined (and the connection dropped) once it passes `maxBytes`. */
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    discard(response.body);
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    if (size > maxBytes) {
+      discard(response.body);
+      return undefined;
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Drops the rest of a body and its connection; the abort error undici then emits is expected, not a crash. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
+/** An AbortController that follows every given signal until `unlink()`. */
+function linkedController(signals: AbortSignal[]): AbortController & { unlink(): void } {
+  const controller = new AbortController();
+  const follow = (): void => controller.abort();
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort();
+    else signal.addEventListener('abort', follow, { once: true });
+  }
+  return Object.assign(controller, {
+    unlink: () => signals.forEach((signal) => signal.removeEventListener('abort', follow)),
+  });
+}
+
+/** Why the call was cancelled, if one of its signals fired. */
+function abortMessage(signals: AbortSignal[], closing: AbortSignal): string | undefined {
+  if (closing.aborted) return 'cancelled: the client was closed';
+  return signals.some((signal) => signal.aborted) ? 'cancelled' : undefined;
+}
+
+function isUndiciTimeout(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+/** What broke, for a person: `connection refused by http://127.0.0.1:9`. */
+function connectionMessage(error: unknown, origin: string): string {
+  const cause = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const code = errorCode(cause) ?? errorCode(error);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${origin}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host of ${origin}`;
+    case 'ECONNRESET':
+      return `connection reset by ${origin}`;
+    case 'UND_ERR_SOCKET':
+      return `connection closed by ${origin} before the answer was complete`;
+    default: {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return oneLine(`connection to ${origin} failed: ${code ? `${code} ` : ''}${message}`);
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}

@@ -1,0 +1,551 @@
+/**
+ * A fake OpenRouter API: a real `node:http` server on 127.0.0.1 (port 0) that answers like the
+ * reference (openrouter-api.md §1–3) describes, driven by a scenario, with faults injected per route.
+ * Every request is recorded. `close()` destroys every socket and timer, so no test can hang on it.
+ *
+ *   const fake = await startFakeOpenRouter({ keys: { [key]: FAKE_KEYS.limited } });
+ *   fake.setScenario({ ...fake.scenario, faults: { '/models': [{ kind: 'status', status: 503 }] } });
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** The routes served, relative to `/api/v1`. */
+export type FakeRoute = '/key' | '/auth/key' | '/models' | '/chat/completions';
+
+/** `data` of `GET /key` as OpenRouter sends it, deprecated fields included. */
+export interface FakeKeyData {
+  label: string;
+  limit: number | null;
+  limit_remaining: number | null;
+  limit_reset: string | null;
+  include_byok_in_limit: boolean;
+  usage: number;
+  usage_daily: number;
+  usage_weekly: number;
+  usage_monthly: number;
+  byok_usage: number;
+  byok_usage_daily: number;
+  byok_usage_weekly: number;
+  byok_usage_monthly: number;
+  is_free_tier: boolean;
+  is_management_key: boolean;
+  is_provisioning_key: boolean;
+  creator_user_id: string | null;
+  expires_at?: string | null;
+  rate_limit: { requests: number; interval: string; note: string };
+}
+
+/** One `GET /models` entry as OpenRouter sends it. */
+export interface FakeModel {
+  id: string;
+  canonical_slug: string;
+  hugging_face_id: string | null;
+  name: string;
+  created: number;
+  description: string;
+  context_length: number | null;
+  architecture: {
+    modality: string;
+    input_modalities: string[];
+    output_modalities: string[];
+    tokenizer: string;
+    instruct_type: string | null;
+  };
+  pricing: { prompt: string; completion: string; [other: string]: string };
+  top_provider: { context_length: number | null; max_completion_tokens: number | null; is_moderated: boolean };
+  per_request_limits: { prompt_tokens: string; completion_tokens: string } | null;
+  supported_parameters: string[];
+  default_parameters: Record<string, number | null> | null;
+  supported_voices: string[] | null;
+  expiration_date: string | null;
+  links: { details: string };
+}
+
+/** `availability.code` values of OpenRouter's model-availability errors (§3.3). */
+export type AvailabilityCode =
+  | 'model_not_found'
+  | 'no_endpoints'
+  | 'model_deprecated'
+  | 'model_unavailable_upstream'
+  | 'capacity_exhausted'
+  | 'temporarily_unavailable'
+  | 'privacy_restricted'
+  | 'free_variant_ended';
+
+/** An error answer. `availability` sends the availability-error shape, which has no `error.code`. */
+export interface FakeErrorAnswer {
+  status: number;
+  /** Default: a realistic message for the status (see `DEFAULT_ERROR_MESSAGES`). */
+  message?: string;
+  /** Sent as the `Retry-After` header: seconds, or an HTTP date. */
+  retryAfter?: number | string;
+  availability?: AvailabilityCode;
+  /** Sent as is (text/html) instead of the JSON error body: a proxy's error page. */
+  rawBody?: string;
+  /** Extra response headers, e.g. `location`. */
+  headers?: Record<string, string>;
+}
+
+/** What happens to the next request on a route; each fault is used once, in order. */
+export type Fault =
+  | ({ kind: 'status' } & FakeErrorAnswer)
+  /** Never answers. */
+  | { kind: 'hang' }
+  /** Answers normally after `ms`. */
+  | { kind: 'slow'; ms: number }
+  /** Sends 200 and headers, then one byte of body every `intervalMs` (default 1000), forever. */
+  | { kind: 'trickle'; intervalMs?: number }
+  /** 200 with a truncated JSON body. */
+  | { kind: 'malformed-json' }
+  /** 200 with valid JSON of the wrong shape for the route. */
+  | { kind: 'wrong-shape' }
+  /** Destroys the socket without answering. */
+  | { kind: 'close-connection' }
+  /** 200 and a body that never ends, sent as fast as the client reads. */
+  | { kind: 'endless-body' };
+
+/** How `POST /chat/completions` answers for one model. */
+export type CompletionBehaviour = 'ok' | 'hang' | FakeErrorAnswer;
+
+export interface FakeScenario {
+  /** Known API keys → overrides of the default key data; any other key gets 401 "User not found.". */
+  keys?: Record<string, Partial<FakeKeyData>>;
+  /** The catalogue; default `DEFAULT_FAKE_MODELS`. Completions for ids not listed (nor in `completions`) get 400. */
+  models?: FakeModel[];
+  /** Per model id; default 'ok' for listed models. */
+  completions?: Record<string, CompletionBehaviour>;
+  /** `/key` answers 404, as before it existed; only `/auth/key` works. */
+  legacyKeyEndpointOnly?: boolean;
+  /** Per route, applied to the next requests on it, one fault each. */
+  faults?: Partial<Record<FakeRoute, Fault[]>>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The full path without the query: `/api/v1/key`. */
+  path: string;
+  /** The route it matched, if any. */
+  route?: FakeRoute;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, the raw text if not JSON, undefined if empty. */
+  body: unknown;
+}
+
+export interface FakeOpenRouter {
+  /** `http://127.0.0.1:PORT/api/v1` */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** The requests that matched one route. */
+  requestsTo(route: FakeRoute): RecordedRequest[];
+  /** The current scenario; its fault queues shrink as faults are used. */
+  readonly scenario: FakeScenario;
+  /** Replaces the scenario (fault queues are copied). */
+  setScenario(scenario: FakeScenario): void;
+  close(): Promise<void>;
+}
+
+const API_PREFIX = '/api/v1';
+const ROUTES: Record<FakeRoute, 'GET' | 'POST'> = { '/key': 'GET', '/auth/key': 'GET', '/models': 'GET', '/chat/completions': 'POST' };
+
+/** Messages OpenRouter really sends (openrouter-api.md §1.3, §3.3), or close to them. */
+export const DEFAULT_ERROR_MESSAGES: Record<number, string> = {
+  400: 'Invalid request: messages is required',
+  401: 'User not found.',
+  402:
+    'This request requires more credits, or fewer max_tokens. You requested up to 16 tokens, but can only afford 0. ' +
+    'To increase, visit https://openrouter.ai/settings/credits and add more credits',
+  403: 'Your request was flagged by the moderation of the selected provider',
+  404: 'Not Found',
+  408: 'Request timed out. Please try again later.',
+  429: 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
+  500: 'Internal Server Error',
+  502: 'Provider returned error',
+  503: 'No available model provider meets your routing requirements',
+};
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'authentication',
+  402: 'payment_required',
+  403: 'permission_denied',
+  408: 'timeout',
+  429: 'rate_limit_exceeded',
+  500: 'server',
+  502: 'provider_unavailable',
+  503: 'provider_unavailable',
+};
+
+/** Ready-made key data overrides for the cases the remote checks care about. */
+export const FAKE_KEYS = {
+  unlimited: { limit: null, limit_remaining: null, limit_reset: null },
+  limited: { limit: 10, limit_remaining: 7.5, limit_reset: 'monthly', usage: 2.5, usage_monthly: 2.5 },
+  /** A cap that never resets, nearly spent. */
+  nearlySpent: { limit: 5, limit_remaining: 0.02, limit_reset: null, usage: 4.98 },
+  exhausted: { limit: 5, limit_remaining: 0, limit_reset: null, usage: 5 },
+  freeTier: { is_free_tier: true, usage: 0, usage_daily: 0, usage_weekly: 0, usage_monthly: 0 },
+  management: { is_management_key: true, is_provisioning_key: true },
+  /** Expires three days after this module was loaded. */
+  expiring: { expires_at: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString() },
+  expired: { expires_at: '2025-01-01T00:00:00.000Z' },
+  /** Answers from before `expires_at`, `limit_reset` and `is_management_key` existed (only the deprecated flag). */
+  beforeNewerFields: { expires_at: undefined, limit_reset: undefined, is_management_key: undefined },
+} as const satisfies Record<string, Partial<FakeKeyData>>;
+
+/** The full key data OpenRouter returns for `apiKey`, with `overrides` applied (an `undefined` override removes the field). */
+export function fakeKeyData(apiKey: string, overrides: Partial<FakeKeyData> = {}): FakeKeyData {
+  const management = overrides.is_management_key ?? overrides.is_provisioning_key ?? false;
+  return {
+    label: `${apiKey.slice(0, 12)}...${apiKey.slice(-4)}`,
+    limit: null,
+    limit_remaining: null,
+    limit_reset: null,
+    include_byok_in_limit: false,
+    usage: 0.0123,
+    usage_daily: 0.0011,
+    usage_weekly: 0.0042,
+    usage_monthly: 0.0123,
+    byok_usage: 0,
+    byok_usage_daily: 0,
+    byok_usage_weekly: 0,
+    byok_usage_monthly: 0,
+    is_free_tier: false,
+    is_management_key: management,
+    is_provisioning_key: management,
+    creator_user_id: 'user_2yQz8bN4kLmP0aRt',
+    expires_at: null,
+    rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
+    ...overrides,
+  };
+}
+
+/** A catalogue entry with every field OpenRouter sends; `overrides` replace top-level fields. */
+export function fakeModel(id: string, overrides: Partial<FakeModel> = {}): FakeModel {
+  const [author = 'unknown', slug = id] = id.split('/');
+  return {
+    id,
+    canonical_slug: id.replace(/:.*$/, ''),
+    hugging_face_id: null,
+    name: `${author[0]!.toUpperCase()}${author.slice(1)}: ${slug}`,
+    created: 1_735_689_600,
+    description: `A fake model for tests: ${id}.`,
+    context_length: 128_000,
+    architecture: {
+      modality: 'text->text',
+      input_modalities: ['text'],
+      output_modalities: ['text'],
+      tokenizer: 'Other',
+      instruct_type: null,
+    },
+    pricing: { prompt: '0.00000015', completion: '0.0000006', request: '0', image: '0', web_search: '0', internal_reasoning: '0' },
+    top_provider: { context_length: 128_000, max_completion_tokens: 16_384, is_moderated: false },
+    per_request_limits: null,
+    supported_parameters: ['max_tokens', 'temperature', 'top_p', 'stop', 'seed', 'response_format', 'tools', 'tool_choice'],
+    default_parameters: { temperature: null, top_p: null, frequency_penalty: null },
+    supported_voices: null,
+    expiration_date: null,
+    links: { details: `/api/v1/models/${id.replace(/:.*$/, '')}/endpoints` },
+    ...overrides,
+  };
+}
+
+/** Default catalogue: a paid model, a deprecated one (with `expiration_date`), a `:free` one and an embedding model. */
+export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
+  fakeModel('openai/gpt-4o-mini', {
+    canonical_slug: 'openai/gpt-4o-mini-2024-07-18',
+    name: 'OpenAI: GPT-4o-mini',
+    top_provider: { context_length: 128_000, max_completion_tokens: 16_384, is_moderated: true },
+  }),
+  fakeModel('anthropic/claude-3.7-sonnet', {
+    canonical_slug: 'anthropic/claude-3-7-sonnet-20250219',
+    name: 'Anthropic: Claude 3.7 Sonnet',
+    context_length: 200_000,
+    pricing: { prompt: '0.000003', completion: '0.000015' },
+    top_provider: { context_length: 200_000, max_completion_tokens: 64_000, is_moderated: true },
+    expiration_date: '2026-10-31',
+  }),
+  fakeModel('meta-llama/llama-3.3-70b-instruct:free', {
+    name: 'Meta: Llama 3.3 70B Instruct (free)',
+    context_length: 65_536,
+    pricing: { prompt: '0', completion: '0' },
+    top_provider: { context_length: 65_536, max_completion_tokens: null, is_moderated: false },
+    per_request_limits: { prompt_tokens: '65536', completion_tokens: '4096' },
+  }),
+  fakeModel('openai/text-embedding-3-small', {
+    name: 'OpenAI: Text Embedding 3 Small',
+    context_length: 8192,
+    architecture: { modality: 'text->embeddings', input_modalities: ['text'], output_modalities: ['embeddings'], tokenizer: 'GPT', instruct_type: null },
+    pricing: { prompt: '0.00000002', completion: '0' },
+    top_provider: { context_length: 8192, max_completion_tokens: null, is_moderated: false },
+    supported_parameters: [],
+  }),
+];
+
+/** Starts the server; resolves once it listens. */
+export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<FakeOpenRouter> {
+  let scenario = copyScenario(initial);
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  /** A timer that `close()` clears, and that stops by itself if the response's socket goes away. */
+  const every = (ms: number, res: ServerResponse, tick: () => void, repeat: boolean): void => {
+    const timer = (repeat ? setInterval : setTimeout)(() => {
+      if (res.destroyed || res.socket?.destroyed) return stop();
+      if (!repeat) timers.delete(timer);
+      tick();
+    }, ms);
+    const stop = (): void => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    };
+    timers.add(timer);
+    res.on('close', stop);
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: `fake server bug: ${String(error)}` } });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const body = await readBody(req);
+    const route = routeOf(url.pathname);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body,
+    };
+    if (route) recorded.route = route;
+    requests.push(recorded);
+
+    if (!route) return sendError(res, { status: 404, message: `Not Found: ${req.method} ${url.pathname}` });
+    if (req.method !== ROUTES[route]) return sendError(res, { status: 405, message: `Method Not Allowed: ${req.method} ${url.pathname}` });
+    const fault = scenario.faults?.[route]?.shift();
+    if (fault) return applyFault(fault, route, recorded, res);
+    answer(route, recorded, res);
+  }
+
+  function applyFault(fault: Fault, route: FakeRoute, request: RecordedRequest, res: ServerResponse): void {
+    switch (fault.kind) {
+      case 'status':
+        return sendError(res, fault);
+      case 'hang':
+        return; // The socket stays open until the client gives up or close() destroys it.
+      case 'slow':
+        return every(fault.ms, res, () => answer(route, request, res), false);
+      case 'trickle':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"data":');
+        return every(fault.intervalMs ?? 1000, res, () => res.write(' '), true);
+      case 'malformed-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"data":[{"id":"openai/gpt-4o-mini","name":"OpenAI: GPT-4o-m');
+        return;
+      case 'wrong-shape':
+        return sendJson(res, 200, WRONG_SHAPES[route]);
+      case 'close-connection':
+        res.socket?.destroy();
+        return;
+      case 'endless-body':
+        return sendEndlessBody(res);
+    }
+  }
+
+  function answer(route: FakeRoute, request: RecordedRequest, res: ServerResponse): void {
+    if (route === '/models') return sendModels(request, res);
+    const apiKey = bearerOf(request.headers);
+    if (apiKey === undefined) return sendError(res, { status: 401, message: 'No auth credentials found' });
+    const overrides = scenario.keys?.[apiKey];
+    if (overrides === undefined) return sendError(res, { status: 401 });
+    if (route === '/key' && scenario.legacyKeyEndpointOnly) return sendError(res, { status: 404, message: `Not Found: GET ${request.path}` });
+    if (route === '/key' || route === '/auth/key') return sendJson(res, 200, { data: fakeKeyData(apiKey, overrides) });
+    return sendCompletion(request, fakeKeyData(apiKey, overrides), res);
+  }
+
+  function sendModels(request: RecordedRequest, res: ServerResponse): void {
+    const models = scenario.models ?? DEFAULT_FAKE_MODELS;
+    // Like OpenRouter: only text-output models unless asked for all (§2.1).
+    const wanted = request.query.output_modalities ?? 'text';
+    const listed = wanted === 'all' ? models : models.filter((model) => model.architecture.output_modalities.some((m) => wanted.split(',').includes(m)));
+    sendJson(res, 200, { data: listed, total_count: listed.length, links: { next: null } });
+  }
+
+  function sendCompletion(request: RecordedRequest, key: FakeKeyData, res: ServerResponse): void {
+    const body = isObject(request.body) ? request.body : {};
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    if (!Array.isArray(body.messages)) return sendError(res, { status: 400 });
+    if (model === undefined) return sendError(res, { status: 400, message: 'Invalid request: model is required' });
+    const known = (scenario.models ?? DEFAULT_FAKE_MODELS).find((entry) => entry.id === model);
+    const behaviour = scenario.completions?.[model] ?? (known ? 'ok' : { status: 400, message: `${model} is not a valid model ID` });
+    if (behaviour === 'hang') return;
+    if (behaviour !== 'ok') return sendError(res, behaviour);
+    if (key.limit_remaining !== null && key.limit_remaining <= 0) return sendError(res, { status: 402 });
+
+    const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 4096;
+    const promptTokens = 8;
+    const completionTokens = Math.min(1, maxTokens);
+    const price = (value: string | undefined): number => Number(value ?? 0);
+    const cost = promptTokens * price(known?.pricing.prompt) + completionTokens * price(known?.pricing.completion);
+    const finish = maxTokens <= 1 ? 'length' : 'stop';
+    sendJson(res, 200, {
+      id: `gen-${Math.floor(Date.now() / 1000)}-${randomBytes(10).toString('base64url')}`,
+      provider: 'OpenAI',
+      model,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      system_fingerprint: null,
+      choices: [
+        {
+          index: 0,
+          logprobs: null,
+          finish_reason: finish,
+          native_finish_reason: finish === 'length' ? 'max_tokens' : 'stop',
+          message: { role: 'assistant', content: 'OK', refusal: null, reasoning: null },
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+        cost,
+        is_byok: false,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        cost_details: { upstream_inference_cost: null, upstream_inference_prompt_cost: cost, upstream_inference_completions_cost: 0 },
+        completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+      },
+    });
+  }
+
+  function sendEndlessBody(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"data":[');
+    const chunk = Buffer.from('{"id":"openai/gpt-4o-mini"},'.repeat(2048));
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('fake OpenRouter: no TCP address');
+
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}${API_PREFIX}`,
+    requests,
+    requestsTo: (route) => requests.filter((request) => request.route === route),
+    get scenario() {
+      return scenario;
+    },
+    setScenario(next) {
+      scenario = copyScenario(next);
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Valid JSON that is not what the route documents. */
+const WRONG_SHAPES: Record<FakeRoute, unknown> = {
+  '/key': { data: { label: 'sk-or-v1-abc...123', usage: 0, is_free_tier: false } },
+  '/auth/key': { data: { label: 'sk-or-v1-abc...123', usage: 0, is_free_tier: false } },
+  '/models': { data: { models: [] } },
+  '/chat/completions': { id: 'gen-1', object: 'chat.completion', choices: [] },
+};
+
+function sendError(res: ServerResponse, answer: FakeErrorAnswer): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
+  if (answer.rawBody !== undefined) {
+    res.writeHead(answer.status, { ...headers, 'content-type': 'text/html' });
+    res.end(answer.rawBody);
+    return;
+  }
+  const message = answer.message ?? DEFAULT_ERROR_MESSAGES[answer.status] ?? `HTTP ${answer.status}`;
+  if (answer.status === 429) Object.assign(headers, { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 3_600_000) });
+  if (answer.availability !== undefined) {
+    // The availability shape from the errors page: error_type and http_status, no error.code.
+    const retryAfter = typeof answer.retryAfter === 'number' ? answer.retryAfter : null;
+    sendJson(res, answer.status, {
+      error: {
+        message,
+        error_type: 'model_availability',
+        http_status: answer.status,
+        availability: {
+          code: answer.availability,
+          retryable: ['capacity_exhausted', 'temporarily_unavailable', 'model_unavailable_upstream'].includes(answer.availability),
+          retry_after: retryAfter,
+          requested_models: [],
+          affected_providers: [],
+          excluded_by: null,
+          fallback_models: [],
+          constraint: null,
+          docs_url: 'https://openrouter.ai/docs/api-reference/errors-and-debugging',
+        },
+      },
+    }, headers);
+    return;
+  }
+  const metadata: Record<string, unknown> = { error_type: ERROR_TYPES[answer.status] ?? 'unmapped' };
+  if (answer.status === 429) metadata.headers = { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0' };
+  sendJson(res, answer.status, { error: { code: answer.status, message, metadata }, user_id: 'user_2yQz8bN4kLmP0aRt' }, headers);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function routeOf(pathname: string): FakeRoute | undefined {
+  if (!pathname.startsWith(`${API_PREFIX}/`)) return undefined;
+  const rest = pathname.slice(API_PREFIX.length);
+  return rest in ROUTES ? (rest as FakeRoute) : undefined;
+}
+
+function bearerOf(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Bearer (.+)$/.exec(headers.authorization ?? '');
+  return match?.[1];
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function copyScenario(scenario: FakeScenario): FakeScenario {
+  const faults: Partial<Record<FakeRoute, Fault[]>> = {};
+  for (const [route, queue] of Object.entries(scenario.faults ?? {})) faults[route as FakeRoute] = [...(queue ?? [])];
+  return { ...scenario, faults };
+}
