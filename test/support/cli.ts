@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const CLI = new URL('../../bin/openrouter-check.js', import.meta.url).pathname;
@@ -10,18 +10,41 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would: a separate process, no TTY, a clean colour environment. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+export interface CliRunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  nodeArgs?: readonly string[];
+  /** Killed (SIGKILL) after this long: a hang fails the test instead of stalling the suite. */
+  timeoutMs?: number;
+}
+
+const INHERITED_ENV_DROPPED = new Set(['FORCE_COLOR', 'NO_COLOR', 'OPENROUTER_API_KEY', 'GITHUB_ACTIONS']);
+
+/**
+ * Runs the built CLI as a user would: a separate process, no TTY, a clean colour environment.
+ * Asynchronous so the test worker's event loop (and any fake server in it) keeps running.
+ */
+export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
   if (!existsSync(BUILT_CLI)) throw new Error('dist/cli.js is missing: run `npm run build` before the end-to-end tests');
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !['FORCE_COLOR', 'NO_COLOR', 'OPENROUTER_API_KEY', 'GITHUB_ACTIONS'].includes(name)) env[name] = value;
+    if (value !== undefined && !INHERITED_ENV_DROPPED.has(name)) env[name] = value;
   }
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     cwd: options.cwd,
     env: { ...env, ...options.env },
-    encoding: 'utf8',
-    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

@@ -1,0 +1,178 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { REPORT_FORMATS } from './reporters/formats.js';
+import type { ReportFormat } from './reporters/formats.js';
+import { maskKeysIn } from './secrets.js';
+
+// Only commander loads at start-up: `--version` and `--help` must stay instant, and the
+// TypeScript compiler loads only when the max-tokens check runs.
+
+type Format = ReportFormat;
+
+interface CliOptions {
+  format: Format;
+  report: ReportTarget[];
+  config?: string;
+  only?: string;
+  skip?: string;
+  failOn: 'error' | 'warn';
+  listChecks?: boolean;
+  color: boolean;
+  quiet?: boolean;
+}
+
+interface ReportTarget {
+  format: Format;
+  file: string;
+}
+
+/** Thrown for mistakes the user can fix; printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+const EXAMPLES = `
+Examples:
+  $ openrouter-check                              audit the current directory
+  $ openrouter-check ./services/api -f json       audit a folder, JSON on stdout
+  $ openrouter-check --report junit=reports/openrouter.xml
+                                                  text on stdout, JUnit for CI
+  $ openrouter-check --only hardcoded-key,https-only
+  $ openrouter-check --fail-on warn               warnings fail the run too
+  $ openrouter-check --list-checks
+
+Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
+Docs: the README's sections are named after the check ids.`;
+
+function toolVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function parseReportTarget(value: string, previous: ReportTarget[]): ReportTarget[] {
+  const separator = value.indexOf('=');
+  const format = value.slice(0, separator);
+  const file = value.slice(separator + 1);
+  if (separator <= 0 || !file) throw new UsageError(`error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "${value}")`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`error: --report: unknown format "${format}" (formats: ${REPORT_FORMATS.join(', ')})`);
+  }
+  return [...previous, { format: format as Format, file }];
+}
+
+/** Colour follows NO_COLOR and FORCE_COLOR, and is off when stdout is not a terminal. */
+function shouldUseColor(flag: boolean): boolean {
+  if (!flag) return false;
+  if (process.env.NO_COLOR) return false;
+  const forced = process.env.FORCE_COLOR;
+  if (forced !== undefined && forced !== '') return forced !== '0' && forced !== 'false';
+  return process.stdout.isTTY === true;
+}
+
+function buildProgram(): Command {
+  return new Command()
+    .name('openrouter-check')
+    .description('Tells whether an OpenRouter integration is ready for production; fails CI when it is not.')
+    .version(toolVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .argument('[path]', 'the project directory to audit', '.')
+    .addOption(new Option('-f, --format <format>', 'report format on stdout').choices(REPORT_FORMATS).default('text'))
+    .option('--report <format=file>', 'also write a report to a file (repeatable; creates folders)', parseReportTarget, [])
+    .option('-c, --config <file>', 'config file (default: .openrouter-check.yml in the audited path)')
+    .option('--only <ids>', 'run only these checks (comma-separated ids)')
+    .option('--skip <ids>', 'do not run these checks (comma-separated ids)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warn']).default('error'))
+    .option('--list-checks', 'list the checks with their category, severity and docs, then exit')
+    .option('--no-color', 'no colours in the text report (also: NO_COLOR=1)')
+    .option('-q, --quiet', 'text report: only what failed, and the summary line')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's errors can span two lines ("(Did you mean …?)"); keep them to one.
+      outputError: (message, write) => write(`${message.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+    });
+}
+
+async function audit(pathArgument: string, options: CliOptions): Promise<number> {
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace }, reporters, { writeReportFile }] =
+    await Promise.all([
+      import('./checks/index.js'),
+      import('./config.js'),
+      import('./plan.js'),
+      import('./run.js'),
+      import('./workspace.js'),
+      import('./reporters/index.js'),
+      import('./report-file.js'),
+    ]);
+  const { renderCheckList } = await import('./reporters/check-list.js');
+
+  const hints = Object.fromEntries(BUILT_IN_CHECKS.map((check) => [check.id, check.docs]));
+  if (options.listChecks) {
+    process.stdout.write(renderCheckList(BUILT_IN_CHECKS, { color: shouldUseColor(options.color) }));
+    return 0;
+  }
+
+  const root = resolve(pathArgument);
+  const rootStat = statSync(root, { throwIfNoEntry: false });
+  if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
+  if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
+
+  const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS });
+  if (!loaded.ok) throw new UsageError(loaded.error);
+  const { config } = loaded;
+
+  const planned = planChecks(BUILT_IN_CHECKS, config, {
+    only: options.only === undefined ? undefined : parseIdList(options.only),
+    skip: options.skip === undefined ? undefined : parseIdList(options.skip),
+  });
+  if (!planned.ok) throw new UsageError(planned.error);
+
+  const report = await runChecks({
+    root,
+    toolVersion: toolVersion(),
+    config,
+    plan: planned.plan,
+    loadWorkspace: () =>
+      loadWorkspace({ root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize }),
+  });
+
+  const renderOptions = { quiet: options.quiet === true, failOn: options.failOn, hints };
+  for (const target of options.report) {
+    try {
+      writeReportFile(target.file, reporters.render(target.format, report, { ...renderOptions, color: false }));
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      throw new UsageError(`error: --report: cannot write "${target.file}" (${reason})`);
+    }
+  }
+  process.stdout.write(reporters.render(options.format, report, { ...renderOptions, color: shouldUseColor(options.color) }));
+  return exitCodeOf(report, options.failOn);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  let exitCode = 0;
+  program.action(async (pathArgument: string, options: CliOptions) => {
+    exitCode = await audit(pathArgument, options);
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`${maskKeysIn(error.message)}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`openrouter-check: internal error: ${maskKeysIn(message.split('\n')[0] ?? '')}\n`);
+    return 2;
+  }
+}
+
+// Ctrl-C: the conventional 128 + SIGINT; report files are written atomically, so none is left half-written.
+process.once('SIGINT', () => process.exit(130));
+process.exitCode = await main(process.argv);

@@ -1,0 +1,46 @@
+import type { Check } from './checks/types.js';
+import type { Config } from './config.js';
+import type { PlannedCheck } from './run.js';
+import { closestMatch } from './suggest.js';
+
+export interface Selection {
+  /** `--only`: run just these ids. */
+  only?: readonly string[];
+  /** `--skip`: do not run these ids. */
+  skip?: readonly string[];
+}
+
+export type PlanOutcome = { ok: true; plan: PlannedCheck[] } | { ok: false; error: string };
+
+/**
+ * Decides which checks run. Checks that do not run stay in the report as `skip` with the
+ * reason, so a reader sees the whole picture and not a silently shorter list.
+ */
+export function planChecks(checks: readonly Check[], config: Config, selection: Selection): PlanOutcome {
+  const knownIds = checks.map((check) => check.id);
+  for (const [flag, ids] of [['--only', selection.only], ['--skip', selection.skip]] as const) {
+    for (const id of ids ?? []) {
+      if (knownIds.includes(id)) continue;
+      const suggestion = closestMatch(id, knownIds);
+      return {
+        ok: false,
+        error: `error: ${flag}: "${id}" is not a known check${suggestion ? `; did you mean ${suggestion}?` : ''} (see --list-checks)`,
+      };
+    }
+  }
+  const plan = checks.map((check): PlannedCheck => {
+    const setting = config.checks[check.id];
+    const severity = setting && setting.severity !== 'off' ? setting.severity : check.defaultSeverity;
+    const planned: PlannedCheck = { check, severity };
+    if (selection.only && !selection.only.includes(check.id)) planned.skipReason = 'not selected by --only';
+    else if (selection.skip?.includes(check.id)) planned.skipReason = 'skipped by --skip';
+    else if (setting?.severity === 'off') planned.skipReason = 'disabled in the config (off)';
+    return planned;
+  });
+  return { ok: true, plan };
+}
+
+/** Splits `a,b, c` into ids; empty items are dropped. */
+export function parseIdList(value: string): string[] {
+  return value.split(',').map((id) => id.trim()).filter(Boolean);
+}

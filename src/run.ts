@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import type { Check, CheckResult, Finding, Severity } from './checks/types.js';
+import type { Config } from './config.js';
+import type { Report } from './report.js';
+import { summarize } from './report.js';
+import { maskKeysIn } from './secrets.js';
+import type { Workspace } from './workspace.js';
+
+/** Static checks are CPU-bound over files already in memory; this only catches a runaway. */
+const STATIC_CHECK_TIME_LIMIT_MS = 10 * 60 * 1000;
+
+/** A check chosen for this run, or passed over with the reason shown in the report. */
+export interface PlannedCheck {
+  check: Check;
+  severity: Severity;
+  /** Set when the check does not run: the reason reported with its `skip` status. */
+  skipReason?: string;
+}
+
+export interface RunInput {
+  root: string;
+  toolVersion: string;
+  config: Config;
+  plan: readonly PlannedCheck[];
+  /** Loaded only when a static check runs. */
+  loadWorkspace: () => Workspace;
+  signal?: AbortSignal;
+}
+
+/** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
+export async function runChecks(input: RunInput): Promise<Report> {
+  const started = performance.now();
+  const needsWorkspace = input.plan.some((planned) => !planned.skipReason && planned.check.kind === 'static');
+  const workspace = needsWorkspace ? input.loadWorkspace() : emptyWorkspace(input.root);
+  const checks = await Promise.all(input.plan.map((planned) => runOne(planned, workspace, input)));
+  return {
+    schemaVersion: 1,
+    tool: { name: 'openrouter-check', version: input.toolVersion },
+    root: input.root,
+    durationMs: Math.round(performance.now() - started),
+    summary: summarize(checks),
+    checks,
+    workspace: workspace.summary,
+  };
+}
+
+async function runOne(planned: PlannedCheck, workspace: Workspace, input: RunInput): Promise<CheckResult> {
+  const { check, severity } = planned;
+  const base = { id: check.id, title: check.title, category: check.category, kind: check.kind, severity };
+  if (planned.skipReason) return { ...base, status: 'skip', durationMs: 0, message: planned.skipReason, findings: [] };
+
+  const started = performance.now();
+  const limit = AbortSignal.timeout(STATIC_CHECK_TIME_LIMIT_MS);
+  const signal = input.signal ? AbortSignal.any([input.signal, limit]) : limit;
+  try {
+    const findings = await withAbort(
+      check.run({
+        root: input.root,
+        workspace,
+        severity,
+        options: input.config.checks[check.id]?.options ?? {},
+        models: input.config.models,
+        signal,
+      }),
+      signal,
+    );
+    const safeFindings = findings.map((finding) => sanitizeFinding(finding, severity));
+    return { ...base, ...statusOf(safeFindings), durationMs: elapsed(started), findings: safeFindings };
+  } catch (error) {
+    const cause = signal.aborted && limit.aborted ? `did not finish within ${STATIC_CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
+    return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };
+  }
+}
+
+/** A check's status follows from its most severe finding. */
+function statusOf(findings: readonly Finding[]): Pick<CheckResult, 'status' | 'message'> {
+  if (findings.length === 0) return { status: 'pass', message: 'no findings' };
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const parts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean);
+  return { status: errors > 0 ? 'fail' : 'warn', message: parts.join(', ') };
+}
+
+/**
+ * Caps each finding at the severity the check runs at (a check set to `warn` never fails the
+ * run), and masks any key a check let slip into its text: a second line of defence.
+ */
+function sanitizeFinding(finding: Finding, severity: Severity): Finding {
+  const safe: Finding = { ...finding, message: maskKeysIn(finding.message), severity: severity === 'warn' ? 'warn' : finding.severity };
+  if (finding.snippet !== undefined) safe.snippet = maskKeysIn(finding.snippet);
+  return safe;
+}
+
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `the check crashed: ${message.split('\n')[0] || 'unknown error'}`;
+}
+
+function emptyWorkspace(root: string): Workspace {
+  return {
+    root,
+    files: [],
+    summary: { filesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 }, skipped: [] },
+  };
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** 0 when nothing failed; 1 when a check failed or errored, or warned under `--fail-on warn`. */
+export function exitCodeOf(report: Report, failOn: Severity): 0 | 1 {
+  const { failed, errored, warned } = report.summary;
+  return failed > 0 || errored > 0 || (failOn === 'warn' && warned > 0) ? 1 : 0;
+}

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import { maskKey } from '../src/secrets.js';
+import { runCli } from './support/cli.js';
+import { FIXTURES, materializeFixture } from './support/fixtures.js';
+import { PLAIN } from './support/plain-http.js';
+import { makeTree } from './support/tree.js';
+
+const REPO = new URL('..', import.meta.url).pathname;
+const JUNIT_XSD = readFileSync(new URL('./schemas/junit.xsd', import.meta.url), 'utf8');
+const ANSI = /\u001b\[/;
+
+interface JsonFinding {
+  message: string;
+  severity: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  snippet?: string;
+}
+interface JsonCheck {
+  id: string;
+  status: string;
+  message: string;
+  findings: JsonFinding[];
+}
+interface JsonReport {
+  summary: Record<string, number>;
+  checks: JsonCheck[];
+  workspace: { filesScanned: number; filesSkipped: Record<string, number>; skipped: { file: string; reason: string }[] };
+}
+
+async function jsonReport(args: string[]): Promise<{ status: number | null; report: JsonReport; stderr: string }> {
+  const run = await runCli([...args, '--format', 'json']);
+  return { status: run.status, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr };
+}
+
+const located = (check: JsonCheck | undefined): string[] =>
+  (check?.findings ?? []).map((finding) => `${finding.severity} ${finding.file}:${finding.line}:${finding.column}`);
+
+/** A digest of every file's bytes and mode: proves a run modified nothing. */
+function digestTree(root: string): string {
+  const hash = createHash('sha256');
+  const visit = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(directory, entry.name);
+      hash.update(relative(root, path));
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isFile()) hash.update(readFileSync(path)).update(String(statSync(path).mode));
+    }
+  };
+  visit(root);
+  return hash.digest('hex');
+}
+
+describe('a project that fails every static check (fixtures/leaky-app)', () => {
+  const { root, key } = materializeFixture('leaky-app');
+
+  it('exits 1 and reports each finding with its file, line and column', async () => {
+    const { status, report } = await jsonReport([root]);
+    expect(status).toBe(1);
+    const byId = new Map(report.checks.map((check) => [check.id, check]));
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
+      ['hardcoded-key', 'fail'],
+      ['https-only', 'fail'],
+      ['max-tokens', 'fail'],
+    ]);
+    expect(located(byId.get('hardcoded-key'))).toEqual(['error .env:1:20', 'error src/config.ts:2:36']);
+    expect(located(byId.get('https-only'))).toEqual(['error src/config.ts:3:37']);
+    expect(located(byId.get('max-tokens'))).toEqual([
+      'error src/chat.ts:7:28',
+      'warn src/chat.ts:16:10',
+      'error src/moderate.js:6:26',
+      'error src/stream.ts:5:10',
+    ]);
+    expect(byId.get('hardcoded-key')!.findings[1]).toEqual({
+      message: `OpenRouter key ${maskKey(key)} is hardcoded`,
+      severity: 'error',
+      file: 'src/config.ts',
+      line: 2,
+      column: 36,
+      snippet: `export const OPENROUTER_API_KEY = '${maskKey(key)}';`,
+    });
+    expect(report.summary).toEqual({ passed: 0, failed: 3, warned: 0, skipped: 0, errored: 0 });
+  });
+
+  it('prints path:line:col lines, fix hints and the summary line in the text report', async () => {
+    const run = await runCli([root]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('.env:1:20  OpenRouter key');
+    expect(run.stdout).toContain(`src/config.ts:3:37  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
+    expect(run.stdout).toMatch(/src\/chat\.ts:7:28 {2}chat\.completions\.create\(\) sends no output cap/);
+    expect(run.stdout).toContain('fix: ');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed, 0 warned, 0 skipped');
+    expect(run.stdout).not.toMatch(ANSI);
+    expect(run.stderr).toBe('');
+  });
+
+  it('never prints the key whole, in any format, report file or error', async () => {
+    const reports = makeTree({});
+    const outputs = await Promise.all(
+      ['text', 'json', 'junit'].map((format) =>
+        runCli([root, '--format', format, '--report', `json=${reports}/${format}.json`, '--report', `junit=${reports}/${format}.xml`]),
+      ),
+    );
+    const everything = [
+      ...outputs.flatMap((run) => [run.stdout, run.stderr]),
+      ...['text', 'json', 'junit'].flatMap((format) => [
+        readFileSync(join(reports, `${format}.json`), 'utf8'),
+        readFileSync(join(reports, `${format}.xml`), 'utf8'),
+      ]),
+    ].join('\n');
+    expect(everything).toContain(maskKey(key));
+    expect(everything).not.toContain(key);
+    expect(everything).not.toContain(key.slice(9, 30));
+  });
+
+  it('modifies nothing in the audited project', async () => {
+    const before = digestTree(root);
+    await runCli([root, '--format', 'junit']);
+    expect(digestTree(root)).toBe(before);
+  });
+
+  it('--only and --skip choose the checks; the others are reported as skipped with the reason', async () => {
+    const { status, report } = await jsonReport([root, '--only', 'https-only']);
+    expect(status).toBe(1);
+    expect(report.checks.map((check) => [check.id, check.status, check.message])).toEqual([
+      ['hardcoded-key', 'skip', 'not selected by --only'],
+      ['https-only', 'fail', '1 error'],
+      ['max-tokens', 'skip', 'not selected by --only'],
+    ]);
+    const skipped = await jsonReport([root, '--skip', 'hardcoded-key,https-only,max-tokens']);
+    expect(skipped.status).toBe(0);
+    expect(skipped.report.summary).toEqual({ passed: 0, failed: 0, warned: 0, skipped: 3, errored: 0 });
+  });
+
+  it('--quiet prints only what fails the run and the summary', async () => {
+    const run = await runCli([root, '--quiet', '--only', 'https-only']);
+    expect(run.stdout).not.toContain('hardcoded-key');
+    expect(run.stdout).toContain('src/config.ts:3:37');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 warned, 2 skipped');
+  });
+
+  it('colours follow FORCE_COLOR and NO_COLOR', async () => {
+    expect((await runCli([root], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
+    expect((await runCli([root, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect((await runCli([root], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+  });
+});
+
+describe('a project ready for production (fixtures/clean-app)', () => {
+  it('exits 0 with every check passing; the key in the git-ignored .env is not a finding', async () => {
+    const { root } = materializeFixture('clean-app');
+    const { status, report } = await jsonReport([root]);
+    expect(status).toBe(0);
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
+      ['hardcoded-key', 'pass'],
+      ['https-only', 'pass'],
+      ['max-tokens', 'pass'],
+    ]);
+    expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed, 0 warned, 0 skipped');
+  });
+
+  it('fails once the .env holding the key is no longer git-ignored', async () => {
+    const { root } = materializeFixture('clean-app');
+    const gitignore = join(root, '.gitignore');
+    writeFileSync(gitignore, readFileSync(gitignore, 'utf8').replace('.env\n', ''));
+    const { status, report } = await jsonReport([root, '--only', 'hardcoded-key']);
+    expect(status).toBe(1);
+    expect(located(report.checks[0])).toEqual(['error .env:1:20']);
+  });
+});
+
+describe('edge cases (fixtures/edge-cases)', () => {
+  it('passes: placeholders, ignored keys, binaries, oversized files, symlink loops and syntax errors are handled', async () => {
+    const { root } = materializeFixture('edge-cases');
+    const { status, report } = await jsonReport([root]);
+    expect(status).toBe(0);
+    expect(report.summary).toEqual({ passed: 3, failed: 0, warned: 0, skipped: 0, errored: 0 });
+    expect(report.workspace).toEqual({
+      filesScanned: 7,
+      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
+      skipped: [{ file: 'data/large-export.json', reason: 'too-large' }],
+    });
+  });
+
+  it('still reports an uncapped call in a file with syntax errors', async () => {
+    const root = makeTree({
+      'src/broken.ts': "function ( {\n  const = ;\n}\nexport const go = () => client.chat.completions.create({ model: 'x', messages: [] });\n",
+    });
+    const { status, report } = await jsonReport([root, '--only', 'max-tokens']);
+    expect(status).toBe(1);
+    expect(located(report.checks.find((check) => check.id === 'max-tokens'))).toEqual(['error src/broken.ts:4:25']);
+  });
+});
+
+describe('warnings and --fail-on', () => {
+  it('a warning alone exits 0, and 1 under --fail-on warn', async () => {
+    const root = makeTree({
+      'src/llm.ts': 'export async function callModel(client, opts) {\n  return client.chat.completions.create(opts);\n}\n',
+    });
+    const plain = await jsonReport([root]);
+    expect(plain.status).toBe(0);
+    expect(plain.report.checks.find((check) => check.id === 'max-tokens')!.status).toBe('warn');
+    expect(located(plain.report.checks.find((check) => check.id === 'max-tokens'))).toEqual(['warn src/llm.ts:2:10']);
+    expect((await runCli([root, '--fail-on', 'warn'])).status).toBe(1);
+  });
+
+  it('a check set to warn in the config never fails the run', async () => {
+    const tree = makeTree({
+      '.openrouter-check.yml': 'checks:\n  max-tokens: warn\n',
+      'src/a.ts': "client.chat.completions.create({ model: 'x', messages: [] });\n",
+    });
+    const { status, report } = await jsonReport([tree]);
+    expect(status).toBe(0);
+    expect(report.checks.find((check) => check.id === 'max-tokens')).toMatchObject({ status: 'warn' });
+  });
+});
+
+describe('reports written to files', () => {
+  it('--report writes JSON and schema-valid JUnit into new folders while stdout keeps the text format', async () => {
+    const { root } = materializeFixture('leaky-app');
+    const out = makeTree({});
+    const run = await runCli([root, '--report', `json=${out}/nested/report.json`, '--report', `junit=${out}/deeper/a/junit.xml`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('0 passed, 3 failed, 0 warned, 0 skipped');
+    const report = JSON.parse(readFileSync(join(out, 'nested/report.json'), 'utf8')) as JsonReport;
+    expect(report.summary.failed).toBe(3);
+    const junit = readFileSync(join(out, 'deeper/a/junit.xml'), 'utf8');
+    const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] });
+    expect(validation.errors).toEqual([]);
+    expect(junit).toContain('<testsuites name="openrouter-check" tests="3" failures="3" errors="0"');
+    expect(junit).toContain(`src/config.ts:3:37 ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
+    expect(readdirSync(join(out, 'nested'))).toEqual(['report.json']);
+  });
+});
+
+describe('usage and configuration errors: exit 2, one line on stderr, nothing on stdout', () => {
+  const cases: { name: string; args: string[]; stderr: string | RegExp }[] = [
+    {
+      name: 'a typo in the config file',
+      args: ['fixtures/bad-config'],
+      stderr: 'config error: fixtures/bad-config/.openrouter-check.yml:7: checks.max-tokns is not a known check; did you mean max-tokens?',
+    },
+    { name: 'a path that does not exist', args: ['no/such/dir'], stderr: 'error: path "no/such/dir" does not exist' },
+    { name: 'a file as the path', args: ['package.json'], stderr: 'error: path "package.json" is not a directory' },
+    {
+      name: 'an unknown check id in --only',
+      args: ['fixtures/clean-app', '--only', 'max-tokns'],
+      stderr: 'error: --only: "max-tokns" is not a known check; did you mean max-tokens? (see --list-checks)',
+    },
+    {
+      name: 'an unknown check id in --skip',
+      args: ['fixtures/clean-app', '--skip', 'everything'],
+      stderr: 'error: --skip: "everything" is not a known check (see --list-checks)',
+    },
+    { name: 'an unknown flag', args: ['--formt', 'json'], stderr: /^error: unknown option '--formt' .*--format.* \(see --help\)$/ },
+    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit\. \(see --help\)$/ },
+    { name: 'a bad --fail-on', args: ['--fail-on', 'info'], stderr: /^error: option '--fail-on <severity>' argument 'info' is invalid/ },
+    { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
+    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit)' },
+    { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
+  ];
+  it.each(cases)('$name', async ({ args, stderr }) => {
+    const run = await runCli(args, { cwd: REPO });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    if (typeof stderr === 'string') expect(lines[0]).toBe(stderr);
+    else expect(lines[0]).toMatch(stderr);
+  });
+
+  it('a report file that cannot be written is a one-line error too', async () => {
+    const run = await runCli([join(FIXTURES, 'clean-app'), '--report', 'json=/proc/openrouter-check/report.json']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: --report: cannot write "\/proc\/openrouter-check\/report\.json" \(E[A-Z]+\)\n$/);
+  });
+});
+
+describe('--list-checks and --help', () => {
+  it('--list-checks prints each check with its category, severity, kind and docs', async () => {
+    const run = await runCli(['--list-checks']);
+    expect(run.status).toBe(0);
+    for (const [id, category] of [['hardcoded-key', 'security'], ['https-only', 'security'], ['max-tokens', 'cost']]) {
+      expect(run.stdout).toMatch(new RegExp(`^${id} +${category} +error +static +\\S`, 'm'));
+    }
+  });
+
+  it('--help lists every flag and shows examples', async () => {
+    const run = await runCli(['--help']);
+    expect(run.status).toBe(0);
+    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--no-color', '--quiet', '--version']) {
+      expect(run.stdout).toContain(flag);
+    }
+    expect(run.stdout).toContain('Examples:');
+  });
+});

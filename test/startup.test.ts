@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { FIXTURES } from './support/fixtures.js';
+
+const RECORDER = new URL('./support/load-recorder.mjs', import.meta.url).pathname;
+
+/** Runs the CLI and returns the module URLs it resolved. */
+async function modulesLoadedBy(args: string[]): Promise<{ status: number | null; stdout: string; modules: string[] }> {
+  const log = join(mkdtempSync(join(tmpdir(), 'orc-loads-')), 'loads.txt');
+  const run = await runCli(args, { nodeArgs: ['--import', RECORDER], env: { ORC_LOAD_LOG: log } });
+  const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return { status: run.status, stdout: run.stdout, modules };
+}
+
+describe('start-up cost', async () => {
+  it('--version prints the package version without loading the TypeScript compiler or the checks', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const run = await modulesLoadedBy(['--version']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(version);
+    expect(run.modules.some((url) => url.includes('/cli.js'))).toBe(true);
+    expect(run.modules.filter((url) => /node_modules\/typescript\/|\/checks\/|\/yaml\//.test(url))).toEqual([]);
+  });
+
+  it('an audit with the max-tokens check does load the compiler (so the test above can fail)', async () => {
+    const run = await modulesLoadedBy([join(FIXTURES, 'clean-app'), '--only', 'max-tokens']);
+    expect(run.status).toBe(0);
+    expect(run.modules.some((url) => url.includes('node_modules/typescript/'))).toBe(true);
+  });
+
+  it('an audit without the max-tokens check never loads the compiler', async () => {
+    const run = await modulesLoadedBy([join(FIXTURES, 'clean-app'), '--skip', 'max-tokens']);
+    expect(run.status).toBe(0);
+    expect(run.modules.some((url) => url.includes('node_modules/typescript/'))).toBe(false);
+  });
+});
