@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { REPORT_FORMATS } from './reporters/formats.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
+import type { Config } from './config.js';
+import type { RemoteSession } from './openrouter/remote-api.js';
 
 // Only commander loads at start-up: `--version` and `--help` must stay instant, and the
 // TypeScript compiler loads only when the max-tokens check runs.
@@ -20,6 +22,11 @@ interface CliOptions {
   listChecks?: boolean;
   color: boolean;
   quiet?: boolean;
+  baseUrl?: string;
+  timeout?: number;
+  offline?: boolean;
+  spend: boolean;
+  requireRemote?: boolean;
 }
 
 interface ReportTarget {
@@ -38,7 +45,12 @@ Examples:
                                                   text on stdout, JUnit for CI
   $ openrouter-check --only hardcoded-key,https-only
   $ openrouter-check --fail-on warn               warnings fail the run too
+  $ OPENROUTER_API_KEY=sk-or-v1-… openrouter-check --require-remote
+                                                  the static and the remote checks, as a CI gate
+  $ openrouter-check --offline                    the static checks only, no network
   $ openrouter-check --list-checks
+
+The API key is read from OPENROUTER_API_KEY (or the variable api.key_env names), never from a flag.
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
 Docs: the README's sections are named after the check ids.`;
@@ -57,6 +69,14 @@ function parseReportTarget(value: string, previous: ReportTarget[]): ReportTarge
     throw new UsageError(`error: --report: unknown format "${format}" (formats: ${REPORT_FORMATS.join(', ')})`);
   }
   return [...previous, { format: format as Format, file }];
+}
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(`error: --timeout expects a positive number of milliseconds (got "${value}")`);
+  }
+  return ms;
 }
 
 /** Colour follows NO_COLOR and FORCE_COLOR, and is off when stdout is not a terminal. */
@@ -84,6 +104,11 @@ function buildProgram(): Command {
     .option('--list-checks', 'list the checks with their category, severity and docs, then exit')
     .option('--no-color', 'no colours in the text report (also: NO_COLOR=1)')
     .option('-q, --quiet', 'text report: only what failed, and the summary line')
+    .option('--base-url <url>', 'OpenRouter API base URL (default: api.base_url, else https://openrouter.ai/api/v1)')
+    .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
+    .option('--offline', 'skip the remote checks: no network at all')
+    .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
+    .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -105,6 +130,7 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
       import('./report-file.js'),
     ]);
   const { renderCheckList } = await import('./reporters/check-list.js');
+  if (options.offline && options.requireRemote) throw new UsageError('error: --offline and --require-remote contradict each other');
 
   const hints = Object.fromEntries(BUILT_IN_CHECKS.map((check) => [check.id, check.docs]));
   if (options.listChecks) {
@@ -119,11 +145,21 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
 
   const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS });
   if (!loaded.ok) throw new UsageError(loaded.error);
-  const { config } = loaded;
+  const config = await withApiFlags(loaded.config, options);
+  const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
 
   const planned = planChecks(BUILT_IN_CHECKS, config, {
     only: options.only === undefined ? undefined : parseIdList(options.only),
     skip: options.skip === undefined ? undefined : parseIdList(options.skip),
+    remote: {
+      unavailable: options.offline
+        ? 'skipped by --offline'
+        : apiKey === undefined
+          ? `no API key: set ${config.api.keyEnv} to run the remote checks`
+          : undefined,
+      required: options.requireRemote === true,
+      noSpend: !options.spend,
+    },
   });
   if (!planned.ok) throw new UsageError(planned.error);
 
@@ -134,6 +170,7 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     plan: planned.plan,
     loadWorkspace: () =>
       loadWorkspace({ root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize }),
+    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey),
   });
 
   const renderOptions = { quiet: options.quiet === true, failOn: options.failOn, hints };
@@ -147,6 +184,40 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
   }
   process.stdout.write(reporters.render(options.format, report, { ...renderOptions, color: shouldUseColor(options.color) }));
   return exitCodeOf(report, options.failOn);
+}
+
+/** `--base-url` and `--timeout` override the config's `api` settings. */
+async function withApiFlags(config: Config, options: CliOptions): Promise<Config> {
+  const api = { ...config.api };
+  if (options.baseUrl !== undefined) {
+    const { baseUrlProblem } = await import('./openrouter/client.js');
+    const problem = baseUrlProblem(options.baseUrl);
+    if (problem) throw new UsageError(`error: --base-url: ${problem}`);
+    api.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+  if (options.timeout !== undefined) api.timeoutMs = options.timeout;
+  return { ...config, api };
+}
+
+/** The HTTP client (undici) loads only here, when a remote check runs. */
+async function openRemote(config: Config, apiKey: string): Promise<RemoteSession> {
+  const [{ ClientConfigError, createOpenRouterClient, userAgentFor }, { createRemoteSession }] = await Promise.all([
+    import('./openrouter/client.js'),
+    import('./openrouter/remote-api.js'),
+  ]);
+  try {
+    const client = createOpenRouterClient({
+      baseUrl: config.api.baseUrl,
+      apiKey,
+      timeoutMs: config.api.timeoutMs,
+      retries: config.api.retries,
+      userAgent: userAgentFor(toolVersion()),
+    });
+    return createRemoteSession(client, config.api.keyEnv);
+  } catch (error) {
+    if (error instanceof ClientConfigError) throw new UsageError(`error: ${error.message}`);
+    throw error;
+  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -8,6 +8,17 @@ export interface Selection {
   only?: readonly string[];
   /** `--skip`: do not run these ids. */
   skip?: readonly string[];
+  /** Whether the remote checks can run this time; absent means they can. */
+  remote?: RemoteAvailability;
+}
+
+export interface RemoteAvailability {
+  /** Why remote checks cannot run (`--offline`, no API key), or undefined when they can. */
+  unavailable?: string;
+  /** `--require-remote`: a remote check that cannot run fails instead of being skipped. */
+  required: boolean;
+  /** `--no-spend`: checks that send billable requests are skipped. */
+  noSpend: boolean;
 }
 
 export type PlanOutcome = { ok: true; plan: PlannedCheck[] } | { ok: false; error: string };
@@ -35,9 +46,20 @@ export function planChecks(checks: readonly Check[], config: Config, selection: 
     if (selection.only && !selection.only.includes(check.id)) planned.skipReason = 'not selected by --only';
     else if (selection.skip?.includes(check.id)) planned.skipReason = 'skipped by --skip';
     else if (setting?.severity === 'off') planned.skipReason = 'disabled in the config (off)';
+    else if (check.kind === 'remote') planRemote(planned, selection.remote);
     return planned;
   });
   return { ok: true, plan };
+}
+
+/** A remote check runs only with a key, and a billable one only without `--no-spend`. */
+function planRemote(planned: PlannedCheck, remote: RemoteAvailability | undefined): void {
+  if (remote?.unavailable !== undefined) {
+    if (remote.required) planned.failReason = `${remote.unavailable}, and --require-remote demands the remote checks`;
+    else planned.skipReason = remote.unavailable;
+  } else if (remote?.noSpend && planned.check.spendsCredits) {
+    planned.skipReason = 'skipped by --no-spend (it sends a billable completion)';
+  }
 }
 
 /** Splits `a,b, c` into ids; empty items are dropped. */

@@ -1,13 +1,19 @@
 import { performance } from 'node:perf_hooks';
+import { CheckError } from './checks/check-error.js';
+import { outcomeOf } from './checks/outcome.js';
 import type { Check, CheckResult, Finding, Severity } from './checks/types.js';
 import type { Config } from './config.js';
+import type { RemoteSession } from './openrouter/remote-api.js';
 import type { Report } from './report.js';
 import { summarize } from './report.js';
 import { maskKeysIn } from './secrets.js';
 import type { Workspace } from './workspace.js';
 
-/** Static checks are CPU-bound over files already in memory; this only catches a runaway. */
-const STATIC_CHECK_TIME_LIMIT_MS = 10 * 60 * 1000;
+/**
+ * Only catches a runaway: static checks are CPU-bound over files already in memory, and every
+ * remote call has its own timeout and retry budget (api.timeout_ms, api.retries) in the client.
+ */
+const CHECK_TIME_LIMIT_MS = 10 * 60 * 1000;
 
 /** A check chosen for this run, or passed over with the reason shown in the report. */
 export interface PlannedCheck {
@@ -15,6 +21,8 @@ export interface PlannedCheck {
   severity: Severity;
   /** Set when the check does not run: the reason reported with its `skip` status. */
   skipReason?: string;
+  /** Set when the check cannot run but must (`--require-remote` without a key): reported as `fail`. */
+  failReason?: string;
 }
 
 export interface RunInput {
@@ -24,15 +32,24 @@ export interface RunInput {
   plan: readonly PlannedCheck[];
   /** Loaded only when a static check runs. */
   loadWorkspace: () => Workspace;
+  /** Opened only when a remote check runs; closed when the run ends. */
+  openRemote?: () => Promise<RemoteSession>;
   signal?: AbortSignal;
 }
 
 /** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
 export async function runChecks(input: RunInput): Promise<Report> {
   const started = performance.now();
-  const needsWorkspace = input.plan.some((planned) => !planned.skipReason && planned.check.kind === 'static');
-  const workspace = needsWorkspace ? input.loadWorkspace() : emptyWorkspace(input.root);
-  const checks = await Promise.all(input.plan.map((planned) => runOne(planned, workspace, input)));
+  const runs = (kind: Check['kind']): boolean =>
+    input.plan.some((planned) => !planned.skipReason && !planned.failReason && planned.check.kind === kind);
+  const workspace = runs('static') ? input.loadWorkspace() : emptyWorkspace(input.root);
+  const remote = runs('remote') ? await input.openRemote?.() : undefined;
+  let checks: CheckResult[];
+  try {
+    checks = await Promise.all(input.plan.map((planned) => runOne(planned, { workspace, remote }, input)));
+  } finally {
+    await remote?.close();
+  }
   return {
     schemaVersion: 1,
     tool: { name: 'openrouter-check', version: input.toolVersion },
@@ -44,41 +61,54 @@ export async function runChecks(input: RunInput): Promise<Report> {
   };
 }
 
-async function runOne(planned: PlannedCheck, workspace: Workspace, input: RunInput): Promise<CheckResult> {
+interface Shared {
+  workspace: Workspace;
+  remote: RemoteSession | undefined;
+}
+
+async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): Promise<CheckResult> {
   const { check, severity } = planned;
   const base = { id: check.id, title: check.title, category: check.category, kind: check.kind, severity };
   if (planned.skipReason) return { ...base, status: 'skip', durationMs: 0, message: planned.skipReason, findings: [] };
+  if (planned.failReason) {
+    const findings: Finding[] = [{ message: planned.failReason, severity: 'error' }];
+    return { ...base, ...statusOf(findings, undefined), durationMs: 0, findings };
+  }
 
   const started = performance.now();
-  const limit = AbortSignal.timeout(STATIC_CHECK_TIME_LIMIT_MS);
+  const limit = AbortSignal.timeout(CHECK_TIME_LIMIT_MS);
   const signal = input.signal ? AbortSignal.any([input.signal, limit]) : limit;
   try {
-    const findings = await withAbort(
+    const returned = await withAbort(
       check.run({
         root: input.root,
-        workspace,
+        workspace: shared.workspace,
         severity,
         options: input.config.checks[check.id]?.options ?? {},
         models: input.config.models,
         signal,
+        ...(check.kind === 'remote' && shared.remote ? { remote: shared.remote } : {}),
       }),
       signal,
     );
-    const safeFindings = findings.map((finding) => sanitizeFinding(finding, severity));
-    return { ...base, ...statusOf(safeFindings), durationMs: elapsed(started), findings: safeFindings };
+    const outcome = outcomeOf(returned);
+    const durationMs = elapsed(started);
+    if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
+    const findings = outcome.findings.map((finding) => sanitizeFinding(finding, severity));
+    return { ...base, ...statusOf(findings, outcome.summary), durationMs, findings };
   } catch (error) {
-    const cause = signal.aborted && limit.aborted ? `did not finish within ${STATIC_CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
+    const cause = signal.aborted && limit.aborted ? `did not finish within ${CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
     return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };
   }
 }
 
-/** A check's status follows from its most severe finding. */
-function statusOf(findings: readonly Finding[]): Pick<CheckResult, 'status' | 'message'> {
-  if (findings.length === 0) return { status: 'pass', message: 'no findings' };
+/** A check's status follows from its most severe finding; the message counts them, then adds the check's summary. */
+function statusOf(findings: readonly Finding[], summary: string | undefined): Pick<CheckResult, 'status' | 'message'> {
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.length - errors;
-  const parts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean);
-  return { status: errors > 0 ? 'fail' : 'warn', message: parts.join(', ') };
+  const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
+  const message = summary ? maskKeysIn(counts ? `${counts}; ${summary}` : summary) : counts || 'no findings';
+  return { status: errors > 0 ? 'fail' : findings.length > 0 ? 'warn' : 'pass', message };
 }
 
 /**
@@ -101,6 +131,7 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function describeError(error: unknown): string {
+  if (error instanceof CheckError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return `the check crashed: ${message.split('\n')[0] || 'unknown error'}`;
 }

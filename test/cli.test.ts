@@ -38,6 +38,9 @@ async function jsonReport(args: string[]): Promise<{ status: number | null; repo
   return { status: run.status, report: JSON.parse(run.stdout) as JsonReport, stderr: run.stderr };
 }
 
+/** Without an API key the remote checks are listed, skipped with the reason. */
+const REMOTE_CHECK_IDS = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
+
 const located = (check: JsonCheck | undefined): string[] =>
   (check?.findings ?? []).map((finding) => `${finding.severity} ${finding.file}:${finding.line}:${finding.column}`);
 
@@ -67,6 +70,7 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       ['hardcoded-key', 'fail'],
       ['https-only', 'fail'],
       ['max-tokens', 'fail'],
+      ...REMOTE_CHECK_IDS.map((id) => [id, 'skip']),
     ]);
     expect(located(byId.get('hardcoded-key'))).toEqual(['error .env:1:20', 'error src/config.ts:2:36']);
     expect(located(byId.get('https-only'))).toEqual(['error src/config.ts:3:37']);
@@ -84,7 +88,7 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       column: 36,
       snippet: `export const OPENROUTER_API_KEY = '${maskKey(key)}';`,
     });
-    expect(report.summary).toEqual({ passed: 0, failed: 3, warned: 0, skipped: 0, errored: 0 });
+    expect(report.summary).toEqual({ passed: 0, failed: 3, warned: 0, skipped: 5, errored: 0 });
   });
 
   it('prints path:line:col lines, fix hints and the summary line in the text report', async () => {
@@ -94,7 +98,7 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
     expect(run.stdout).toContain(`src/config.ts:3:37  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
     expect(run.stdout).toMatch(/src\/chat\.ts:7:28 {2}chat\.completions\.create\(\) sends no output cap/);
     expect(run.stdout).toContain('fix: ');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed, 0 warned, 0 skipped');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed, 0 warned, 5 skipped');
     expect(run.stdout).not.toMatch(ANSI);
     expect(run.stderr).toBe('');
   });
@@ -131,17 +135,18 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       ['hardcoded-key', 'skip', 'not selected by --only'],
       ['https-only', 'fail', '1 error'],
       ['max-tokens', 'skip', 'not selected by --only'],
+      ...REMOTE_CHECK_IDS.map((id) => [id, 'skip', 'not selected by --only']),
     ]);
     const skipped = await jsonReport([root, '--skip', 'hardcoded-key,https-only,max-tokens']);
     expect(skipped.status).toBe(0);
-    expect(skipped.report.summary).toEqual({ passed: 0, failed: 0, warned: 0, skipped: 3, errored: 0 });
+    expect(skipped.report.summary).toEqual({ passed: 0, failed: 0, warned: 0, skipped: 8, errored: 0 });
   });
 
   it('--quiet prints only what fails the run and the summary', async () => {
     const run = await runCli([root, '--quiet', '--only', 'https-only']);
     expect(run.stdout).not.toContain('hardcoded-key');
     expect(run.stdout).toContain('src/config.ts:3:37');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 warned, 2 skipped');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 warned, 7 skipped');
   });
 
   it('colours follow FORCE_COLOR and NO_COLOR', async () => {
@@ -160,8 +165,9 @@ describe('a project ready for production (fixtures/clean-app)', () => {
       ['hardcoded-key', 'pass'],
       ['https-only', 'pass'],
       ['max-tokens', 'pass'],
+      ...REMOTE_CHECK_IDS.map((id) => [id, 'skip']),
     ]);
-    expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed, 0 warned, 0 skipped');
+    expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed, 0 warned, 5 skipped');
   });
 
   it('fails once the .env holding the key is no longer git-ignored', async () => {
@@ -179,7 +185,7 @@ describe('edge cases (fixtures/edge-cases)', () => {
     const { root } = materializeFixture('edge-cases');
     const { status, report } = await jsonReport([root]);
     expect(status).toBe(0);
-    expect(report.summary).toEqual({ passed: 3, failed: 0, warned: 0, skipped: 0, errored: 0 });
+    expect(report.summary).toEqual({ passed: 3, failed: 0, warned: 0, skipped: 5, errored: 0 });
     expect(report.workspace).toEqual({
       filesScanned: 7,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
@@ -226,13 +232,13 @@ describe('reports written to files', () => {
     const out = makeTree({});
     const run = await runCli([root, '--report', `json=${out}/nested/report.json`, '--report', `junit=${out}/deeper/a/junit.xml`]);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('0 passed, 3 failed, 0 warned, 0 skipped');
+    expect(run.stdout).toContain('0 passed, 3 failed, 0 warned, 5 skipped');
     const report = JSON.parse(readFileSync(join(out, 'nested/report.json'), 'utf8')) as JsonReport;
     expect(report.summary.failed).toBe(3);
     const junit = readFileSync(join(out, 'deeper/a/junit.xml'), 'utf8');
     const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] });
     expect(validation.errors).toEqual([]);
-    expect(junit).toContain('<testsuites name="openrouter-check" tests="3" failures="3" errors="0"');
+    expect(junit).toContain('<testsuites name="openrouter-check" tests="8" failures="3" errors="0"');
     expect(junit).toContain(`src/config.ts:3:37 ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
     expect(readdirSync(join(out, 'nested'))).toEqual(['report.json']);
   });

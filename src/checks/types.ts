@@ -1,5 +1,6 @@
 import type { Workspace } from '../workspace.js';
 import type { ModelsConfig } from '../config.js';
+import type { RemoteApi } from '../openrouter/remote-api.js';
 
 /** How bad a finding is. `error` fails the run; `warn` fails it only under `--fail-on warn`. */
 export type Severity = 'error' | 'warn';
@@ -49,6 +50,20 @@ export interface CheckContext {
   models: ModelsConfig;
   /** Aborted when the check's time limit passes or the run is cancelled. */
   signal: AbortSignal;
+  /** The OpenRouter API with the audited key; set whenever a `remote` check runs. */
+  remote?: RemoteApi;
+}
+
+/**
+ * What a check's `run` may return besides a bare `Finding[]`: a one-line summary for the report
+ * (the key's usage against its limit, a completion's latency), or a reason it did not apply.
+ */
+export interface CheckOutcome {
+  findings: Finding[];
+  /** Shown as the check's message instead of the count of findings. */
+  summary?: string;
+  /** The check found nothing to do (no fallbacks configured): reported as `skip` with this reason. */
+  skipReason?: string;
 }
 
 /** The contract every check, built-in or plugin, fulfils (see DESIGN.md). */
@@ -64,8 +79,10 @@ export interface Check {
   docs: string;
   /** Options accepted under `checks.<id>` besides `severity`. */
   options?: Readonly<Record<string, CheckOptionSchema>>;
+  /** Sends billable requests (completions); `--no-spend` skips it. */
+  spendsCredits?: boolean;
   /** `[]` means pass. A thrown error becomes this check's `error` status. */
-  run(ctx: CheckContext): Promise<Finding[]>;
+  run(ctx: CheckContext): Promise<Finding[] | CheckOutcome>;
 }
 
 /** What one check's run produced, as the report shows it. */

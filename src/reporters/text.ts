@@ -7,6 +7,9 @@ import { groupByCategory, isMarkedWarning, locationOf } from './report-layout.js
 /** Files named under the audit line before the rest are counted. */
 const MAX_NAMED_SKIPPED_FILES = 10;
 
+/** A message that only counts the findings listed below it says nothing new. */
+const COUNT_ONLY = /^(?:no findings|\d+ errors?(?:, \d+ warnings?)?|\d+ warnings?)$/;
+
 const STATUS_ICONS: Record<CheckStatus, string> = { pass: '✔', fail: '✖', warn: '⚠', skip: '○', error: '!' };
 
 const SKIP_REASON_WORDS: Record<SkipReason, (count: number) => string> = {
@@ -80,7 +83,9 @@ function checkBlock(check: CheckResult, { indent, idWidth, paint, options }: Blo
   const icon = statusIcon(check.status, paint);
   let heading = `${indent}${icon} ${paint.bold(check.id.padEnd(idWidth))}  ${printable(check.title)}`;
   if (check.status === 'skip') heading += paint.dim(` — skipped: ${printable(check.message)}`);
-  if (check.status === 'error') heading += ` — ${paint.red(`error: ${printable(check.message)}`)}`;
+  else if (check.status === 'error') heading += ` — ${paint.red(`error: ${printable(check.message)}`)}`;
+  // A remote check's message is what it learnt (the key's limit, a model's latency): worth a glance.
+  else if (check.kind === 'remote' && !COUNT_ONLY.test(check.message)) heading += paint.dim(` — ${printable(check.message)}`);
   const lines = [heading];
 
   const findingIndent = `${indent}  `;

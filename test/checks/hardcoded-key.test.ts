@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/hardcoded-key.js';
+import { outcomeOf } from '../../src/checks/outcome.js';
 import { maskKey } from '../../src/secrets.js';
 import { findingsOf, generateKey } from '../support/workspace.js';
 
@@ -71,7 +72,7 @@ describe('hardcoded-key', () => {
   it('reports at the configured severity', async () => {
     const { contextFor, workspaceOf } = await import('../support/workspace.js');
     const workspace = workspaceOf({ 'a.ts': `const k = "${KEY}";` });
-    const findings = await check.run(contextFor(check, workspace, { severity: 'warn' }));
+    const { findings } = outcomeOf(await check.run(contextFor(check, workspace, { severity: 'warn' })));
     expect(findings.map((f) => f.severity)).toEqual(['warn']);
   });
 });

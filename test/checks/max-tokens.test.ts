@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/max-tokens.js';
+import { outcomeOf } from '../../src/checks/outcome.js';
 import type { Finding, Severity } from '../../src/checks/types.js';
 import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
 
@@ -465,7 +466,7 @@ describe('max-tokens', () => {
 
   it('reports uncapped calls at the configured severity, and unverifiable ones as warnings', async () => {
     const code = lines(`client.chat.completions.create({ model });`, `function f(o) { return client.chat.completions.create(o); }`);
-    const findings = await check.run(contextFor(check, workspaceOf({ 'src/app.ts': code }), { severity: 'warn' }));
+    const { findings } = outcomeOf(await check.run(contextFor(check, workspaceOf({ 'src/app.ts': code }), { severity: 'warn' })));
     expect(findings.map((finding) => finding.severity)).toEqual(['warn', 'warn']);
     const atError = await findingsOf(check, { 'src/app.ts': code });
     expect(atError.map((finding) => finding.severity)).toEqual(['error', 'warn']);

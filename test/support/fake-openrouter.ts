@@ -120,6 +120,8 @@ export interface FakeScenario {
   legacyKeyEndpointOnly?: boolean;
   /** Per route, applied to the next requests on it, one fault each. */
   faults?: Partial<Record<FakeRoute, Fault[]>>;
+  /** Every answer (faults aside) waits this long first: a far-away API, to show requests overlap. */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -334,6 +336,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
     if (req.method !== ROUTES[route]) return sendError(res, { status: 405, message: `Method Not Allowed: ${req.method} ${url.pathname}` });
     const fault = scenario.faults?.[route]?.shift();
     if (fault) return applyFault(fault, route, recorded, res);
+    if (scenario.latencyMs) return every(scenario.latencyMs, res, () => answer(route, recorded, res), false);
     answer(route, recorded, res);
   }
 

@@ -56,7 +56,7 @@ const passing = {
   },
   auth: {
     id: 'auth', title: 'The API key is accepted', category: 'security', kind: 'remote',
-    status: 'pass', severity: 'error', durationMs: 233, message: 'no findings', findings: [],
+    status: 'pass', severity: 'error', durationMs: 233, message: 'key sk-or-v1-0e6...1c96 accepted: paid account, no expiry', findings: [],
   },
   creditLimit: {
     id: 'credit-limit', title: 'The key has a credit limit', category: 'cost', kind: 'remote',
@@ -68,7 +68,7 @@ const passing = {
   },
   testCompletion: {
     id: 'test-completion', title: 'A 1-token completion succeeds', category: 'reliability', kind: 'remote',
-    status: 'pass', severity: 'error', durationMs: 871, message: 'no findings', findings: [],
+    status: 'pass', severity: 'error', durationMs: 871, message: 'openai/gpt-4o-mini answered in 640 ms, cost $0.0000018', findings: [],
   },
   fallbackReachability: {
     id: 'fallback-reachability', title: 'Fallback models answer', category: 'reliability', kind: 'remote',

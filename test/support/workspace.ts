@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { outcomeOf } from '../../src/checks/outcome.js';
 import type { Check, CheckContext, Finding } from '../../src/checks/types.js';
 import { WorkspaceFile } from '../../src/workspace.js';
 import type { Workspace } from '../../src/workspace.js';
@@ -39,7 +40,7 @@ export function contextFor(check: Check, workspace: Workspace, overrides: Partia
 /** Runs a check over `{ path: source }` and returns its findings. */
 export async function findingsOf(check: Check, files: Record<string, string | Buffer>): Promise<Finding[]> {
   const workspace = workspaceOf(files);
-  return check.run(contextFor(check, workspace));
+  return outcomeOf(await check.run(contextFor(check, workspace))).findings;
 }
 
 /**

@@ -1,0 +1,46 @@
+import { describeApiError } from '../openrouter/api-error.js';
+import { formatCredits } from '../openrouter/credits.js';
+import type { RemoteApi } from '../openrouter/remote-api.js';
+
+/**
+ * How a 1-token completion to one model went:
+ * - `answered`: a well-formed answer;
+ * - `refused`: OpenRouter gave a definite no (out of credits, key refused, model unusable):
+ *   the app would fail the same way, so the check fails;
+ * - `unreachable`: nothing definite (rate limited after retries, 5xx, timeout, malformed answer):
+ *   the check could not tell, so it errors.
+ */
+export type ProbeVerdict =
+  | { kind: 'answered'; summary: string }
+  | { kind: 'refused'; message: string }
+  | { kind: 'unreachable'; message: string };
+
+/** Statuses that say something definite about the key, the account or the model. */
+const REFUSALS: Record<number, string> = {
+  400: 'cannot be used',
+  401: 'the key was refused',
+  402: 'out of credits: add credits at openrouter.ai/settings/credits or raise the key\'s limit',
+  403: 'the request was refused',
+  404: 'cannot be used',
+};
+
+export async function probeModel(remote: RemoteApi, model: string, signal: AbortSignal): Promise<ProbeVerdict> {
+  const result = await remote.probe(model, signal);
+  if (!result.ok) {
+    const { error } = result;
+    const refusal = error.kind === 'http' && error.status !== undefined ? REFUSALS[error.status] : undefined;
+    if (refusal) return { kind: 'refused', message: `${model}: ${refusal} (${describeApiError(error)})` };
+    return { kind: 'unreachable', message: `${model}: ${describeApiError(error)}` };
+  }
+  const completion = result.data;
+  const choice = completion.choices[0];
+  if (!choice) return { kind: 'unreachable', message: `${model}: malformed answer from POST /chat/completions: no choices` };
+  if (choice.error || choice?.finish_reason === 'error') {
+    const reason = choice.error?.message ?? 'finish_reason "error"';
+    return { kind: 'refused', message: `${model}: answered 200 but the generation failed: ${reason}` };
+  }
+  const routed = completion.model && completion.model !== model ? `${completion.model} (for ${model})` : model;
+  const cost = completion.usage?.cost;
+  const costText = typeof cost === 'number' ? `, cost ${formatCredits(cost)}` : '';
+  return { kind: 'answered', summary: `${routed} answered in ${result.durationMs} ms${costText}` };
+}
