@@ -1,0 +1,321 @@
+/**
+ * The remote checks end to end: the built CLI, spawned as a user would run it, pointed at a fake
+ * OpenRouter (a real HTTP server on 127.0.0.1) with `--base-url`, the key in the environment.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import { maskKey } from '../../src/secrets.js';
+import { runCli } from '../support/cli.js';
+import type { CliRun } from '../support/cli.js';
+import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
+import type { FakeKeyData, FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
+import { FIXTURES, materializeFixture } from '../support/fixtures.js';
+import { PLAIN } from '../support/plain-http.js';
+import { makeTree } from '../support/tree.js';
+import { generateKey } from '../support/workspace.js';
+
+const JUNIT_XSD = { fileName: 'junit.xsd', contents: readFileSync(new URL('../schemas/junit.xsd', import.meta.url), 'utf8') };
+
+const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
+const ONLY_REMOTE = ['--only', REMOTE.join(',')];
+
+/** The models fixtures/clean-app/.openrouter-check.yml names. */
+const CATALOGUE = [
+  fakeModel('openai/gpt-4o-mini'),
+  fakeModel('anthropic/claude-3.5-haiku'),
+  fakeModel('google/gemini-2.0-flash-001'),
+  fakeModel('openai/gpt-4o'),
+];
+
+interface JsonCheck {
+  id: string;
+  status: string;
+  message: string;
+  durationMs: number;
+  findings: Array<{ message: string; severity: string }>;
+}
+interface JsonReport {
+  durationMs: number;
+  summary: Record<string, number>;
+  checks: JsonCheck[];
+}
+
+let fake: FakeOpenRouter;
+const key = generateKey();
+const app = materializeFixture('clean-app').root;
+
+function scenario(overrides: Partial<FakeKeyData> = FAKE_KEYS.limited, extra: FakeScenario = {}): FakeScenario {
+  return { keys: { [key]: overrides }, models: CATALOGUE, ...extra };
+}
+
+beforeAll(async () => {
+  fake = await startFakeOpenRouter(scenario());
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.setScenario(scenario());
+  fake.requests.length = 0;
+});
+
+function audit(args: string[], env: Record<string, string> = { OPENROUTER_API_KEY: key }): Promise<CliRun> {
+  return runCli([app, '--base-url', fake.baseUrl, ...args], { env });
+}
+
+async function auditJson(args: string[] = [], env?: Record<string, string>): Promise<{ status: number | null; report: JsonReport; run: CliRun }> {
+  const run = await audit([...args, '--format', 'json'], env);
+  return { status: run.status, report: JSON.parse(run.stdout) as JsonReport, run };
+}
+
+const statuses = (report: JsonReport): Record<string, string> => Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+const byId = (report: JsonReport, id: string): JsonCheck => report.checks.find((check) => check.id === id)!;
+
+describe('a healthy key and catalogue', () => {
+  it('passes all five remote checks and exits 0, saying what it learnt', async () => {
+    const { status, report } = await auditJson();
+    expect(status).toBe(0);
+    expect(statuses(report)).toEqual({
+      'hardcoded-key': 'pass',
+      'https-only': 'pass',
+      'max-tokens': 'pass',
+      auth: 'pass',
+      'credit-limit': 'pass',
+      'model-availability': 'pass',
+      'test-completion': 'pass',
+      'fallback-reachability': 'pass',
+    });
+    expect(byId(report, 'auth').message).toBe(`key ${key.slice(0, 12)}...${key.slice(-4)} accepted: paid account, no expiry`);
+    expect(byId(report, 'credit-limit').message).toBe('$2.50 used of a $10.00 limit, $7.50 left, resets monthly');
+    expect(byId(report, 'model-availability').message).toBe(
+      '4 models checked against 4 listed: openai/gpt-4o-mini, anthropic/claude-3.5-haiku, google/gemini-2.0-flash-001, openai/gpt-4o',
+    );
+    expect(byId(report, 'test-completion').message).toMatch(/^openai\/gpt-4o-mini answered in \d+ ms, cost \$0\.\d+$/);
+    expect(byId(report, 'fallback-reachability').message).toMatch(
+      /^2 of 2 fallbacks answered: anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+; google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+$/,
+    );
+  });
+
+  it('asks /key and /models once each, and spends exactly three 1-token completions', async () => {
+    await audit(ONLY_REMOTE);
+    expect(fake.requestsTo('/key')).toHaveLength(1);
+    expect(fake.requestsTo('/models')).toHaveLength(1);
+    expect(fake.requestsTo('/models')[0]!.query).toEqual({ output_modalities: 'all' });
+    const completions = fake.requestsTo('/chat/completions');
+    expect(completions.map((request) => (request.body as { model: string }).model).sort()).toEqual([
+      'anthropic/claude-3.5-haiku',
+      'google/gemini-2.0-flash-001',
+      'openai/gpt-4o-mini',
+    ]);
+    for (const request of completions) {
+      expect(request.body).toMatchObject({ max_tokens: 1, messages: [{ role: 'user', content: 'Reply with OK.' }] });
+      expect(request.headers).toMatchObject({
+        authorization: `Bearer ${key}`,
+        'user-agent': expect.stringMatching(/^openrouter-check\/\d+\.\d+\.\d+/),
+        'http-referer': expect.stringMatching(/^https:\/\//),
+        'x-openrouter-title': 'openrouter-check',
+      });
+    }
+  });
+
+  it('shows the key, usage and latency in the text report', async () => {
+    const run = await audit(ONLY_REMOTE);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/✔ auth +The API key is accepted — key sk-or-v1-\w{3}\.\.\.\w{4} accepted: paid account, no expiry/);
+    expect(run.stdout).toContain('— $2.50 used of a $10.00 limit, $7.50 left, resets monthly');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('5 passed, 0 failed, 0 warned, 3 skipped');
+  });
+});
+
+describe('without a key, --offline, --no-spend, --require-remote', () => {
+  it('skips the remote checks with the reason when no key is set, and sends nothing', async () => {
+    const { status, report } = await auditJson([], {});
+    expect(status).toBe(0);
+    for (const id of REMOTE) expect(byId(report, id)).toMatchObject({ status: 'skip', message: 'no API key: set OPENROUTER_API_KEY to run the remote checks' });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('--require-remote turns a missing key into failures', async () => {
+    const { status, report } = await auditJson(['--require-remote'], {});
+    expect(status).toBe(1);
+    for (const id of REMOTE) {
+      expect(byId(report, id).status).toBe('fail');
+      expect(byId(report, id).findings).toEqual([
+        { message: 'no API key: set OPENROUTER_API_KEY to run the remote checks, and --require-remote demands the remote checks', severity: 'error' },
+      ]);
+    }
+  });
+
+  it('--offline skips them even with a key, and makes no request', async () => {
+    const { status, report } = await auditJson(['--offline']);
+    expect(status).toBe(0);
+    for (const id of REMOTE) expect(byId(report, id)).toMatchObject({ status: 'skip', message: 'skipped by --offline' });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('--no-spend skips the two checks that send completions, and sends none', async () => {
+    const { status, report } = await auditJson(['--no-spend', ...ONLY_REMOTE]);
+    expect(status).toBe(0);
+    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'skip' });
+    expect(byId(report, 'test-completion').message).toBe('skipped by --no-spend (it sends a billable completion)');
+    expect(fake.requestsTo('/chat/completions')).toEqual([]);
+  });
+
+  it('reads the key from the variable api.key_env names', async () => {
+    const root = makeTree({ '.openrouter-check.yml': 'api:\n  key_env: SUPPORT_BOT_OPENROUTER_KEY\nmodels:\n  primary: openai/gpt-4o-mini\n' });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'auth', '--format', 'json'], { env: { SUPPORT_BOT_OPENROUTER_KEY: key } });
+    expect(run.status).toBe(0);
+    expect(byId(JSON.parse(run.stdout) as JsonReport, 'auth').status).toBe('pass');
+  });
+});
+
+describe('faults: each yields the right status and message, and the rest of the run goes on', () => {
+  it('an unknown key: auth and the completions fail, the static checks and the public /models still pass', async () => {
+    fake.setScenario({ models: CATALOGUE, keys: {} });
+    const { status, report } = await auditJson();
+    expect(status).toBe(1);
+    expect(statuses(report)).toEqual({
+      'hardcoded-key': 'pass',
+      'https-only': 'pass',
+      'max-tokens': 'pass',
+      auth: 'fail',
+      'credit-limit': 'error',
+      'model-availability': 'pass',
+      'test-completion': 'fail',
+      'fallback-reachability': 'fail',
+    });
+    expect(byId(report, 'auth').findings).toEqual([
+      { message: 'the key in OPENROUTER_API_KEY was refused: 401 Unauthorized from GET /key: User not found.', severity: 'error' },
+    ]);
+    expect(byId(report, 'credit-limit').message).toBe("cannot read the key's limit: 401 Unauthorized from GET /key: User not found.");
+    expect(byId(report, 'test-completion').findings[0]!.message).toBe(
+      'openai/gpt-4o-mini: the key was refused (401 Unauthorized from POST /chat/completions: User not found.)',
+    );
+  });
+
+  it('a key without a credit limit fails credit-limit', async () => {
+    fake.setScenario(scenario(FAKE_KEYS.unlimited));
+    const { status, report } = await auditJson(['--only', 'credit-limit']);
+    expect(status).toBe(1);
+    expect(byId(report, 'credit-limit').findings[0]!.message).toMatch(/^the key in OPENROUTER_API_KEY has no credit limit: a leaked key could spend the whole account/);
+  });
+
+  it('402 on the completion: test-completion fails "out of credits"', async () => {
+    fake.setScenario(scenario(FAKE_KEYS.limited, { completions: { 'openai/gpt-4o-mini': { status: 402 } } }));
+    const { status, report } = await auditJson(['--only', 'test-completion']);
+    expect(status).toBe(1);
+    expect(byId(report, 'test-completion').findings[0]!.message).toMatch(/^openai\/gpt-4o-mini: out of credits: add credits at openrouter\.ai\/settings\/credits/);
+  });
+
+  it('429 with Retry-After: the client waits as told, then succeeds', async () => {
+    fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'status', status: 429, retryAfter: 1 }] } }));
+    const { status, report } = await auditJson(['--only', 'auth']);
+    expect(status).toBe(0);
+    expect(fake.requestsTo('/key')).toHaveLength(2);
+    expect(byId(report, 'auth').durationMs).toBeGreaterThanOrEqual(950);
+  });
+
+  it('429 on every attempt: test-completion is an error, not a failure', async () => {
+    const busy = { kind: 'status', status: 429, retryAfter: 0 } as const;
+    fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/chat/completions': [busy, busy, busy] } }));
+    const { status, report } = await auditJson(['--only', 'test-completion']);
+    expect(status).toBe(1);
+    expect(byId(report, 'test-completion')).toMatchObject({ status: 'error' });
+    expect(byId(report, 'test-completion').message).toMatch(/^openai\/gpt-4o-mini: 429 Too Many Requests from POST \/chat\/completions \(3 attempts\)/);
+    expect(fake.requestsTo('/chat/completions')).toHaveLength(3);
+  });
+
+  it('a malformed /models answer: the model checks error with the cause, auth still passes', async () => {
+    fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/models': [{ kind: 'malformed-json' }] } }));
+    const { status, report } = await auditJson(ONLY_REMOTE);
+    expect(status).toBe(1);
+    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'error', 'test-completion': 'pass', 'fallback-reachability': 'error' });
+    expect(byId(report, 'model-availability').message).toMatch(/^cannot list the models: malformed answer from GET \/models: /);
+  });
+
+  it('a model id that does not exist fails with a suggestion', async () => {
+    const root = makeTree({ '.openrouter-check.yml': 'models:\n  primary: anthropic/claude-3-5-haiku\n' });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(run.status).toBe(1);
+    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+      { message: 'anthropic/claude-3-5-haiku (models.primary) does not exist on OpenRouter; did you mean anthropic/claude-3.5-haiku?', severity: 'error' },
+    ]);
+  });
+
+  it('a hung server: the run ends within timeout × (retries + 1) plus a little, every remote check an error', async () => {
+    const hang = { kind: 'hang' } as const;
+    const hangs = [hang, hang, hang];
+    fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/key': [...hangs], '/models': [...hangs], '/chat/completions': [...hangs, ...hangs] } }));
+    const started = performance.now();
+    const { status, report } = await auditJson([...ONLY_REMOTE, '--timeout', '400']);
+    const wallMs = performance.now() - started;
+    expect(status).toBe(1);
+    for (const id of ['auth', 'credit-limit', 'model-availability', 'test-completion']) {
+      expect(byId(report, id).status).toBe('error');
+      expect(byId(report, id).message).toMatch(/timed out after 400 ms \(3 attempts\)/);
+    }
+    // 3 attempts × 400 ms, plus backoff (≤ 0.25 s + 0.5 s), plus process start-up.
+    expect(wallMs).toBeLessThan(4000);
+  });
+});
+
+describe('concurrency', () => {
+  it('the remote checks overlap: about two round trips, not the sum of every request', async () => {
+    const latencyMs = 500;
+    fake.setScenario(scenario(FAKE_KEYS.limited, { latencyMs }));
+    const { status, report } = await auditJson(ONLY_REMOTE);
+    expect(status).toBe(0);
+    // In sequence: /key, /models and three completions = 5 × 500 ms. Concurrently: /models, then
+    // the fallbacks' completions side by side = 2 round trips.
+    const remoteDurations = report.checks.filter((check) => REMOTE.includes(check.id)).map((check) => check.durationMs);
+    expect(Math.max(...remoteDurations)).toBeGreaterThanOrEqual(2 * latencyMs - 50);
+    expect(report.durationMs).toBeLessThan(3 * latencyMs);
+    expect(remoteDurations.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(report.durationMs * 2);
+  });
+});
+
+describe('the key is never printed', () => {
+  it('appears in no format, report file or error, whatever happens', async () => {
+    const reports = makeTree({});
+    const outputs: string[] = [];
+    const cases: Array<{ scenario: FakeScenario; args: string[] }> = [
+      { scenario: scenario(), args: [] },
+      { scenario: { models: CATALOGUE, keys: {} }, args: [] },
+      { scenario: scenario(FAKE_KEYS.management), args: [] },
+      { scenario: scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'malformed-json' }], '/chat/completions': [{ kind: 'wrong-shape' }] } }), args: [] },
+      { scenario: scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'status', status: 500, message: `echo ${key}` }, { kind: 'status', status: 500, message: `echo ${key}` }, { kind: 'status', status: 500, message: `echo ${key}` }] } }), args: [] },
+    ];
+    // One run per case: text on stdout, JSON and JUnit written as report files.
+    for (const [index, testCase] of cases.entries()) {
+      fake.setScenario(testCase.scenario);
+      // max-tokens cannot see a key and only adds the compiler's start-up time.
+      const run = await audit([...testCase.args, '--skip', 'max-tokens', '--report', `json=${reports}/${index}.json`, '--report', `junit=${reports}/${index}.xml`]);
+      const junit = readFileSync(join(reports, `${index}.xml`), 'utf8');
+      outputs.push(run.stdout, run.stderr, readFileSync(join(reports, `${index}.json`), 'utf8'), junit);
+      const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] });
+      expect(validation.errors).toEqual([]);
+    }
+    // Usage errors that involve the key's surroundings print nothing of it either.
+    outputs.push((await audit(['--base-url', `${PLAIN}example.com/${key}/api/v1`])).stderr);
+    const everything = outputs.join('\n');
+    expect(everything).toContain(maskKey(key));
+    expect(everything).not.toContain(key);
+    expect(everything).not.toContain(key.slice(9, 40));
+  });
+});
+
+describe('flag mistakes are one-line usage errors (exit 2)', () => {
+  it.each([
+    { args: ['--base-url', `${PLAIN}example.com/api/v1`], stderr: /^error: --base-url: base URL .* uses plain http; the API key is only sent over https/ },
+    { args: ['--base-url', 'not a url'], stderr: /^error: --base-url: base URL not a url is not a valid URL$/ },
+    { args: ['--timeout', 'soon'], stderr: /^error: --timeout expects a positive number of milliseconds \(got "soon"\)$/ },
+    { args: ['--offline', '--require-remote'], stderr: /^error: --offline and --require-remote contradict each other$/ },
+  ])('$args', async ({ args, stderr }) => {
+    const run = await runCli([join(FIXTURES, 'clean-app'), ...args], { env: { OPENROUTER_API_KEY: key } });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(stderr);
+  });
+});
