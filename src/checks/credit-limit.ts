@@ -27,10 +27,14 @@ const check: Check = {
     }
     const findings: Finding[] = [];
     const minimum = Number(ctx.options.min_remaining);
-    if (key.limit_remaining !== null && key.limit_remaining < minimum) {
+    const remaining = key.limit_remaining;
+    if (remaining !== null && remaining <= 0) {
+      const until = key.limit_reset ? `until it resets (${key.limit_reset})` : 'until it is raised (it never resets)';
+      findings.push({ message: `the key's ${formatCredits(key.limit)} limit is spent: every request fails with 402 ${until}`, severity: ctx.severity });
+    } else if (remaining !== null && remaining < minimum) {
       findings.push({
         message:
-          `only ${formatCredits(key.limit_remaining)} of the key's ${formatCredits(key.limit)} limit is left (minimum ${formatCredits(minimum)}); ` +
+          `only ${formatCredits(remaining)} of the key's ${formatCredits(key.limit)} limit is left (minimum ${formatCredits(minimum)}); ` +
           `requests will fail with 402 once it is spent${key.limit_reset ? '' : ', and this limit never resets'}`,
         severity: ctx.severity,
       });
@@ -41,8 +45,10 @@ const check: Check = {
 
 /** `$2.50 used of a $10.00 limit, $7.50 left, resets monthly`. */
 function usageAgainstLimit(key: KeyData, limit: number): string {
-  const remaining = key.limit_remaining ?? limit;
   const reset = key.limit_reset ? `resets ${key.limit_reset}` : 'never resets';
+  // Without limit_remaining the usage under the limit is unknown: show the key's all-time usage.
+  if (key.limit_remaining === null) return `${formatCredits(key.usage)} used in all, ${formatCredits(limit)} limit, ${reset}`;
+  const remaining = key.limit_remaining;
   return `${formatCredits(limit - remaining)} used of a ${formatCredits(limit)} limit, ${formatCredits(remaining)} left, ${reset}`;
 }
 

@@ -33,12 +33,13 @@ const check: Check = {
         ? probeModel(remote, model, ctx.signal)
         : Promise.resolve({ kind: 'refused', message: `${model}: does not exist on OpenRouter` }),
     );
-    const refused = verdicts.filter((verdict) => verdict.kind === 'refused');
-    const unreachable = verdicts.filter((verdict) => verdict.kind === 'unreachable');
+    const problems = verdicts.flatMap((verdict) => (verdict.kind === 'answered' ? [] : [verdict]));
     // Nothing definite went wrong, but some could not be tried: the check cannot tell.
-    if (refused.length === 0 && unreachable.length > 0) throw new CheckError(`could not reach ${unreachable.map((v) => v.message).join('; ')}`);
-
-    const findings: Finding[] = [...refused, ...unreachable].map((verdict) => ({ message: verdict.message, severity: ctx.severity }));
+    if (problems.length > 0 && problems.every((verdict) => verdict.kind === 'unreachable')) {
+      throw new CheckError(`could not reach ${problems.map((verdict) => verdict.message).join('; ')}`);
+    }
+    // In the config's order, like the fallback chain itself.
+    const findings: Finding[] = problems.map((verdict) => ({ message: verdict.message, severity: ctx.severity }));
     if (fallbacks.length < RECOMMENDED_FALLBACKS) {
       findings.push({
         message: `only ${fallbacks.length} fallback configured: keep at least ${RECOMMENDED_FALLBACKS}, from different providers, so one outage cannot stop the app`,

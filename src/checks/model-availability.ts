@@ -38,8 +38,8 @@ const check: Check = {
       if (retirement.state === 'past') {
         findings.push({ message: `${id} (${source}) is deprecated: its expiration date ${retirement.date} has passed`, severity: ctx.severity });
       } else if (retirement.state === 'soon') {
-        const days = `${retirement.days} day${retirement.days === 1 ? '' : 's'}`;
-        findings.push({ message: `${id} (${source}) is deprecated: OpenRouter may remove it after ${retirement.date}, in ${days}`, severity: 'warn' });
+        const when = retirement.days === 0 ? 'today' : `in ${retirement.days} day${retirement.days === 1 ? '' : 's'}`;
+        findings.push({ message: `${id} (${source}) is deprecated: OpenRouter may remove it after ${retirement.date}, ${when}`, severity: 'warn' });
       }
     }
     const ids = wanted.map(({ id }) => id);

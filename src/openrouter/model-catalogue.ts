@@ -41,9 +41,9 @@ export type Retirement =
 
 /** Where `expiration_date` (YYYY-MM-DD, "the date after which the model may be removed") stands against `now`. */
 export function retirementOf(model: ModelEntry, warnDays: number, now: Date): Retirement {
-  const date = model.expiration_date;
+  const date = model.expiration_date?.slice(0, 10);
   if (!date) return { state: 'none' };
-  const day = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
+  const day = Date.parse(`${date}T00:00:00Z`);
   if (Number.isNaN(day)) return { state: 'none' };
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   // Calendar days, in UTC: the model still works on its expiration date, not after it.

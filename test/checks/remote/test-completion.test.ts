@@ -1,0 +1,230 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import check from '../../../src/checks/test-completion.js';
+import type { CheckOptionValues, Severity } from '../../../src/checks/types.js';
+import type { ModelsConfig } from '../../../src/config.js';
+import { APP_TITLE, HTTP_REFERER } from '../../../src/openrouter/client.js';
+import { PROBE_PROMPT } from '../../../src/openrouter/remote-api.js';
+import { DEFAULT_ERROR_MESSAGES, FAKE_KEYS, fakeModel } from '../../support/fake-openrouter.js';
+import type { FakeScenario } from '../../support/fake-openrouter.js';
+import { answered, RemoteFixture, USER_AGENT, wholeLine } from './remote-context.js';
+import type { SessionOptions, Verdict } from './remote-context.js';
+
+const remote = new RemoteFixture();
+const { key } = remote;
+beforeAll(() => remote.start());
+afterEach(() => remote.closeSessions());
+afterAll(() => remote.close());
+
+const MINI = 'openai/gpt-4o-mini';
+const SONNET = 'anthropic/claude-3.7-sonnet';
+const FREE = 'meta-llama/llama-3.3-70b-instruct:free';
+const CATALOGUE = [
+  fakeModel(MINI),
+  fakeModel(SONNET, { pricing: { prompt: '0.000003', completion: '0.000015' } }),
+  fakeModel(FREE, { pricing: { prompt: '0', completion: '0' } }),
+];
+/** What a 1-token answer costs on the fake: 8 prompt tokens and 1 completion token at the model's prices. */
+const MINI_COST = '$0.0000018';
+const SONNET_COST = '$0.000039';
+
+const OUT_OF_CREDITS = "out of credits: add credits at openrouter.ai/settings/credits or raise the key's limit";
+const PAYMENT_REQUIRED = `402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]}`;
+
+interface Case {
+  name: string;
+  models?: Partial<ModelsConfig>;
+  options?: CheckOptionValues;
+  scenario?: FakeScenario;
+  session?: SessionOptions;
+  severity?: Severity;
+  expected: Verdict;
+  /** The model the probe asked for, when one was sent; how many attempts were made. */
+  probed?: { model: string; attempts: number };
+}
+
+const cases: Case[] = [
+  {
+    name: 'no model to test',
+    expected: { status: 'skip', reason: 'no model to test: set models.primary or checks.test-completion.model' },
+  },
+  {
+    name: 'an empty model option falls back to models.primary, and there is none',
+    models: { fallbacks: [MINI] },
+    options: { model: '' },
+    expected: { status: 'skip', reason: 'no model to test: set models.primary or checks.test-completion.model' },
+  },
+  {
+    name: 'the primary model answers',
+    models: { primary: MINI },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST))) },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'checks.test-completion.model overrides models.primary',
+    models: { primary: MINI },
+    options: { model: SONNET },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(SONNET, SONNET_COST))) },
+    probed: { model: SONNET, attempts: 1 },
+  },
+  {
+    name: 'a free model costs $0.00',
+    models: { primary: FREE },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(FREE, '$0.00'))) },
+    probed: { model: FREE, attempts: 1 },
+  },
+  {
+    name: 'a 503 then an answer: the retry succeeds',
+    models: { primary: MINI },
+    scenario: { faults: { '/chat/completions': [{ kind: 'status', status: 503 }] } },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST))) },
+    probed: { model: MINI, attempts: 2 },
+  },
+  {
+    name: '402 for the model',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 402 } } },
+    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'a key whose limit is spent: 402',
+    models: { primary: MINI },
+    scenario: { keys: { [key]: FAKE_KEYS.exhausted } },
+    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: '404 model_deprecated',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 404, availability: 'model_deprecated', message: `${MINI} has been deprecated` } } },
+    expected: {
+      status: 'fail',
+      findings: [{ severity: 'error', message: `${MINI}: cannot be used (404 Not Found from POST /chat/completions: ${MINI} has been deprecated)` }],
+    },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'a model OpenRouter does not know: 400',
+    models: { primary: 'vendor/typo' },
+    expected: {
+      status: 'fail',
+      findings: [
+        { severity: 'error', message: 'vendor/typo: cannot be used (400 Bad Request from POST /chat/completions: vendor/typo is not a valid model ID)' },
+      ],
+    },
+    probed: { model: 'vendor/typo', attempts: 1 },
+  },
+  {
+    name: 'a refused key: 401',
+    models: { primary: MINI },
+    scenario: { keys: {} },
+    expected: {
+      status: 'fail',
+      findings: [{ severity: 'error', message: `${MINI}: the key was refused (401 Unauthorized from POST /chat/completions: User not found.)` }],
+    },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'flagged by moderation: 403',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 403 } } },
+    expected: {
+      status: 'fail',
+      findings: [
+        {
+          severity: 'error',
+          message: `${MINI}: the request was refused (403 Forbidden from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[403]})`,
+        },
+      ],
+    },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: '402 with the check set to warn',
+    models: { primary: MINI },
+    severity: 'warn',
+    scenario: { completions: { [MINI]: { status: 402 } } },
+    expected: { status: 'warn', findings: [{ severity: 'warn', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+  },
+  {
+    name: '429 with Retry-After on every attempt',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 429, retryAfter: 1 } } },
+    expected: {
+      status: 'error',
+      message: `${MINI}: 429 Too Many Requests from POST /chat/completions (2 attempts): ${DEFAULT_ERROR_MESSAGES[429]} (retry after 1 s)`,
+    },
+    probed: { model: MINI, attempts: 2 },
+  },
+  {
+    name: 'a temporarily exhausted provider on every attempt (retryable availability error)',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 503, availability: 'capacity_exhausted' } } },
+    expected: { status: 'error', message: `${MINI}: 503 Service Unavailable from POST /chat/completions (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}` },
+    probed: { model: MINI, attempts: 2 },
+  },
+  {
+    name: 'a model that never answers',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: 'hang' } },
+    session: { timeoutMs: 300, retries: 0 },
+    expected: { status: 'error', message: `${MINI}: timed out after 300 ms on POST /chat/completions` },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'an answer of the wrong shape',
+    models: { primary: MINI },
+    scenario: { faults: { '/chat/completions': [{ kind: 'wrong-shape' }] } },
+    expected: { status: 'error', message: `${MINI}: malformed answer from POST /chat/completions: model is missing` },
+    probed: { model: MINI, attempts: 1 },
+  },
+];
+
+describe('test-completion', () => {
+  it('spends credits: --no-spend skips it', () => {
+    expect(check.spendsCredits).toBe(true);
+  });
+
+  it.each(cases)('$name', async ({ models, options, scenario, session, severity, expected, probed }) => {
+    remote.serve({ models: CATALOGUE, ...scenario });
+    const since = remote.mark();
+    const verdict = await remote.verdictOf(check, { ...(models && { models }), ...(options && { options }), ...(session && { session }), ...(severity && { severity }) });
+    expect(verdict).toEqual(expected);
+    if (probed) expect(since('/chat/completions').map(({ body }) => (body as { model?: unknown }).model)).toEqual(Array(probed.attempts).fill(probed.model));
+    if (expected.status === 'skip') expect(since()).toEqual([]);
+  });
+
+  it('sends one user message with max_tokens 1, the key as a bearer token and the attribution headers', async () => {
+    remote.serve({ models: CATALOGUE });
+    const since = remote.mark();
+    await remote.verdictOf(check, { models: { primary: MINI } });
+    const [request, ...others] = since();
+    expect(others).toEqual([]);
+    expect(request).toMatchObject({ method: 'POST', path: '/api/v1/chat/completions' });
+    expect(request!.body).toEqual({ model: MINI, messages: [{ role: 'user', content: PROBE_PROMPT }], max_tokens: 1 });
+    expect(request!.headers).toMatchObject({
+      authorization: `Bearer ${key}`,
+      'http-referer': HTTP_REFERER,
+      'x-openrouter-title': APP_TITLE,
+      'user-agent': USER_AGENT,
+      'content-type': 'application/json',
+    });
+  });
+
+  it('a run cancelled before the probe: error, nothing sent', async () => {
+    remote.serve({ models: CATALOGUE });
+    const since = remote.mark();
+    const cancelled = new AbortController();
+    cancelled.abort();
+    expect(await remote.verdictOf(check, { models: { primary: MINI }, signal: cancelled.signal })).toEqual({
+      status: 'error',
+      message: `${MINI}: cancelled on POST /chat/completions`,
+    });
+    expect(since()).toEqual([]);
+  });
+
+  it('never shows the key in a message, summary or error', () => {
+    expect(remote.shown.length).toBeGreaterThan(cases.length);
+    remote.expectKeyNeverShown();
+  });
+});
