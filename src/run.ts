@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
 import type { Report } from './report.js';
 import { summarize } from './report.js';
+import { SuppressionIndex } from './suppressions.js';
 import { maskKeysIn } from './secrets.js';
 import type { Workspace } from './workspace.js';
 
@@ -46,7 +47,8 @@ export async function runChecks(input: RunInput): Promise<Report> {
   const remote = runs('remote') ? await input.openRemote?.() : undefined;
   let checks: CheckResult[];
   try {
-    checks = await Promise.all(input.plan.map((planned) => runOne(planned, { workspace, remote }, input)));
+    const suppressions = new SuppressionIndex(workspace);
+    checks = await Promise.all(input.plan.map((planned) => runOne(planned, { workspace, remote, suppressions }, input)));
   } finally {
     await remote?.close();
   }
@@ -64,6 +66,7 @@ export async function runChecks(input: RunInput): Promise<Report> {
 interface Shared {
   workspace: Workspace;
   remote: RemoteSession | undefined;
+  suppressions: SuppressionIndex;
 }
 
 async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): Promise<CheckResult> {
@@ -94,8 +97,10 @@ async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): P
     const outcome = outcomeOf(returned);
     const durationMs = elapsed(started);
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
-    const findings = outcome.findings.map((finding) => sanitizeFinding(finding, severity));
-    return { ...base, ...statusOf(findings, outcome.summary), durationMs, findings };
+    const { findings: kept, suppressed } = shared.suppressions.apply(check.id, outcome.findings);
+    const findings = kept.map((finding) => sanitizeFinding(finding, severity));
+    const summary = [outcome.summary, suppressed > 0 ? `${suppressed} suppressed inline` : undefined].filter(Boolean).join('; ');
+    return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
   } catch (error) {
     const cause = signal.aborted && limit.aborted ? `did not finish within ${CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
     return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };

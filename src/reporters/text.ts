@@ -84,8 +84,8 @@ function checkBlock(check: CheckResult, { indent, idWidth, paint, options }: Blo
   let heading = `${indent}${icon} ${paint.bold(check.id.padEnd(idWidth))}  ${printable(check.title)}`;
   if (check.status === 'skip') heading += paint.dim(` — skipped: ${printable(check.message)}`);
   else if (check.status === 'error') heading += ` — ${paint.red(`error: ${printable(check.message)}`)}`;
-  // A remote check's message is what it learnt (the key's limit, a model's latency): worth a glance.
-  else if (check.kind === 'remote' && !COUNT_ONLY.test(check.message)) heading += paint.dim(` — ${printable(check.message)}`);
+  // Beyond a count, a message says what the check learnt (a key's limit, a latency, suppressions).
+  else if (!COUNT_ONLY.test(check.message)) heading += paint.dim(` — ${printable(check.message)}`);
   const lines = [heading];
 
   const findingIndent = `${indent}  `;

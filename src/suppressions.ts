@@ -1,0 +1,83 @@
+import type { Finding } from './checks/types.js';
+import type { Workspace, WorkspaceFile } from './workspace.js';
+
+/**
+ * Inline suppressions: a comment on the line above a finding, in any comment syntax,
+ *
+ *   // openrouter-check-ignore-next-line max-tokens -- the prompt is a fixed one-word classifier
+ *
+ * names the checks it silences (comma-separated; none means every check) and, after `--`, why.
+ * A suppression without a reason still applies, but is itself reported as a warning: a reviewer
+ * should be able to read why a finding was waived.
+ */
+export const SUPPRESSION_MARKER = 'openrouter-check-ignore-next-line';
+
+/** Ids (word characters and dashes, comma-separated), then an optional `-- reason`. */
+const DIRECTIVE = /^[ \t]+([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)?[ \t]*(?:--(.*))?$/;
+/** What closes a block or HTML comment at the end of the line; not part of the reason. */
+const COMMENT_CLOSERS = /(?:\*\/|-->)\s*$/;
+
+interface Directive {
+  /** Empty: every check. */
+  ids: string[];
+  reason: string;
+  line: number;
+  column: number;
+}
+
+export interface SuppressionOutcome {
+  findings: Finding[];
+  /** How many findings were silenced. */
+  suppressed: number;
+}
+
+/** Files by path, built once per run for the checks that report file locations. */
+export class SuppressionIndex {
+  readonly #files: Map<string, WorkspaceFile>;
+
+  constructor(workspace: Workspace) {
+    this.#files = new Map(workspace.files.map((file) => [file.path, file]));
+  }
+
+  /** Drops `checkId`'s findings waived by a comment on the line above; adds a warning per reasonless waiver. */
+  apply(checkId: string, findings: readonly Finding[]): SuppressionOutcome {
+    const kept: Finding[] = [];
+    const reasonless = new Map<string, Finding>();
+    let suppressed = 0;
+    for (const finding of findings) {
+      const file = finding.file === undefined ? undefined : this.#files.get(finding.file);
+      const directive = file && finding.line !== undefined && finding.line > 1 ? directiveOn(file, finding.line - 1) : undefined;
+      if (!file || !directive || (directive.ids.length > 0 && !directive.ids.includes(checkId))) {
+        kept.push(finding);
+        continue;
+      }
+      suppressed++;
+      if (directive.reason === '') {
+        reasonless.set(`${file.path}:${directive.line}`, {
+          message: `this ${SUPPRESSION_MARKER} for ${checkId} gives no reason; add "-- <why it is safe>"`,
+          severity: 'warn',
+          file: file.path,
+          line: directive.line,
+          column: directive.column,
+          snippet: file.lineText(directive.line).trim(),
+        });
+      }
+    }
+    return { findings: [...kept, ...reasonless.values()], suppressed };
+  }
+}
+
+function directiveOn(file: WorkspaceFile, line: number): Directive | undefined {
+  const text = file.lineText(line);
+  const at = text.indexOf(SUPPRESSION_MARKER);
+  if (at === -1) return undefined;
+  const rest = text.slice(at + SUPPRESSION_MARKER.length).replace(COMMENT_CLOSERS, '');
+  const match = DIRECTIVE.exec(rest === '' ? ' ' : rest);
+  if (!match) return undefined;
+  return {
+    ids: (match[1] ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    reason: (match[2] ?? '').trim(),
+    line,
+    column: at + 1,
+  };
+}
