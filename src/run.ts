@@ -41,10 +41,10 @@ export interface RunInput {
 /** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
 export async function runChecks(input: RunInput): Promise<Report> {
   const started = performance.now();
-  const runs = (kind: Check['kind']): boolean =>
-    input.plan.some((planned) => !planned.skipReason && !planned.failReason && planned.check.kind === kind);
-  const workspace = runs('static') ? input.loadWorkspace() : emptyWorkspace(input.root);
-  const remote = runs('remote') ? await input.openRemote?.() : undefined;
+  const running = input.plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
+  const needsWorkspace = running.some((check) => check.kind === 'static' || check.readsWorkspace);
+  const workspace = needsWorkspace ? input.loadWorkspace() : emptyWorkspace(input.root);
+  const remote = running.some((check) => check.kind === 'remote') ? await input.openRemote?.() : undefined;
   let checks: CheckResult[];
   try {
     const suppressions = new SuppressionIndex(workspace);

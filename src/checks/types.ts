@@ -81,6 +81,8 @@ export interface Check {
   options?: Readonly<Record<string, CheckOptionSchema>>;
   /** Sends billable requests (completions); `--no-spend` skips it. */
   spendsCredits?: boolean;
+  /** A remote check that also reads the code (model ids): the workspace is loaded for it. */
+  readsWorkspace?: boolean;
   /** `[]` means pass. A thrown error becomes this check's `error` status. */
   run(ctx: CheckContext): Promise<Finding[] | CheckOutcome>;
 }

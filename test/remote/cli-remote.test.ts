@@ -242,6 +242,31 @@ describe('faults: each yields the right status and message, and the rest of the 
     ]);
   });
 
+  it('a model id only in the code, unknown to OpenRouter, fails with the place that sends it', async () => {
+    const root = makeTree({
+      'src/legacy.ts': [
+        "import OpenAI from 'openai';",
+        'const client = new OpenAI();',
+        'export const ask = (q: string) =>',
+        "  client.chat.completions.create({ model: 'openai/gpt-4-turbo-preview', max_tokens: 200, messages: [{ role: 'user', content: q }] });",
+        '',
+      ].join('\n'),
+    });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(run.status).toBe(1);
+    const check = byId(JSON.parse(run.stdout) as JsonReport, 'model-availability');
+    expect(check.findings).toEqual([
+      {
+        message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
+        severity: 'error',
+        file: 'src/legacy.ts',
+        line: 4,
+        column: 43,
+        snippet: "client.chat.completions.create({ model: 'openai/gpt-4-turbo-preview', max_tokens: 200, messages: [{ role: 'user', content: q }] });",
+      },
+    ]);
+  });
+
   it('a hung server: the run ends within timeout × (retries + 1) plus a little, every remote check an error', async () => {
     const hang = { kind: 'hang' } as const;
     const hangs = [hang, hang, hang];
@@ -263,7 +288,10 @@ describe('concurrency', () => {
   it('the remote checks overlap: about two round trips, not the sum of every request', async () => {
     const latencyMs = 500;
     fake.setScenario(scenario(FAKE_KEYS.limited, { latencyMs }));
-    const { status, report } = await auditJson(ONLY_REMOTE);
+    // The same models as clean-app, but no code: only the network is timed, not the parser.
+    const root = makeTree({ '.openrouter-check.yml': readFileSync(join(FIXTURES, 'clean-app/.openrouter-check.yml'), 'utf8') });
+    const run = await runCli([root, '--base-url', fake.baseUrl, ...ONLY_REMOTE, '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    const { status, report } = { status: run.status, report: JSON.parse(run.stdout) as JsonReport };
     expect(status).toBe(0);
     // In sequence: /key, /models and three completions = 5 × 500 ms. Concurrently: /models, then
     // the fallbacks' completions side by side = 2 round trips.

@@ -238,7 +238,7 @@ describe('model-availability', () => {
     const since = remote.mark();
     expect(await remote.verdictOf(check)).toEqual({
       status: 'skip',
-      reason: 'no models configured (models.primary, models.fallbacks, models.required)',
+      reason: "no models configured (models.primary, models.fallbacks, models.required) or found in the code",
     });
     expect(since()).toEqual([]);
   });
