@@ -119,10 +119,11 @@ function buildProgram(): Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace }, reporters, { writeReportFile }] =
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { loadPluginChecks }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace }, reporters, { writeReportFile }] =
     await Promise.all([
       import('./checks/index.js'),
       import('./config.js'),
+      import('./plugins.js'),
       import('./plan.js'),
       import('./run.js'),
       import('./workspace.js'),
@@ -132,23 +133,24 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
   const { renderCheckList } = await import('./reporters/check-list.js');
   if (options.offline && options.requireRemote) throw new UsageError('error: --offline and --require-remote contradict each other');
 
-  const hints = Object.fromEntries(BUILT_IN_CHECKS.map((check) => [check.id, check.docs]));
-  if (options.listChecks) {
-    process.stdout.write(renderCheckList(BUILT_IN_CHECKS, { color: shouldUseColor(options.color) }));
-    return 0;
-  }
-
   const root = resolve(pathArgument);
   const rootStat = statSync(root, { throwIfNoEntry: false });
   if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
   if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
 
-  const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS });
+  // The config may name plugins: the checks of this run are known only once it is loaded.
+  const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS, loadPlugins: loadPluginChecks });
   if (!loaded.ok) throw new UsageError(loaded.error);
+  const { checks } = loaded;
+  if (options.listChecks) {
+    process.stdout.write(renderCheckList(checks, { color: shouldUseColor(options.color) }));
+    return 0;
+  }
+  const hints = Object.fromEntries(checks.map((check) => [check.id, check.docs]));
   const config = await withApiFlags(loaded.config, options);
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
 
-  const planned = planChecks(BUILT_IN_CHECKS, config, {
+  const planned = planChecks(checks, config, {
     only: options.only === undefined ? undefined : parseIdList(options.only),
     skip: options.skip === undefined ? undefined : parseIdList(options.skip),
     remote: {

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CST, Lexer, LineCounter, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import type { Check, CheckOptionSchema, CheckOptionValues, Severity } from './checks/types.js';
@@ -57,9 +57,27 @@ export interface LoadConfigInput {
   configPath?: string;
   /** The known checks, to validate ids and options. */
   checks: readonly Check[];
+  /**
+   * Loads the checks the file's `plugins:` name, before `checks:` is validated (so plugin ids and
+   * options are known). Without it, `plugins:` is validated but nothing is loaded.
+   */
+  loadPlugins?: PluginLoader;
 }
 
-export type ConfigOutcome = { ok: true; config: Config } | { ok: false; error: string };
+/** A `plugins:` entry as written, with where it is written (for error lines). */
+export interface PluginSpecifier {
+  specifier: string;
+  offset: number | undefined;
+}
+
+export type PluginLoader = (
+  plugins: readonly PluginSpecifier[],
+  configDirectory: string,
+  knownIds: ReadonlySet<string>,
+) => Promise<{ ok: true; checks: Check[] } | { ok: false; message: string; offset: number | undefined }>;
+
+/** On success, `checks` is every check of the run: the known ones, then the plugins' in the order listed. */
+export type ConfigOutcome = { ok: true; config: Config; checks: readonly Check[] } | { ok: false; error: string };
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -96,7 +114,7 @@ export function defaultConfig(checks: readonly Check[]): Config {
 export async function loadConfig(input: LoadConfigInput): Promise<ConfigOutcome> {
   const found = await findConfigFile(input);
   if (!found.ok) return found;
-  if (!found.file) return { ok: true, config: defaultConfig(input.checks) };
+  if (!found.file) return { ok: true, config: defaultConfig(input.checks), checks: input.checks };
   const { file } = found;
 
   const text = await readConfigText(file);
@@ -105,9 +123,37 @@ export async function loadConfig(input: LoadConfigInput): Promise<ConfigOutcome>
   const parsed = parseConfigYaml(text.value);
   if (!parsed.ok) return { ok: false, error: configError(file, parsed.problem, parsed.lineOf) };
 
-  const settings = configRule(input.checks)(parsed.root);
+  let checks = input.checks;
+  if (input.loadPlugins) {
+    const plugins = pluginsIn(parsed.root);
+    if (!plugins.ok) return { ok: false, error: configError(file, plugins.problem, parsed.lineOf) };
+    if (plugins.value.length > 0) {
+      const loaded = await input.loadPlugins(plugins.value, dirname(file.absolutePath), new Set(checks.map((check) => check.id)));
+      if (!loaded.ok) return { ok: false, error: configError(file, { message: loaded.message, offset: loaded.offset }, parsed.lineOf) };
+      checks = [...checks, ...loaded.checks];
+    }
+  }
+
+  const settings = configRule(checks)(parsed.root);
   if (!settings.ok) return { ok: false, error: configError(file, settings.problem, parsed.lineOf) };
-  return { ok: true, config: toConfig(settings.value, input.checks, file.absolutePath) };
+  return { ok: true, config: toConfig(settings.value, checks, file.absolutePath), checks };
+}
+
+/** Just `plugins:`, read ahead of the rest (which cannot be validated before the plugins load). */
+function pluginsIn(root: YamlValue): Checked<PluginSpecifier[]> {
+  let plugins: PluginSpecifier[] = [];
+  const failure = readEntries(root, ROOT_WHAT, ({ name, value }) => {
+    if (name !== 'plugins') return undefined;
+    const located: Rule<PluginSpecifier> = (item) => {
+      const checked = moduleSpecifier(item);
+      return checked.ok ? ok({ specifier: checked.value, offset: item.offset }) : checked;
+    };
+    const checked = listOf(located, 'a list of module names or paths')(value);
+    if (!checked.ok) return checked;
+    plugins = checked.value;
+    return undefined;
+  });
+  return failure ?? ok(plugins);
 }
 
 // ───────────────────────────── finding and reading the file ─────────────────────────────

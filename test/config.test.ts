@@ -327,7 +327,7 @@ describe('loadConfig: finding the file', () => {
   it('uses every default when there is no config file', async () => {
     const root = makeTree({ 'src/index.ts': '' });
     const outcome = await loadConfig({ root, checks: CHECKS });
-    expect(outcome).toEqual({ ok: true, config: defaultConfig(CHECKS) });
+    expect(outcome).toEqual({ ok: true, config: defaultConfig(CHECKS), checks: CHECKS });
     if (!outcome.ok) return;
     expect(outcome.config.configFile).toBeUndefined();
     expect(outcome.config.scan).toEqual({ include: [], exclude: [], maxFileSize: DEFAULT_MAX_FILE_SIZE });
