@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ const RECORDER = new URL('./support/load-recorder.mjs', import.meta.url).pathnam
 
 /** Runs the CLI and returns the module URLs it resolved. */
 async function modulesLoadedBy(args: string[]): Promise<{ status: number | null; stdout: string; modules: string[] }> {
-  const log = join(mkdtempSync(join(tmpdir(), 'orc-loads-')), 'loads.txt');
+  const folder = mkdtempSync(join(tmpdir(), 'orc-loads-'));
+  const log = join(folder, 'loads.txt');
   const run = await runCli(args, { nodeArgs: ['--import', RECORDER], env: { ORC_LOAD_LOG: log } });
   const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  rmSync(folder, { recursive: true, force: true });
   return { status: run.status, stdout: run.stdout, modules };
 }
 

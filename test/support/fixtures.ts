@@ -17,8 +17,9 @@ afterAll(() => {
  * with one freshly generated key: the repository never holds a string in the key format.
  */
 export function materializeFixture(name: string): { root: string; key: string } {
-  const root = join(mkdtempSync(join(tmpdir(), 'orc-fixture-')), name);
-  copies.push(root);
+  const folder = mkdtempSync(join(tmpdir(), 'orc-fixture-'));
+  copies.push(folder);
+  const root = join(folder, name);
   cpSync(join(FIXTURES, name), root, { recursive: true, verbatimSymlinks: true });
   const key = generateKey();
   replaceToken(root, Buffer.from(key));
