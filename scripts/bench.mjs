@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// Benchmarks the built CLI on a large generated tree (npm run bench; not part of npm test).
+// The tree is generated from a seeded PRNG, so a seed always gives the same files; planted keys,
+// plain-http URLs and uncapped calls sit at known places, and every one of them must be reported.
+//
+//   node scripts/bench.mjs [--files N] [--seed N] [--keep]
+//
+// Keys are made at run time from the PRNG and exist only in the temporary tree, which is deleted at the end.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const REPO = new URL('..', import.meta.url).pathname;
+const CLI = join(REPO, 'bin', 'openrouter-check.js');
+const DEFAULT_FILES = 5000;
+const DEFAULT_SEED = 20261125;
+/** Built from parts so this script never holds a plain-http OpenRouter URL itself. */
+const PLAIN_OPENROUTER = 'http' + '://' + 'openrouter.ai';
+const KEY_PREFIX = 'sk-or' + '-v1-';
+
+const { values: flags } = parseArgs({
+  options: {
+    files: { type: 'string', default: String(DEFAULT_FILES) },
+    seed: { type: 'string', default: String(DEFAULT_SEED) },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const fileCount = Number(flags.files);
+const seed = Number(flags.seed);
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+function mulberry32(state) {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(seed);
+const int = (min, max) => min + Math.floor(random() * (max - min + 1));
+const pick = (items) => items[Math.floor(random() * items.length)];
+const hex = (length) => Array.from({ length }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+
+// ---------------------------------------------------------------------------------------------
+// Content: realistic enough that the prefilters and the parser do real work on part of the tree.
+
+const WORDS = ['order', 'invoice', 'customer', 'ticket', 'session', 'report', 'widget', 'payment', 'account', 'cart', 'search', 'profile', 'message', 'digest', 'export', 'queue'];
+const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-3.5-haiku', 'google/gemini-2.5-flash', 'meta-llama/llama-3.3-70b-instruct'];
+const name = () => pick(WORDS) + pick(WORDS).replace(/^./, (c) => c.toUpperCase());
+
+const SOURCE_BLOCKS = [
+  () => [`export interface ${name().replace(/^./, (c) => c.toUpperCase())} {`, `  id: string;`, `  ${pick(WORDS)}Count: number;`, `  updatedAt: Date;`, `}`],
+  () => [`export function ${name()}(items: readonly number[]): number {`, `  let total = 0;`, `  for (const item of items) total += item * ${int(2, 9)};`, `  return total;`, `}`],
+  () => [`export async function load${name()}(id: string) {`, `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`, `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`, `  return response.json();`, `}`],
+  () => [`// ${pick(WORDS)} ${pick(WORDS)} is cached for ${int(1, 60)} seconds; see docs/${pick(WORDS)}.md`, `const ${name()}Cache = new Map<string, { value: unknown; expires: number }>();`],
+  () => [`router.post('/api/${pick(WORDS)}', async (req, res) => {`, `  const saved = await db.${pick(WORDS)}.insert(req.body);`, `  res.status(201).json(saved);`, `});`],
+  () => [`export const ${name()}Schema = z.object({ id: z.string().uuid(), ${pick(WORDS)}: z.number().int().min(0), note: z.string().max(${int(80, 500)}) });`],
+];
+
+/** A capped call: only some files of a real app call the model, so only some hold one. */
+const CAPPED_COMPLETION_BLOCK = () => [`export async function summarize${name()}(text: string) {`, `  const completion = await client.chat.completions.create({`, `    model: '${pick(MODELS)}',`, `    messages: [{ role: 'user', content: text }],`, `    max_tokens: ${int(64, 1024)},`, `  });`, `  return completion.choices[0]?.message.content ?? '';`, `}`];
+const FILES_CALLING_THE_MODEL = 0.06;
+
+const SCRIPT_BLOCKS = [
+  () => [`export function ${name()}(items) {`, `  let total = 0;`, `  for (const item of items) total += item * ${int(2, 9)};`, `  return total;`, `}`],
+  () => [`export async function load${name()}(id) {`, `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`, `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`, `  return response.json();`, `}`],
+  () => [`router.post('/api/${pick(WORDS)}', async (req, res) => {`, `  res.status(201).json(await db.${pick(WORDS)}.insert(req.body));`, `});`],
+  () => [`module.exports.${name()} = { retries: ${int(1, 5)}, timeoutMs: ${int(1, 30) * 1000}, label: '${pick(WORDS)}' };`],
+];
+
+function sourceLines(targetBytes, typed) {
+  const lines = typed
+    ? [`import OpenAI from 'openai';`, `import { z } from 'zod';`, `const client = new OpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: process.env.OPENROUTER_API_KEY });`, '']
+    : [`// generated ${pick(WORDS)} helpers`, ''];
+  const blocks = typed ? SOURCE_BLOCKS : SCRIPT_BLOCKS;
+  if (typed && random() < FILES_CALLING_THE_MODEL) lines.push(...CAPPED_COMPLETION_BLOCK(), '');
+  let size = 0;
+  while (size < targetBytes) {
+    const block = pick(blocks)();
+    lines.push(...block, '');
+    size += block.reduce((sum, line) => sum + line.length + 1, 1);
+  }
+  return lines;
+}
+
+function jsonLines(targetBytes) {
+  const lines = ['{', `  "name": "${pick(WORDS)}-${pick(WORDS)}",`, '  "entries": ['];
+  let size = 0;
+  while (size < targetBytes) {
+    const line = `    { "id": "${hex(12)}", "${pick(WORDS)}": ${int(0, 99999)}, "label": "${pick(WORDS)} ${pick(WORDS)}", "active": ${random() < 0.5} },`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  lines.push('    { "id": "end" }', '  ]', '}');
+  return lines;
+}
+
+function markdownLines(targetBytes) {
+  const lines = [`# ${pick(WORDS)} ${pick(WORDS)}`, ''];
+  let size = 0;
+  while (size < targetBytes) {
+    const paragraph = [
+      `The ${pick(WORDS)} service stores each ${pick(WORDS)} for ${int(1, 90)} days before the ${pick(WORDS)} job archives it.`,
+      `See [the OpenRouter docs](https://openrouter.ai/docs/quickstart) and the ${pick(WORDS)} runbook for details.`,
+      '',
+    ];
+    lines.push(...paragraph);
+    size += paragraph.reduce((sum, line) => sum + line.length + 1, 0);
+  }
+  return lines;
+}
+
+/** One long line, like a bundler's output chunk (not named *.min.js, which the workspace skips). */
+function bundleLine(targetBytes) {
+  const parts = [];
+  let size = 0;
+  while (size < targetBytes) {
+    const part = pick([
+      () => `function ${pick('abcdefgh')}${int(0, 99)}(e,t){return e.${pick(WORDS)}=t,e}`,
+      () => `var ${pick('nrstuv')}${int(0, 999)}=fetch("https://api.example.com/${pick(WORDS)}").then(function(e){return e.json()});`,
+      () => `${pick('xyz')}.post("/api/${pick(WORDS)}",{id:${int(0, 9999)}}).then(function(r){return r.data});`,
+      () => `const ${pick('ijk')}${int(0, 99)}=[${Array.from({ length: 8 }, () => int(0, 255)).join(',')}];`,
+    ])();
+    parts.push(part);
+    size += part.length;
+  }
+  return parts.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tree: ~12 KB per file on average, most bytes in the bundles, as in real front-end repos.
+
+function generateTree() {
+  const files = [];
+  const packages = Math.max(2, Math.round(fileCount / 250));
+  for (let index = 0; index < fileCount; index++) {
+    const pkg = `packages/${pick(WORDS)}-${index % packages}`;
+    const roll = random();
+    let path;
+    let lines;
+    let kind;
+    if (roll < 0.42) {
+      kind = 'ts';
+      path = `${pkg}/src/${pick(WORDS)}/${name()}-${index}.ts`;
+      lines = sourceLines(int(1500, 11000), true);
+    } else if (roll < 0.55) {
+      kind = 'js';
+      path = `${pkg}/lib/${name()}-${index}.js`;
+      lines = sourceLines(int(1500, 9000), false);
+    } else if (roll < 0.7) {
+      kind = 'json';
+      path = `${pkg}/data/${name()}-${index}.json`;
+      lines = jsonLines(int(2000, 14000));
+    } else if (roll < 0.9) {
+      kind = 'md';
+      path = `${pkg}/docs/${name()}-${index}.md`;
+      lines = markdownLines(int(1500, 8000));
+    } else if (roll < 0.965) {
+      kind = 'bundle';
+      path = `${pkg}/public/assets/${pick(WORDS)}.${hex(8)}.js`;
+      lines = [bundleLine(int(50_000, 160_000))];
+    } else {
+      kind = 'binary';
+      path = `${pkg}/assets/${name()}-${index}.png`;
+      lines = undefined;
+    }
+    files.push({ path, kind, lines });
+  }
+  return files;
+}
+
+/**
+ * Plants what must be found: each entry records the check, file, line and column it must be reported at.
+ * Planted lines are unique, and their line numbers are read once every insertion is done (a later
+ * insertion above an earlier one shifts it).
+ */
+function plant(files) {
+  const plantedLines = [];
+  const ofKind = (kind) => files.filter((file) => file.kind === kind);
+  const key = () => KEY_PREFIX + hex(64);
+  const insertLine = (check, file, text, needle) => {
+    file.lines.splice(int(1, file.lines.length - 1), 0, text);
+    plantedLines.push({ check, file, text, column: text.indexOf(needle) + 1 });
+  };
+  const appendFunction = (check, file, header, text, needle) => {
+    file.lines.push(header, text, '}');
+    plantedLines.push({ check, file, text, column: text.indexOf(needle) + 1 });
+  };
+
+  // Hardcoded keys, in the places they leak in real repositories.
+  for (const file of pickDistinct(ofKind('ts'), 2)) insertLine('hardcoded-key', file, `const apiKey = '${key()}';`, KEY_PREFIX);
+  for (const file of pickDistinct(ofKind('json'), 1)) insertLine('hardcoded-key', file, `  "openrouterKey": "${key()}",`, KEY_PREFIX);
+  for (const file of pickDistinct(ofKind('md'), 1)) insertLine('hardcoded-key', file, `    export OPENROUTER_API_KEY=${key()}`, KEY_PREFIX);
+  for (const file of pickDistinct(ofKind('bundle'), 1)) {
+    const text = file.lines[0];
+    const boundary = text.lastIndexOf(';', int(1000, text.length - 1000)) + 1;
+    file.lines[0] = `${text.slice(0, boundary)}var k="${key()}";${text.slice(boundary)}`;
+    plantedLines.push({ check: 'hardcoded-key', file, text: file.lines[0], column: boundary + 'var k="'.length + 1 });
+  }
+  const envFile = { path: `packages/${pick(WORDS)}-0/.env.production`, kind: 'env', lines: ['NODE_ENV=production', 'LOG_LEVEL=info'] };
+  files.push(envFile);
+  insertLine('hardcoded-key', envFile, `OPENROUTER_API_KEY=${key()}`, KEY_PREFIX);
+  const workflow = { path: '.github/workflows/deploy.yml', kind: 'yml', lines: ['name: deploy', 'on: push', 'env:', 'jobs: {}'] };
+  files.push(workflow);
+  workflow.lines.splice(3, 0, `  OPENROUTER_API_KEY: ${key()}`);
+  plantedLines.push({ check: 'hardcoded-key', file: workflow, text: workflow.lines[3], column: workflow.lines[3].indexOf(KEY_PREFIX) + 1 });
+
+  // Plain-http OpenRouter URLs (each file gets at most one, so the lines stay unique).
+  for (const file of pickDistinct(ofKind('ts'), 2)) insertLine('https-only', file, `const OPENROUTER_BASE = '${PLAIN_OPENROUTER}/api/v1';`, 'http');
+  for (const file of pickDistinct(ofKind('md'), 1)) insertLine('https-only', file, `    curl ${PLAIN_OPENROUTER}/api/v1/models`, 'http');
+  for (const file of pickDistinct(ofKind('json'), 1)) insertLine('https-only', file, `  "baseUrl": "${PLAIN_OPENROUTER}/api/v1",`, 'http');
+
+  // Uncapped completion calls, each in a function of its own at the end of a source file.
+  for (const [index, file] of pickDistinct(ofKind('ts'), 4).entries()) {
+    const text = `  return client.chat.completions.create({ model: '${pick(MODELS)}', messages: [{ role: 'user', content: text${index} }] });`;
+    appendFunction('max-tokens', file, `export async function uncapped${index}(text${index}: string) {`, text, 'client');
+  }
+  for (const [index, file] of pickDistinct(ofKind('js'), 2).entries()) {
+    const text = `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`;
+    appendFunction('max-tokens', file, `export async function uncappedFetch${index}(messages${index}) {`, text, 'fetch');
+  }
+
+  return plantedLines.map(({ check, file, text, column }) => {
+    const line = file.lines.indexOf(text) + 1;
+    if (line === 0 || file.lines.lastIndexOf(text) + 1 !== line) fail(`planted line is not unique in ${file.path}: ${text.slice(0, 80)}`);
+    return { check, file: file.path, line, column };
+  });
+}
+
+function pickDistinct(items, count) {
+  const chosen = new Set();
+  if (items.length < count) fail(`the tree is too small to plant ${count} findings in one kind of file; use more --files`);
+  while (chosen.size < count) chosen.add(items[Math.floor(random() * items.length)]);
+  return [...chosen];
+}
+
+function writeTree(root, files) {
+  let bytes = 0;
+  for (const file of files) {
+    const path = join(root, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    const content = file.lines ? Buffer.from(file.lines.join('\n') + '\n') : Buffer.from(Array.from({ length: int(4000, 40000) }, () => (random() < 0.1 ? 0 : int(1, 255))));
+    writeFileSync(path, content);
+    bytes += content.length;
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+const TIME = ['/usr/bin/time'].find((path) => existsSync(path) && spawnSync(path, ['-v', 'true']).status === 0);
+
+/** Runs a command; wall time from here, peak RSS from /usr/bin/time -v, else from a preload in the child. */
+function measure(command, args, scratch) {
+  const rssFile = join(scratch, `rss-${process.hrtime.bigint()}`);
+  let argv = [command, ...args];
+  if (TIME) argv = [TIME, '-v', '-o', rssFile, ...argv];
+  else if (command === process.execPath) {
+    const preload = join(scratch, 'report-rss.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, 'Maximum resident set size (kbytes): ' + process.resourceUsage().maxRSS));\n`);
+    argv = [command, '--require', preload, ...args];
+  }
+  const started = process.hrtime.bigint();
+  const run = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.error) fail(`${command} could not run: ${run.error.message}`);
+  const rssText = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
+  const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(rssText)?.[1] ?? NaN);
+  return { seconds, rssMb: rssKb / 1024, status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function runCli(tree, extraArgs, scratch) {
+  const run = measure(process.execPath, [CLI, tree, '--offline', '--format', 'json', ...extraArgs], scratch);
+  if (run.status !== 0 && run.status !== 1) fail(`the CLI exited ${run.status}:\n${run.stderr}`);
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    fail(`the CLI did not print a JSON report:\n${run.stdout.slice(0, 500)}\n${run.stderr.slice(0, 500)}`);
+  }
+  return { ...run, report };
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((directory) => directory && existsSync(join(directory, command)));
+}
+
+/** A failure the user should read as one line, not as a stack trace. */
+class BenchFailure extends Error {}
+
+function fail(message) {
+  throw new BenchFailure(message);
+}
+
+const mb = (bytes) => bytes / (1024 * 1024);
+const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+// ---------------------------------------------------------------------------------------------
+
+function main() {
+  if (!Number.isInteger(fileCount) || fileCount < 50) fail(`--files must be an integer >= 50, got ${flags.files}`);
+  if (!Number.isInteger(seed)) fail(`--seed must be an integer, got ${flags.seed}`);
+  if (!existsSync(join(REPO, 'dist', 'cli.js'))) fail('dist/cli.js is missing: run `npm run build` first (npm run bench does)');
+  const scratch = mkdtempSync(join(tmpdir(), 'orc-bench-'));
+  try {
+    return benchmark(join(scratch, 'tree'), scratch);
+  } finally {
+    if (flags.keep) console.log(`kept ${join(scratch, 'tree')}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Generates the tree, measures the runs, and returns the exit code: 1 if a planted finding was missed. */
+function benchmark(tree, scratch) {
+  const generationStarted = process.hrtime.bigint();
+  const files = generateTree();
+  const planted = plant(files);
+  const bytes = writeTree(tree, files);
+  const generationSeconds = Number(process.hrtime.bigint() - generationStarted) / 1e9;
+  console.log(`tree: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}, generated in ${fixed(generationSeconds)} s${flags.keep ? ` at ${tree}` : ''}`);
+  console.log(`planted: ${planted.length} findings (${['hardcoded-key', 'https-only', 'max-tokens'].map((id) => `${planted.filter((p) => p.check === id).length} ${id}`).join(', ')})`);
+  console.log(`peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}\n`);
+
+  const full = runCli(tree, [], scratch);
+  const scanned = full.report.workspace?.filesScanned ?? files.length;
+  console.log(`full static audit (--offline): ${fixed(full.seconds, 2)} s wall, ${fixed(mb(bytes) / full.seconds)} MB/s, ${fixed(files.length / full.seconds, 0)} files/s, peak RSS ${fixed(full.rssMb, 0)} MB (${scanned} files scanned, report durationMs ${full.report.durationMs})`);
+  for (const check of full.report.checks.filter((check) => check.kind === 'static')) {
+    console.log(`  ${check.id.padEnd(14)} ${String(check.durationMs).padStart(6)} ms  ${check.status}, ${check.findings.length} findings`);
+  }
+
+  const maxTokens = runCli(tree, ['--only', 'max-tokens'], scratch);
+  console.log(`max-tokens alone (--only max-tokens): ${fixed(maxTokens.seconds, 2)} s wall, ${fixed(files.length / maxTokens.seconds, 0)} files/s, ${fixed(mb(bytes) / maxTokens.seconds)} MB/s, peak RSS ${fixed(maxTokens.rssMb, 0)} MB`);
+
+  if (onPath('rg')) {
+    const patterns = ['-e', `${KEY_PREFIX}[0-9a-f]{64}`, '-e', '(?i)http://([a-z0-9-]+\\.)*openrouter\\.ai'];
+    const rg = measure('rg', ['--no-ignore', '--hidden', '--count-matches', '--no-messages', ...patterns, tree], scratch);
+    // The same job as ripgrep's: only the two byte-pattern checks, Node start-up included.
+    const scanOnly = runCli(tree, ['--only', 'hardcoded-key,https-only'], scratch);
+    console.log(`ripgrep, same key and URL patterns: ${fixed(rg.seconds, 2)} s wall, ${fixed(mb(bytes) / rg.seconds)} MB/s`);
+    console.log(`  --only hardcoded-key,https-only: ${fixed(scanOnly.seconds, 2)} s wall = ${fixed(scanOnly.seconds / rg.seconds)}x ripgrep; full audit = ${fixed(full.seconds / rg.seconds)}x ripgrep`);
+  } else {
+    console.log('ripgrep: not on PATH, comparison skipped');
+  }
+
+  const reported = new Set(full.report.checks.flatMap((check) => check.findings.map((f) => `${check.id} ${f.file}:${f.line}:${f.column}`)));
+  const missing = planted.filter((p) => !reported.has(`${p.check} ${p.file}:${p.line}:${p.column}`));
+  const plantedKeys = new Set(planted.map((p) => `${p.check} ${p.file}:${p.line}:${p.column}`));
+  const unexpected = [...reported].filter((location) => !plantedKeys.has(location));
+  if (unexpected.length > 0) {
+    console.log(`\nnote: ${unexpected.length} findings at places nothing was planted, e.g.:\n  ${unexpected.slice(0, 5).join('\n  ')}`);
+  }
+  if (missing.length > 0) {
+    console.error(`\nbench: ${missing.length} of ${planted.length} planted findings were not reported:\n  ${missing.map((p) => `${p.check} ${p.file}:${p.line}:${p.column}`).join('\n  ')}`);
+    return 1;
+  }
+  console.log(`\nall ${planted.length} planted findings reported`);
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+}
