@@ -84,7 +84,7 @@ describe('plugins', () => {
     expect(checks.find((check) => check.id === 'hardcoded-key')).toMatchObject({ status: 'pass' });
   });
 
-  const mistakes = [
+  const mistakes: Array<{ name: string; files: Record<string, string>; stderr: string | RegExp }> = [
     {
       name: 'a plugin file that does not exist',
       files: { '.openrouter-check.yml': 'checks:\n  max-tokens: warn\nplugins:\n  - ./checks/nope.mjs\n' },
