@@ -8,6 +8,7 @@ import type { TypeScript } from './load-typescript.js';
 import { parseSourceFile } from './parse-source.js';
 import type { ScriptKindName } from './parse-source.js';
 import { calleeNameOf } from './syntax.js';
+import type { CallLike } from './syntax.js';
 
 /** A completion request found in a file, with no reference into the syntax tree it came from. */
 export interface CompletionCallSite {
@@ -37,7 +38,7 @@ export function findCompletionCalls(ts: TypeScript, path: string, text: string, 
     for (const style of styles) {
       const match = style.match(call, scope);
       if (!match) continue;
-      const outcome = capOutcomeOf(scope, match.payload, style.capKeys);
+      const outcome = capOutcomeOf(scope, match.payload, style);
       if (outcome) sites.push({ start: call.getStart(sourceFile), callee: match.callee, style, outcome });
       break;
     }
@@ -46,9 +47,9 @@ export function findCompletionCalls(ts: TypeScript, path: string, text: string, 
 }
 
 /** The one walk: every node is recorded in the scope, and calls with a known callee name are kept. */
-function collectCandidates(scope: FileScope): { call: ts.CallExpression; styles: CompletionCallStyle[] }[] {
+function collectCandidates(scope: FileScope): { call: CallLike; styles: CompletionCallStyle[] }[] {
   const { ts } = scope;
-  const candidates: { call: ts.CallExpression; styles: CompletionCallStyle[] }[] = [];
+  const candidates: { call: CallLike; styles: CompletionCallStyle[] }[] = [];
   // An explicit stack, not recursion: deeply nested code must not overflow the call stack.
   const pending: ts.Node[] = [scope.sourceFile];
   const push = (child: ts.Node): void => {
@@ -56,7 +57,7 @@ function collectCandidates(scope: FileScope): { call: ts.CallExpression; styles:
   };
   for (let node = pending.pop(); node; node = pending.pop()) {
     scope.record(node);
-    if (ts.isCallExpression(node)) {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const name = calleeNameOf(ts, node);
       const styles = name === undefined ? undefined : STYLES_BY_CALLEE_NAME.get(name);
       if (styles) candidates.push({ call: node, styles });

@@ -126,10 +126,19 @@ class ObjectFollower {
   }
 
   private shapesOfBinding(name: string, binding: Binding, depth: number): Shape[] {
+    // A defaulted parameter holds its default, or whatever a caller passes instead.
+    if (binding.kind === 'parameter' && binding.defaultValue) {
+      const passed = this.uniform(this.unknown(unresolvedName(this.scope, name, binding)));
+      return this.limited([...this.followed(binding, binding.defaultValue, name, depth), passed], binding.defaultValue);
+    }
     if (binding.kind !== 'const' || !binding.initializer) return [this.uniform(this.unknown(unresolvedName(this.scope, name, binding)))];
+    return this.followed(binding, binding.initializer, name, depth);
+  }
+
+  private followed(binding: Binding, value: ts.Expression, name: string, depth: number): Shape[] {
     if (this.following.has(binding)) return [this.uniform(this.unknown({ why: 'circular', name }))];
     this.following.add(binding);
-    const shapes = this.shapesOf(binding.initializer, depth + 1);
+    const shapes = this.shapesOf(value, depth + 1);
     this.following.delete(binding);
     return shapes;
   }

@@ -10,7 +10,7 @@ const MAX_DEPTH = 16;
 
 /**
  * The text a string expression evaluates to, as far as the file tells: literals, template literals,
- * `+` concatenation and `const` identifiers are followed; every other part becomes UNKNOWN_PART.
+ * `+` concatenation, `const` identifiers and `new URL(path, base)` are followed; every other part becomes UNKNOWN_PART.
  */
 export function partialTextOf(scope: FileScope, expression: ts.Expression, depth = 0): string {
   const { ts } = scope;
@@ -25,11 +25,23 @@ export function partialTextOf(scope: FileScope, expression: ts.Expression, depth
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return partialTextOf(scope, value.left, depth + 1) + partialTextOf(scope, value.right, depth + 1);
   }
+  if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'URL' && value.arguments?.[0]) {
+    return urlText(partialTextOf(scope, value.arguments[0], depth + 1));
+  }
   if (ts.isIdentifier(value)) {
     const binding = scope.bindingOf(value);
     if (binding?.kind === 'const' && binding.initializer) return partialTextOf(scope, binding.initializer, depth + 1);
   }
   return UNKNOWN_PART;
+}
+
+/**
+ * `new URL(path, base)` as far as its path tells: an absolute URL is itself; any other path replaces the end of the base's,
+ * so what it ends in is known even when the base is not.
+ */
+function urlText(path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return path;
+  return `${UNKNOWN_PART}${path.startsWith('/') ? '' : '/'}${path}`;
 }
 
 /** A string that is fully known, or undefined. */

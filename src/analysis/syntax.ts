@@ -28,8 +28,11 @@ export function isNullish(ts: TypeScript, expression: ts.Expression): boolean {
   );
 }
 
-/** The name of what a call calls: `fetch` in `fetch(…)`, `create` in `a.b.create(…)`. */
-export function calleeNameOf(ts: TypeScript, call: ts.CallExpression): string | undefined {
+/** A call, or a `new` expression (which is how LangChain's chat models are made). */
+export type CallLike = ts.CallExpression | ts.NewExpression;
+
+/** The name of what a call calls: `fetch` in `fetch(…)`, `create` in `a.b.create(…)`, `ChatOpenAI` in `new ChatOpenAI(…)`. */
+export function calleeNameOf(ts: TypeScript, call: CallLike): string | undefined {
   const callee = unwrapExpression(ts, call.expression);
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;

@@ -22,7 +22,8 @@ const check: Check = {
   docs:
     "A completion request without an output cap lets one call spend the model's whole default output, and OpenRouter " +
     'reserves credits for that maximum before it answers. Set max_tokens (or max_completion_tokens; max_output_tokens ' +
-    'for the Responses API) on every request.',
+    'for the Responses API) on every request, spelled as the SDK spells it: maxCompletionTokens in @openrouter/sdk, ' +
+    'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model.',
   async run(ctx) {
     const files = ctx.workspace.files.filter((file) => scriptKindOf(file.path) && mayContainCompletionCall(file.bytes));
     if (files.length === 0) return [];

@@ -10,6 +10,13 @@ const lines = (...source: string[]): string => source.join('\n');
 const CHAT = 'chat.completions.create()';
 const SDK_FIX = 'add max_tokens: 1024';
 const HTTP_FIX = 'add "max_tokens": 1024 to the JSON body';
+const RESPONSES_HTTP_FIX = 'add "max_output_tokens": 1024 to the JSON body';
+const OPENROUTER_SDK = '@openrouter/sdk';
+const OPENROUTER_SDK_FIX = 'add maxCompletionTokens: 1024';
+const AI_SDK = 'Vercel AI SDK';
+const AI_SDK_FIX = 'add maxOutputTokens: 1024 (maxTokens on AI SDK v4)';
+const LANGCHAIN = 'LangChain';
+const LANGCHAIN_FIX = 'add maxTokens: 1024';
 
 const uncapped = (callee: string, style = 'OpenAI SDK', fix = SDK_FIX): string => `${callee} sends no output cap (${style}); ${fix}`;
 const unverified = (callee: string, reason: string, style = 'OpenAI SDK'): string =>
@@ -102,6 +109,69 @@ describe('max-tokens', () => {
     `stripe.responses.list({ model });`,
     `// client.chat.completions.create({ model })`,
     `const doc = 'client.chat.completions.create({ model })';`,
+    // OpenAI SDK helpers around create
+    `client.beta.chat.completions.parse({ model, messages, response_format, max_tokens: 100 });`,
+    `client.chat.completions.parse({ model, messages, max_completion_tokens: 100 });`,
+    `client.chat.completions.stream({ model, messages, max_tokens: 100 });`,
+    `const { data, response } = await client.chat.completions.create({ model, messages, max_tokens: 5 }).withResponse();`,
+    `client.responses.stream({ model, input, max_output_tokens: 100 });`,
+    // calls named alike on other objects
+    `socket.send({ model, messages });`,
+    `room.chat.send('hello everyone');`,
+    `chat.completions.list({ model });`,
+    `parser.parse({ model });`,
+    // @openrouter/sdk: flat, and wrapped as v0.8 and v0.11 wrap it
+    `openRouter.chat.send({ model, messages, maxTokens: 100 });`,
+    `openRouter.chat.send({ model, messages, maxCompletionTokens: 100 });`,
+    `openRouter.chat.send({ chatGenerationParams: { model, messages, maxTokens: 100 } });`,
+    `openRouter.chat.send({ chatRequest: { model, messages, maxCompletionTokens: 100 }, appTitle: 'x' });`,
+    lines(`const chatRequest = { model, messages, maxTokens: 5 };`, `await this.client.chat.send({ chatRequest });`),
+    `chatSend(core, { chatRequest: { model, messages, maxCompletionTokens: 5 } });`,
+    `openRouter.responses.send({ responsesRequest: { model, input, maxOutputTokens: 100 } });`,
+    // Vercel AI SDK: v5+ and v4 spellings, and the OpenRouter provider's raw body options
+    lines(`import { generateText } from 'ai';`, `await generateText({ model: openrouter('openai/gpt-4o'), prompt, maxOutputTokens: 512 });`),
+    `streamText({ model, messages, maxTokens: 512 });`,
+    `generateObject({ model, schema, prompt, maxOutputTokens: 512 });`,
+    `streamObject({ model, schema, prompt, maxOutputTokens: 512 });`,
+    `generateText({ model, prompt, providerOptions: { openrouter: { max_tokens: 300 } } });`,
+    // a function of the same name that is not the AI SDK's
+    lines(`import { generateText } from './llm.js';`, `generateText({ prompt });`),
+    lines(`function streamText(options) { return options; }`, `streamText({ prompt });`),
+    lines(`const { generateObject } = require('./schema-tools');`, `generateObject({ schema });`),
+    // LangChain: a cap on the model covers every call through it
+    lines(`import { ChatOpenAI } from '@langchain/openai';`, `const model = new ChatOpenAI({ model: 'openai/gpt-4o', maxTokens: 512 });`, `await model.invoke(messages);`),
+    `const model = new ChatOpenAI({ model, maxCompletionTokens: 512, configuration: { baseURL } });`,
+    `const model = new ChatOpenRouter({ model, maxTokens: 512 });`,
+    lines(`const model = new ChatOpenAI({ model });`, `const capped = model.bind({ max_tokens: 256 });`),
+    lines(`const model = new ChatOpenRouter({ model });`, `const capped = model.withConfig({ maxTokens: 256 });`),
+    `const capped = new ChatOpenAI({ model }).bind({ maxTokens: 256 });`,
+    lines(`class ChatOpenAI {}`, `new ChatOpenAI({ model });`),
+    // more HTTP clients
+    `axios({ url: 'https://openrouter.ai/api/v1/chat/completions', method: 'post', data: { model, messages, max_tokens: 5 } });`,
+    `axios.request({ url: \`\${BASE}/chat/completions\`, method: 'POST', data: { model, messages, max_tokens: 5 } });`,
+    `got.post('https://openrouter.ai/api/v1/chat/completions', { json: { model, messages, max_tokens: 5 } });`,
+    `ky.post('https://openrouter.ai/api/v1/responses', { json: { model, input, max_output_tokens: 5 } });`,
+    `api.post('chat/completions', { json: { model, messages, max_completion_tokens: 5 }, headers });`,
+    `request('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
+    `undici.fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
+    lines(
+      `const url = new URL('chat/completions', process.env.BASE_URL);`,
+      `fetch(url, { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
+    ),
+    // requests that are not completions, or send nothing
+    `axios({ url: 'https://openrouter.ai/api/v1/models', method: 'get' });`,
+    `https.request('https://openrouter.ai/api/v1/chat/completions', (res) => {});`,
+    `got.post('https://openrouter.ai/api/v1/chat/completions');`,
+    `fetch(new URL('embeddings', base), { method: 'POST', body: JSON.stringify({ model, input }) });`,
+    // data flow within a file
+    lines(`let params = { model, max_tokens: 5 };`, `client.chat.completions.create(params);`),
+    lines(`let params;`, `params = { model, max_tokens: 5 };`, `client.chat.completions.create(params);`),
+    lines(`const base = { max_tokens: 5 };`, `client.chat.completions.create(Object.assign({}, base, { model }));`),
+    `function ask(opts = {}) { return client.chat.completions.create({ model, max_tokens: 5, ...opts }); }`,
+    lines(`const params = { model };`, `{`, `  params.max_tokens = 5;`, `}`, `client.chat.completions.create(params);`),
+    // a model-level default of the OpenRouter provider
+    `generateText({ model: openrouter('openai/gpt-4o-mini', { maxTokens: 60 }), prompt });`,
+    lines(`const model = openrouter('openai/gpt-4o-mini', { maxTokens: 60 });`, `streamText({ model, prompt });`),
   ];
   it.each(valid)('no finding: %s', async (code) => {
     expect(await findingsOf(check, { 'src/app.ts': code })).toEqual([]);
@@ -254,9 +324,216 @@ describe('max-tokens', () => {
       ],
     },
     {
-      name: 'a let binding is not followed',
-      code: lines(`let params = { model, max_tokens: 5 };`, `client.chat.completions.create(params);`),
-      findings: [{ line: 2, column: 1, severity: 'warn', message: unverified(CHAT, '`params` is not a const object in this file') }],
+      name: 'a let assigned more than once is not followed',
+      code: lines(
+        `let params = { model, max_tokens: 5 };`,
+        `if (long) params = { model };`,
+        `client.chat.completions.create(params);`,
+        `let other;`,
+        `other = { model, max_tokens: 1 };`,
+        `other = { model, max_tokens: 2 };`,
+        `client.chat.completions.create(other);`,
+        `let counted = { max_tokens: 1 };`,
+        `counted++;`,
+        `client.chat.completions.create(counted);`,
+      ),
+      findings: [
+        { line: 3, column: 1, severity: 'warn', message: unverified(CHAT, '`params` is not a const object in this file') },
+        { line: 7, column: 1, severity: 'warn', message: unverified(CHAT, '`other` is not a const object in this file') },
+        { line: 10, column: 1, severity: 'warn', message: unverified(CHAT, '`counted` is not a const object in this file') },
+      ],
+    },
+    {
+      name: 'a let assigned once without a cap',
+      code: lines(`let params = { model };`, `client.chat.completions.create(params);`),
+      findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a parameter default: uncapped when the default is, unverifiable when only callers decide',
+      code: lines(
+        `function ask(opts = { model }) { return client.chat.completions.create(opts); }`,
+        `function complete(messages, extra = {}) { return client.chat.completions.create({ model, messages, ...extra }); }`,
+        `function capped(opts = { model, max_tokens: 5 }) { return client.chat.completions.create(opts); }`,
+        `function retry(opts = { model }) { opts = next(opts); return client.chat.completions.create(opts); }`,
+        `const run = (options = { maxOutputTokens: 100 }) => generateText({ model, prompt, ...options });`,
+      ),
+      findings: [
+        { line: 1, column: 41, severity: 'error', message: uncapped(CHAT) },
+        { line: 2, column: 50, severity: 'error', message: uncapped(CHAT) },
+        { line: 3, column: 59, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `capped`') },
+        { line: 4, column: 62, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `retry`') },
+        {
+          line: 5,
+          column: 53,
+          severity: 'warn',
+          message: unverified('generateText()', 'spread of `options` could not be resolved (parameter `options` of `run`)', AI_SDK),
+        },
+      ],
+    },
+    {
+      name: 'a cap written only on some paths does not cap',
+      code: lines(
+        `export function digest(messages, short) {`,
+        `  const params = { model, messages };`,
+        `  if (short) params.max_tokens = 100;`,
+        `  return client.chat.completions.create(params);`,
+        `}`,
+        `let late;`,
+        `if (ready) late = { model, max_tokens: 5 };`,
+        `client.chat.completions.create(late);`,
+      ),
+      findings: [
+        { line: 4, column: 10, severity: 'error', message: uncapped(CHAT) },
+        { line: 8, column: 1, severity: 'warn', message: unverified(CHAT, '`late` is not a const object in this file') },
+      ],
+    },
+    {
+      name: 'Object.assign without a cap in any argument',
+      code: lines(`const base = { model };`, `client.chat.completions.create(Object.assign({}, base, { messages }));`),
+      findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'OpenAI SDK helpers without a cap are named as written',
+      code: lines(
+        `client.beta.chat.completions.parse({ model, messages, response_format });`,
+        `client.chat.completions.stream({ model, messages });`,
+        `const { data } = await client.chat.completions.create({ model, messages }).withResponse();`,
+        `client.responses.stream({ model, input, max_tokens: 5 });`,
+      ),
+      findings: [
+        { line: 1, column: 1, severity: 'error', message: uncapped('chat.completions.parse()') },
+        { line: 2, column: 1, severity: 'error', message: uncapped('chat.completions.stream()') },
+        { line: 3, column: 24, severity: 'error', message: uncapped(CHAT) },
+        { line: 4, column: 1, severity: 'error', message: uncapped('responses.stream()', 'OpenAI SDK', 'add max_output_tokens: 1024') },
+      ],
+    },
+    {
+      name: '@openrouter/sdk chat.send in its three shapes, without a cap',
+      code: lines(
+        `import { OpenRouter } from '@openrouter/sdk';`,
+        `const openRouter = new OpenRouter({ apiKey });`,
+        `await openRouter.chat.send({ model, messages, max_tokens: 5 });`,
+        `await openRouter.chat.send({ chatGenerationParams: { model, messages } });`,
+        `await openRouter.chat.send({ chatRequest: { model, messages, reasoning: { maxTokens: 5 } }, appTitle: 'x' });`,
+        `await chatSend(core, { chatRequest: { model } });`,
+        `await openRouter.responses.send({ responsesRequest: { model, input } });`,
+      ),
+      findings: [
+        { line: 3, column: 7, severity: 'error', message: uncapped('chat.send()', OPENROUTER_SDK, OPENROUTER_SDK_FIX) },
+        { line: 4, column: 7, severity: 'error', message: uncapped('chat.send()', OPENROUTER_SDK, OPENROUTER_SDK_FIX) },
+        { line: 5, column: 7, severity: 'error', message: uncapped('chat.send()', OPENROUTER_SDK, OPENROUTER_SDK_FIX) },
+        { line: 6, column: 7, severity: 'error', message: uncapped('chatSend()', OPENROUTER_SDK, OPENROUTER_SDK_FIX) },
+        { line: 7, column: 7, severity: 'error', message: uncapped('responses.send()', OPENROUTER_SDK, 'add maxOutputTokens: 1024') },
+      ],
+    },
+    {
+      name: '@openrouter/sdk request from a parameter',
+      code: `function send(chatRequest) { return sdk.chat.send({ chatRequest }); }`,
+      findings: [
+        {
+          line: 1,
+          column: 37,
+          severity: 'warn',
+          message: unverified('chat.send()', 'options come from parameter `chatRequest` of `send`', OPENROUTER_SDK),
+        },
+      ],
+    },
+    {
+      name: 'Vercel AI SDK calls without a cap',
+      code: lines(
+        `import { generateText, streamText, generateObject, streamObject } from 'ai';`,
+        `await generateText({ model: openrouter('openai/gpt-4o'), prompt });`,
+        `streamText({ model, messages, max_tokens: 100 });`,
+        `generateObject({ model, schema, prompt, providerOptions: { openrouter: { reasoning: { max_tokens: 100 } } } });`,
+        `streamObject({ model, schema, prompt, providerOptions: { anthropic: { max_tokens: 100 } } });`,
+      ),
+      findings: [
+        { line: 2, column: 7, severity: 'error', message: uncapped('generateText()', AI_SDK, AI_SDK_FIX) },
+        { line: 3, column: 1, severity: 'error', message: uncapped('streamText()', AI_SDK, AI_SDK_FIX) },
+        { line: 4, column: 1, severity: 'error', message: uncapped('generateObject()', AI_SDK, AI_SDK_FIX) },
+        { line: 5, column: 1, severity: 'error', message: uncapped('streamObject()', AI_SDK, AI_SDK_FIX) },
+      ],
+    },
+    {
+      name: 'Vercel AI SDK functions required from ai, and models imported from langchain',
+      code: lines(
+        `const { generateText } = require('ai');`,
+        `const { ChatOpenAI } = require('@langchain/openai');`,
+        `generateText({ model, prompt });`,
+        `const llm = new ChatOpenAI({ model });`,
+      ),
+      findings: [
+        { line: 3, column: 1, severity: 'error', message: uncapped('generateText()', AI_SDK, AI_SDK_FIX) },
+        { line: 4, column: 13, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) },
+      ],
+    },
+    {
+      name: 'Vercel AI SDK options from a parameter',
+      code: `export const ask = (options) => generateText({ model, ...options });`,
+      findings: [
+        {
+          line: 1,
+          column: 33,
+          severity: 'warn',
+          message: unverified('generateText()', 'spread of `options` could not be resolved (parameter `options` of `ask`)', AI_SDK),
+        },
+      ],
+    },
+    {
+      name: 'LangChain models without a cap are reported where they are made, not where they are called',
+      code: lines(
+        `import { ChatOpenAI } from '@langchain/openai';`,
+        `import { ChatOpenRouter } from '@langchain/openrouter';`,
+        `const model = new ChatOpenAI({ model: 'openai/gpt-4o', configuration: { baseURL } });`,
+        `await model.invoke(messages);`,
+        `await model.invoke(other);`,
+        `const router = new ChatOpenRouter({ model, maxTokens: -1 });`,
+        `const bare = new ChatOpenAI();`,
+        `const kwargs = new ChatOpenAI({ model, modelKwargs: { max_tokens: 100 } });`,
+      ),
+      findings: [
+        { line: 3, column: 15, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) },
+        { line: 6, column: 16, severity: 'error', message: uncapped('new ChatOpenRouter()', LANGCHAIN, LANGCHAIN_FIX) },
+        { line: 7, column: 14, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) },
+        { line: 8, column: 16, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) },
+      ],
+    },
+    {
+      name: 'LangChain: binding something other than a cap does not cap',
+      code: lines(`const model = new ChatOpenAI({ model });`, `const withTools = model.bind({ tools });`),
+      findings: [{ line: 1, column: 15, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) }],
+    },
+    {
+      name: 'more HTTP clients without a cap',
+      code: lines(
+        `const BASE = 'https://openrouter.ai/api/v1';`,
+        `axios({ url: \`\${BASE}/chat/completions\`, method: 'post', data: { model, messages } });`,
+        `axios.request({ url: BASE + '/responses', method: 'post', data: JSON.stringify({ model, input }) });`,
+        `got.post(\`\${BASE}/chat/completions\`, { json: { model, messages } });`,
+        `ky.post(\`\${BASE}/responses\`, { json: { model, input, max_tokens: 5 } });`,
+        `request(\`\${BASE}/chat/completions\`, { method: 'POST', body: JSON.stringify({ model }) });`,
+        `fetch(new URL('chat/completions', BASE), { method: 'POST', body: JSON.stringify({ model }) });`,
+      ),
+      findings: [
+        { line: 2, column: 1, severity: 'error', message: uncapped('axios()', 'raw HTTP', HTTP_FIX) },
+        { line: 3, column: 1, severity: 'error', message: uncapped('axios.request()', 'raw HTTP', RESPONSES_HTTP_FIX) },
+        { line: 4, column: 1, severity: 'error', message: uncapped('got.post()', 'raw HTTP', HTTP_FIX) },
+        { line: 5, column: 1, severity: 'error', message: uncapped('ky.post()', 'raw HTTP', RESPONSES_HTTP_FIX) },
+        { line: 6, column: 1, severity: 'error', message: uncapped('request()', 'raw HTTP', HTTP_FIX) },
+        { line: 7, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) },
+      ],
+    },
+    {
+      name: 'got options from a parameter',
+      code: `function send(options) { return got.post('https://openrouter.ai/api/v1/chat/completions', options); }`,
+      findings: [
+        {
+          line: 1,
+          column: 33,
+          severity: 'warn',
+          message: unverified('got.post()', 'the request init comes from parameter `options` of `send`', 'raw HTTP'),
+        },
+      ],
     },
     {
       name: 'imported options are not followed (yet)',
