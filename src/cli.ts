@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORT_FORMATS } from './reporters/formats.js';
 import type { ReportFormat } from './reporters/formats.js';
@@ -175,7 +175,13 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey),
   });
 
-  const renderOptions = { quiet: options.quiet === true, failOn: options.failOn, hints };
+  const configInRoot = config.configFile === undefined ? undefined : relative(root, config.configFile).split(sep).join('/');
+  const renderOptions = {
+    quiet: options.quiet === true,
+    failOn: options.failOn,
+    hints,
+    ...(configInRoot !== undefined && !configInRoot.startsWith('../') ? { configFile: configInRoot } : {}),
+  };
   for (const target of options.report) {
     try {
       writeReportFile(target.file, reporters.render(target.format, report, { ...renderOptions, color: false }));

@@ -7,6 +7,7 @@ import { maskKey } from '../src/secrets.js';
 import { runCli } from './support/cli.js';
 import { FIXTURES, materializeFixture } from './support/fixtures.js';
 import { PLAIN } from './support/plain-http.js';
+import { validateSarif } from './support/sarif.js';
 import { makeTree } from './support/tree.js';
 
 const REPO = new URL('..', import.meta.url).pathname;
@@ -244,6 +245,33 @@ describe('reports written to files', () => {
   });
 });
 
+describe('SARIF', () => {
+  it('--format sarif: schema-valid, each finding at its file, line and column, remote findings at the config file', async () => {
+    const { root } = materializeFixture('leaky-app');
+    writeFileSync(join(root, '.openrouter-check.yml'), 'models:\n  primary: openai/gpt-4o-mini\n');
+    const run = await runCli([root, '--format', 'sarif', '--require-remote']);
+    expect(run.status).toBe(1);
+    const log = JSON.parse(run.stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }> }>;
+    };
+    expect(validateSarif(log)).toBe(true);
+    const located = log.runs[0]!.results.map(({ ruleId, level, locations }) => {
+      const { artifactLocation, region } = locations![0]!.physicalLocation;
+      return `${ruleId} ${level} ${artifactLocation.uri}:${region.startLine}${region.startColumn ? `:${region.startColumn}` : ''}`;
+    });
+    expect(located).toEqual([
+      'hardcoded-key error .env:1:20',
+      'hardcoded-key error src/config.ts:2:36',
+      'https-only error src/config.ts:3:37',
+      'max-tokens error src/chat.ts:7:28',
+      'max-tokens warning src/chat.ts:16:10',
+      'max-tokens error src/moderate.js:6:26',
+      'max-tokens error src/stream.ts:5:10',
+      ...['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'].map((id) => `${id} error .openrouter-check.yml:1`),
+    ]);
+  });
+});
+
 describe('usage and configuration errors: exit 2, one line on stderr, nothing on stdout', () => {
   const cases: { name: string; args: string[]; stderr: string | RegExp }[] = [
     {
@@ -264,10 +292,10 @@ describe('usage and configuration errors: exit 2, one line on stderr, nothing on
       stderr: 'error: --skip: "everything" is not a known check (see --list-checks)',
     },
     { name: 'an unknown flag', args: ['--formt', 'json'], stderr: /^error: unknown option '--formt' .*--format.* \(see --help\)$/ },
-    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit\. \(see --help\)$/ },
+    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif\. \(see --help\)$/ },
     { name: 'a bad --fail-on', args: ['--fail-on', 'info'], stderr: /^error: option '--fail-on <severity>' argument 'info' is invalid/ },
     { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
-    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit)' },
+    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif)' },
     { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
   ];
   it.each(cases)('$name', async ({ args, stderr }) => {

@@ -3,10 +3,11 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import type { ReportFormat } from './formats.js';
 import type { RenderOptions } from './render-options.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type { RenderOptions } from './render-options.js';
-export { renderJson, renderJunit, renderText };
+export { renderJson, renderJunit, renderSarif, renderText };
 
 export { REPORT_FORMATS } from './formats.js';
 export type { ReportFormat } from './formats.js';
@@ -18,6 +19,7 @@ const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   text: renderText,
   json: (report) => renderJson(report),
   junit: renderJunit,
+  sarif: renderSarif,
 };
 
 /** Renders the report in the given format: a pure function of its inputs. */
