@@ -7,7 +7,7 @@ import { explainUnresolved } from './unresolved.js';
 import type { Subject, Unresolved } from './unresolved.js';
 
 /** Whether a completion request caps its output, or why the file does not tell. */
-export type CapOutcome = { kind: 'capped' } | { kind: 'not-capped' } | { kind: 'unknown'; reason: string };
+export type CapOutcome = { kind: 'capped' } | { kind: 'not-capped' } | { kind: 'unknown'; reason: string; unresolved: Unresolved };
 
 /** Where a completion call's request object is, as its style locates it. */
 export type RequestPayload =
@@ -68,13 +68,14 @@ function objectCapOutcome(
   if (!expression) return NOT_CAPPED;
   const followed = followConsts(scope, expression);
   // axios and friends also accept a body already serialised with JSON.stringify.
-  const serialised = 'expression' in followed ? jsonStringifyCall(scope, followed.expression) : undefined;
+  const serialised = 'expression' in followed ? jsonStringifyCall(followed.scope, followed.expression) : undefined;
   if (serialised && !serialised.argument) return NOT_CAPPED;
+  const requestScope = serialised && 'scope' in followed ? followed.scope : scope;
   const request = serialised?.argument ?? expression;
-  if (!requestUnder) return requestCapOutcome(scope, request, spelling, subject);
-  const wrapped = presenceOfKeys(scope, request, requestUnder);
-  if (wrapped.kind === 'present') return worstOf(wrapped.values.map((value) => requestCapOutcome(scope, value, spelling, subject)));
-  const flat = requestCapOutcome(scope, request, spelling, subject);
+  if (!requestUnder) return requestCapOutcome(requestScope, request, spelling, subject);
+  const wrapped = presenceOfKeys(requestScope, request, requestUnder);
+  if (wrapped.kind === 'present') return worstOf(wrapped.values.map((value) => requestCapOutcome(value.scope, value.expression, spelling, subject)));
+  const flat = requestCapOutcome(requestScope, request, spelling, subject);
   if (wrapped.kind === 'absent' || flat.kind === 'capped') return flat;
   return unknownOutcome(wrapped.unresolved, subject);
 }
@@ -101,12 +102,12 @@ function nestedCapOutcome(
     const followed = followConsts(scope, object);
     if (!('expression' in followed) || !scope.ts.isCallExpression(followed.expression)) return NOT_CAPPED;
     const argument = followed.expression.arguments[next.argument];
-    return argument ? nestedCapOutcome(scope, argument, rest, keys, subject, spelling) : NOT_CAPPED;
+    return argument ? nestedCapOutcome(followed.scope, argument, rest, keys, subject, spelling) : NOT_CAPPED;
   }
   const inner = presenceOfKeys(scope, object, [next]);
   if (inner.kind === 'absent') return NOT_CAPPED;
   if (inner.kind === 'unknown') return unknownOutcome(inner.unresolved, subject);
-  return worstOf(inner.values.map((value) => nestedCapOutcome(scope, value, rest, keys, subject, spelling)));
+  return worstOf(inner.values.map((value) => nestedCapOutcome(value.scope, value.expression, rest, keys, subject, spelling)));
 }
 
 /** fetch(url, init) and alike: no body means no completion request. */
@@ -123,7 +124,9 @@ function initCapOutcome(
     if (body.kind === 'unknown') return unknownOutcome(body.unresolved, 'the request init');
     return worstOf(
       body.values.map((value) =>
-        key === objectKey ? objectCapOutcome(scope, value, spelling, 'the body') : bodyCapOutcome(scope, value, spelling),
+        key === objectKey
+          ? objectCapOutcome(value.scope, value.expression, spelling, 'the body')
+          : bodyCapOutcome(value.scope, value.expression, spelling),
       ),
     );
   }
@@ -134,10 +137,10 @@ function initCapOutcome(
 function bodyCapOutcome(scope: FileScope, body: ts.Expression, spelling: CapSpelling): CapOutcome {
   const followed = followConsts(scope, body);
   if ('unresolved' in followed) return unknownOutcome(followed.unresolved, 'the body');
-  const serialised = jsonStringifyCall(scope, followed.expression);
+  const serialised = jsonStringifyCall(followed.scope, followed.expression);
   if (!serialised) return unknownOutcome({ why: 'not-json-body' }, 'the body');
   if (!serialised.argument) return NOT_CAPPED;
-  return requestCapOutcome(scope, serialised.argument, spelling, 'the body');
+  return requestCapOutcome(followed.scope, serialised.argument, spelling, 'the body');
 }
 
 /** `JSON.stringify(x)` with its argument, or undefined if the expression is no such call. */
@@ -158,7 +161,7 @@ function outcomeOfPresence(scope: FileScope, presence: KeyPresence, subject: Sub
   if (presence.kind === 'absent') return NOT_CAPPED;
   if (presence.kind === 'unknown') return unknownOutcome(presence.unresolved, subject);
   const { unsetValue } = spelling;
-  if (unsetValue !== undefined && presence.values.some((value) => isNumber(scope, value, unsetValue))) return NOT_CAPPED;
+  if (unsetValue !== undefined && presence.values.some((value) => isNumber(value.scope, value.expression, unsetValue))) return NOT_CAPPED;
   return CAPPED;
 }
 
@@ -176,7 +179,7 @@ function isNumber(scope: FileScope, expression: ts.Expression, n: number): boole
 }
 
 function unknownOutcome(unresolved: Unresolved, subject: Subject): CapOutcome {
-  return { kind: 'unknown', reason: explainUnresolved(unresolved, subject) };
+  return { kind: 'unknown', reason: explainUnresolved(unresolved, subject), unresolved };
 }
 
 /** A request that may go out uncapped is uncapped; one that may not be verified is unknown. */

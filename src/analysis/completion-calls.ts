@@ -201,16 +201,30 @@ function standaloneFunctionCall(name: string, index: number, requestUnder: reado
 
 /**
  * `name(options)` called as a plain identifier that is either not declared in the file (a snippet, a global)
- * or imported from a module `fromLibrary` accepts: a function of the same name defined here is someone else's.
+ * or imported from a module `fromLibrary` accepts, also under another name (`import { name as alias }`),
+ * or `lib.name(options)` on a namespace import of such a module (`import * as ai from 'ai'`).
+ * A function of the same name defined here is someone else's.
  */
 function importedFunctionCall(name: string, fromLibrary: (from: string) => boolean): Matcher {
   return (call, scope) => {
     const { ts } = scope;
     if (!ts.isCallExpression(call)) return undefined;
     const callee = unwrapExpression(ts, call.expression);
-    if (!ts.isIdentifier(callee) || !isLibraryName(scope, callee, fromLibrary)) return undefined;
+    const isLibraryFunction = ts.isIdentifier(callee)
+      ? isLibraryName(scope, callee, fromLibrary, name)
+      : ts.isPropertyAccessExpression(callee) && callee.name.text === name && isLibraryNamespace(scope, callee.expression, fromLibrary);
+    if (!isLibraryFunction) return undefined;
     return { callee: `${name}()`, payload: { kind: 'object', expression: call.arguments[0], subject: 'options' } };
   };
+}
+
+/** `ai` in `ai.generateText(…)`: a whole module imported (`import * as ai`, `const ai = require('ai')`) from a library. */
+function isLibraryNamespace(scope: FileScope, expression: ts.Expression, fromLibrary: (from: string) => boolean): boolean {
+  const { ts } = scope;
+  const receiver = unwrapExpression(ts, expression);
+  if (!ts.isIdentifier(receiver)) return false;
+  const binding = scope.bindingOf(receiver);
+  return binding?.kind === 'import' && (binding.imported === '*' || binding.imported === undefined) && fromLibrary(binding.from);
 }
 
 /**
@@ -222,7 +236,7 @@ function langChainModelConstruction(name: string): Matcher {
     const { ts } = scope;
     if (!ts.isNewExpression(construction)) return undefined;
     const callee = unwrapExpression(ts, construction.expression);
-    if (!ts.isIdentifier(callee) || !isLibraryName(scope, callee, (from) => from.includes('langchain'))) return undefined;
+    if (!ts.isIdentifier(callee) || !isLibraryName(scope, callee, (from) => from.includes('langchain'), name)) return undefined;
     return {
       callee: `new ${name}()`,
       payload: {
@@ -280,10 +294,17 @@ function identifierUses(ts: TypeScript, sourceFile: ts.SourceFile, name: string)
   return uses;
 }
 
-/** The identifier is a library's: undeclared in the file, or imported from a module the test accepts. */
-function isLibraryName(scope: FileScope, identifier: ts.Identifier, fromLibrary: (from: string) => boolean): boolean {
+/**
+ * The identifier is a library's `name`: undeclared in the file and spelled so, or imported from a module the test
+ * accepts under that name (`import { name }`, `import { name as alias }`, `const { name } = require(…)`).
+ */
+function isLibraryName(scope: FileScope, identifier: ts.Identifier, fromLibrary: (from: string) => boolean, name = identifier.text): boolean {
   const binding = scope.bindingOf(identifier);
-  return binding === undefined || (binding.kind === 'import' && fromLibrary(binding.from));
+  if (binding === undefined) return identifier.text === name;
+  if (binding.kind !== 'import' || !fromLibrary(binding.from)) return false;
+  // A default or namespace import takes whatever name the file gives it, as it always has.
+  const named = binding.imported === undefined || binding.imported === 'default' || binding.imported === '*' ? identifier.text : binding.imported;
+  return named === name;
 }
 
 /** `fetch(url, init)` with the URL ending in one of `paths`; its request is JSON.stringify'd into `init.body`. */
@@ -357,9 +378,9 @@ function requestCallTo(paths: readonly string[]): Matcher {
 /** A config object whose `url` is known to end in one of the paths (every value it may hold does). */
 function configUrlEndsWithOneOf(scope: FileScope, config: ts.Expression, paths: readonly string[]): boolean {
   const followed = followConsts(scope, config);
-  if (!('expression' in followed) || !scope.ts.isObjectLiteralExpression(followed.expression)) return false;
-  const url = presenceOfKeys(scope, followed.expression, ['url']);
-  return url.kind === 'present' && url.values.every((value) => urlEndsWithOneOf(partialTextOf(scope, value), paths));
+  if (!('expression' in followed) || !followed.scope.ts.isObjectLiteralExpression(followed.expression)) return false;
+  const url = presenceOfKeys(followed.scope, followed.expression, ['url']);
+  return url.kind === 'present' && url.values.every((value) => urlEndsWithOneOf(partialTextOf(value.scope, value.expression), paths));
 }
 
 function hasKey(scope: FileScope, object: ts.Expression, key: string): boolean {

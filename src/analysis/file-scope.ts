@@ -1,15 +1,31 @@
 import type ts from 'typescript';
 import type { TypeScript } from './load-typescript.js';
+import type { ProjectModules } from './project-modules.js';
 
 /** What a name refers to where it is used, as far as its own file tells. */
 export type Binding =
   | { kind: 'const'; name: string; initializer: ts.Expression | undefined }
   /** `defaultValue`: what an omitted argument holds, when the function never reassigns the parameter. */
   | { kind: 'parameter'; name: string; owner: ts.SignatureDeclaration; defaultValue?: ts.Expression }
-  | { kind: 'import'; name: string; from: string }
+  /** `imported`: the name the module exports it under (`default`, `*` for a namespace), when an ES import says so. */
+  | { kind: 'import'; name: string; from: string; imported?: string }
   | { kind: 'function'; name: string }
   /** `let`, `var`, destructured, `catch` and loop variables: they may hold anything. */
   | { kind: 'variable'; name: string };
+
+type ParameterBinding = Extract<Binding, { kind: 'parameter' }>;
+
+/** What a caller passes for a parameter, with the file the argument is written in. */
+interface PassedArgument {
+  scope: FileScope;
+  expression: ts.Expression;
+}
+
+/** What a module exports under one name: a binding of its own, a value (`export default …`), or another module's export. */
+export type ExportEntry =
+  | { kind: 'local'; name: string }
+  | { kind: 'value'; expression: ts.Expression }
+  | { kind: 'from'; from: string; name: string };
 
 /** `params.max_tokens = n` after `const params = {…}`: the object gains a key its literal does not show. */
 interface MemberWrite {
@@ -31,11 +47,21 @@ function requiredModule(ts: TypeScript, expression: ts.Expression): string | und
   return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
 }
 
+/** Every identifier a binding name declares, destructuring included. */
+function collectNames(ts: TypeScript, name: ts.BindingName, into: string[]): void {
+  if (ts.isIdentifier(name)) {
+    into.push(name.text);
+    return;
+  }
+  for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectNames(ts, element.name, into);
+}
+
 const NO_WRITES: ReadonlyMap<string, readonly ts.Expression[]> = new Map();
 
 /**
  * The names one file declares, by the scope that holds them, filled by the single walk over the file
- * and then asked which declaration a name refers to. It holds nodes, so it lives no longer than the file's analysis.
+ * and then asked which declaration a name refers to, and what the file exports. It holds nodes, so it lives no longer
+ * than one check's run (in ProjectModules' cache, when imports are followed).
  */
 export class FileScope {
   private readonly bindingsByScope = new Map<ts.Node, Map<string, Binding>>();
@@ -45,11 +71,23 @@ export class FileScope {
   private readonly constCandidates = new Map<Binding, ts.Expression | undefined>();
   private readonly identifierWrites: IdentifierWrite[] = [];
   private settledCandidates: Map<Binding, Binding> | undefined;
+  private readonly exportEntries = new Map<string, ExportEntry>();
+  /** Arguments callers pass, by function and parameter name, while a caller's call is checked. */
+  private readonly passedArguments = new Map<ts.Node, Map<string, PassedArgument>>();
+  /** `export * from 'module'`: names not exported here may come from these. */
+  readonly starExports: string[] = [];
 
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: ts.SourceFile,
+    /** The project's modules, for following imports of this file into the files they name; none means this file alone. */
+    readonly modules?: ProjectModules,
   ) {}
+
+  /** Root-relative path of the file, as the workspace names it. */
+  get path(): string {
+    return this.sourceFile.fileName;
+  }
 
   /** Notes what a node declares or writes; the walk calls this for every node of the file. */
   record(node: ts.Node): void {
@@ -65,6 +103,23 @@ export class FileScope {
       case ts.SyntaxKind.ClassDeclaration: {
         const { name } = node as ts.FunctionDeclaration | ts.ClassDeclaration;
         if (name) this.bind(this.blockScopeOf(node.parent), { kind: 'function', name: name.text });
+        if (name) this.recordExportModifier(node, [name.text]);
+        break;
+      }
+      case ts.SyntaxKind.VariableStatement: {
+        const names: string[] = [];
+        for (const declaration of (node as ts.VariableStatement).declarationList.declarations) collectNames(ts, declaration.name, names);
+        this.recordExportModifier(node, names);
+        break;
+      }
+      case ts.SyntaxKind.ExportDeclaration:
+        this.recordExportDeclaration(node as ts.ExportDeclaration);
+        break;
+      case ts.SyntaxKind.ExportAssignment: {
+        const assignment = node as ts.ExportAssignment;
+        if (!assignment.isExportEquals && ts.isSourceFile(node.parent)) {
+          this.exportEntries.set('default', { kind: 'value', expression: assignment.expression });
+        }
         break;
       }
       case ts.SyntaxKind.ImportDeclaration:
@@ -89,6 +144,88 @@ export class FileScope {
         if (!ts.isVariableDeclarationList(initializer)) this.recordOtherWrites(initializer);
         break;
       }
+    }
+  }
+
+  /**
+   * Runs `check` as if the parameter held `argument` (written in `argumentScope`): how a caller's call is checked.
+   * A parameter the function writes to holds something else by the time it is used, so none is substituted then.
+   */
+  withArgument<T>(parameter: ParameterBinding, argument: PassedArgument, check: () => T): T {
+    const key = parameter.owner;
+    const previous = this.passedArguments.get(key);
+    this.passedArguments.set(key, new Map([...(previous ?? []), [parameter.name, argument]]));
+    try {
+      return check();
+    } finally {
+      if (previous) this.passedArguments.set(key, previous);
+      else this.passedArguments.delete(key);
+    }
+  }
+
+  /** The argument a caller passes for a parameter, while that caller's call is checked. */
+  argumentFor(parameter: ParameterBinding): PassedArgument | undefined {
+    return this.passedArguments.get(parameter.owner)?.get(parameter.name);
+  }
+
+  /** Whether the function assigns to the parameter anywhere (`opts = …`, `opts++`, `[opts] = …`). */
+  isWritten(parameter: Binding): boolean {
+    return this.identifierWrites.some((write) => {
+      const target = this.declaredBindingOf(write.target);
+      // A defaulted parameter is settled into a copy of its binding: the same parameter either way.
+      const sameParameter = target?.kind === 'parameter' && parameter.kind === 'parameter' && target.owner === parameter.owner;
+      return target === parameter || (sameParameter && target.name === parameter.name);
+    });
+  }
+
+  /** The names the file exports a top-level declaration under. */
+  exportNamesOf(local: string): string[] {
+    return [...this.exportEntries].filter(([, entry]) => entry.kind === 'local' && entry.name === local).map(([name]) => name);
+  }
+
+  /** What the file exports under a name (not counting `export *`), or undefined. */
+  exportOf(name: string): ExportEntry | undefined {
+    return this.exportEntries.get(name);
+  }
+
+  /** The declaration a name has at the top level of the file, as a use there would see it. */
+  topLevelBinding(name: string): Binding | undefined {
+    const binding = this.bindingsByScope.get(this.sourceFile)?.get(name);
+    return binding && this.constCandidates.has(binding) ? this.settle(binding) : binding;
+  }
+
+  /** `export const a = …`, `export function f`, `export default function f`: top-level declarations only. */
+  private recordExportModifier(node: ts.Node, names: readonly string[]): void {
+    const { ts } = this;
+    if (!ts.isSourceFile(node.parent) || !ts.canHaveModifiers(node)) return;
+    const modifiers = ts.getModifiers(node) ?? [];
+    if (!modifiers.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) return;
+    if (modifiers.some((modifier) => modifier.kind === ts.SyntaxKind.DeclareKeyword)) return;
+    const isDefault = modifiers.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword);
+    for (const name of names) this.exportEntries.set(isDefault ? 'default' : name, { kind: 'local', name });
+  }
+
+  /** `export { a, b as c }`, `export { a } from './m'`, `export * from './m'`, `export * as ns from './m'`. */
+  private recordExportDeclaration(declaration: ts.ExportDeclaration): void {
+    const { ts } = this;
+    if (declaration.isTypeOnly || !ts.isSourceFile(declaration.parent)) return;
+    const specifier = declaration.moduleSpecifier;
+    const from = specifier && ts.isStringLiteral(specifier) ? specifier.text : undefined;
+    if (specifier && from === undefined) return;
+    const clause = declaration.exportClause;
+    if (!clause) {
+      if (from !== undefined) this.starExports.push(from);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) {
+      if (from !== undefined) this.exportEntries.set(clause.name.text, { kind: 'from', from, name: '*' });
+      return;
+    }
+    for (const element of clause.elements) {
+      if (element.isTypeOnly) continue;
+      const local = (element.propertyName ?? element.name).text;
+      const entry: ExportEntry = from === undefined ? { kind: 'local', name: local } : { kind: 'from', from, name: local };
+      this.exportEntries.set(element.name.text, entry);
     }
   }
 
@@ -191,11 +328,16 @@ export class FileScope {
     if (!clause || !ts.isStringLiteral(declaration.moduleSpecifier)) return;
     const from = declaration.moduleSpecifier.text;
     const scope = declaration.parent;
-    if (clause.name) this.bind(scope, { kind: 'import', name: clause.name.text, from });
+    if (clause.name) this.bind(scope, { kind: 'import', name: clause.name.text, from, imported: 'default' });
     const bindings = clause.namedBindings;
     if (!bindings) return;
-    if (ts.isNamespaceImport(bindings)) this.bind(scope, { kind: 'import', name: bindings.name.text, from });
-    else for (const specifier of bindings.elements) this.bind(scope, { kind: 'import', name: specifier.name.text, from });
+    if (ts.isNamespaceImport(bindings)) this.bind(scope, { kind: 'import', name: bindings.name.text, from, imported: '*' });
+    else {
+      for (const specifier of bindings.elements) {
+        const imported = (specifier.propertyName ?? specifier.name).text;
+        this.bind(scope, { kind: 'import', name: specifier.name.text, from, imported });
+      }
+    }
   }
 
   private recordImportEquals(declaration: ts.ImportEqualsDeclaration): void {

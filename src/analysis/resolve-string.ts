@@ -9,8 +9,9 @@ export const UNKNOWN_PART = '\u0000';
 const MAX_DEPTH = 16;
 
 /**
- * The text a string expression evaluates to, as far as the file tells: literals, template literals,
- * `+` concatenation, `const` identifiers and `new URL(path, base)` are followed; every other part becomes UNKNOWN_PART.
+ * The text a string expression evaluates to, as far as the project tells: literals, template literals,
+ * `+` concatenation, `const` identifiers (also imported from the project's own modules) and `new URL(path, base)`
+ * are followed; every other part becomes UNKNOWN_PART.
  */
 export function partialTextOf(scope: FileScope, expression: ts.Expression, depth = 0): string {
   const { ts } = scope;
@@ -31,6 +32,11 @@ export function partialTextOf(scope: FileScope, expression: ts.Expression, depth
   if (ts.isIdentifier(value)) {
     const binding = scope.bindingOf(value);
     if (binding?.kind === 'const' && binding.initializer) return partialTextOf(scope, binding.initializer, depth + 1);
+    // A string the project's own module exports (`export const BASE_URL = '…'`) reads as it does there.
+    if (binding?.kind === 'import' && scope.modules) {
+      const imported = scope.modules.valueOfImport(scope, binding);
+      if ('scope' in imported) return partialTextOf(imported.scope, imported.expression, depth + 1);
+    }
   }
   return UNKNOWN_PART;
 }

@@ -1,7 +1,11 @@
+import type ts from 'typescript';
+
 /** Why a request's options could not be followed to the keys they hold, kept as data until a message is written. */
 export type Unresolved =
-  | { why: 'parameter'; name: string; owner: string }
-  | { why: 'import'; name: string; from: string }
+  /** `declaration`: the function whose parameter it is, so its callers can be asked what they pass. */
+  | { why: 'parameter'; name: string; owner: string; declaration?: ts.SignatureDeclaration }
+  /** `detail`: why the import could not be followed into the project's own file ("which is not among the audited files"). */
+  | { why: 'import'; name: string; from: string; detail?: string }
   | { why: 'not-const'; name: string }
   | { why: 'not-object'; text: string }
   | { why: 'spread'; text: string; cause: Unresolved }
@@ -20,7 +24,7 @@ export function explainUnresolved(unresolved: Unresolved, subject: Subject): str
     case 'parameter':
       return `${comeFrom} parameter \`${unresolved.name}\` of ${unresolved.owner}`;
     case 'import':
-      return `${comeFrom} \`${unresolved.name}\`, imported from '${unresolved.from}'`;
+      return `${comeFrom} \`${unresolved.name}\`, imported from '${unresolved.from}'${unresolved.detail ? `, ${unresolved.detail}` : ''}`;
     case 'not-object':
       return `${comeFrom} \`${unresolved.text}\`, which is not an object this file defines`;
     default:
@@ -34,7 +38,7 @@ function describe(unresolved: Unresolved): string {
     case 'parameter':
       return `parameter \`${unresolved.name}\` of ${unresolved.owner}`;
     case 'import':
-      return `\`${unresolved.name}\` is imported from '${unresolved.from}'`;
+      return `\`${unresolved.name}\` is imported from '${unresolved.from}'${unresolved.detail ? `, ${unresolved.detail}` : ''}`;
     case 'not-const':
       return `\`${unresolved.name}\` is not a const object in this file`;
     case 'not-object':

@@ -7,6 +7,7 @@ import type { CompletionCallSite } from '../analysis/find-completion-calls.js';
 import { loadTypeScript } from '../analysis/load-typescript.js';
 import type { TypeScript } from '../analysis/load-typescript.js';
 import { scriptKindOf } from '../analysis/parse-source.js';
+import { ProjectModules } from '../analysis/project-modules.js';
 import { positionLookup } from '../analysis/text-position.js';
 import { snippetOf } from '../snippet.js';
 
@@ -28,11 +29,14 @@ const check: Check = {
     const files = ctx.workspace.files.filter((file) => scriptKindOf(file.path) && mayContainCompletionCall(file.bytes));
     if (files.length === 0) return [];
     const ts = await loadTypeScript();
-    const located: { file: string; finding: Finding }[] = [];
+    // Parsed modules are cached for this run only: imports are followed into them on demand.
+    const modules = new ProjectModules(ts, ctx.workspace.files);
+    const filesByPath = new Map(ctx.workspace.files.map((file) => [file.path, file]));
+    const located: Located[] = [];
     let lastYield = Date.now();
     for (const file of files) {
       ctx.signal.throwIfAborted();
-      for (const finding of findingsInFile(ts, file, ctx.severity)) located.push({ file: file.path, finding });
+      located.push(...findingsInFile(ts, file, ctx.severity, modules, filesByPath));
       if (Date.now() - lastYield > YIELD_EVERY_MS) {
         await nextTurn();
         lastYield = Date.now();
@@ -42,30 +46,70 @@ const check: Check = {
   },
 };
 
-/** One file's findings; a crash while analysing it becomes a warning about that file alone. */
-function findingsInFile(ts: TypeScript, file: WorkspaceFile, severity: Finding['severity']): Finding[] {
+interface Located {
+  file: string;
+  finding: Finding;
+}
+
+/**
+ * One file's findings, and those at the callers of its wrapper functions (which may be in other files);
+ * a crash while analysing it becomes a warning about that file alone.
+ */
+function findingsInFile(
+  ts: TypeScript,
+  file: WorkspaceFile,
+  severity: Finding['severity'],
+  modules: ProjectModules,
+  filesByPath: ReadonlyMap<string, WorkspaceFile>,
+): Located[] {
   const text = file.text();
   let sites: CompletionCallSite[];
   try {
-    sites = findCompletionCalls(ts, file.path, text, scriptKindOf(file.path)!);
+    sites = findCompletionCalls(ts, file.path, text, scriptKindOf(file.path)!, modules);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
-    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
+    return [{ file: file.path, finding: { message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' } }];
   }
   const reported = sites.filter((site) => site.outcome.kind !== 'capped');
   if (reported.length === 0) return [];
   const positionOf = positionLookup(text);
-  return reported.map((site) => {
+  const located: Located[] = [];
+  for (const site of reported) {
     const { line, column } = positionOf(site.start);
-    return {
-      message: messageFor(site),
-      severity: site.outcome.kind === 'unknown' ? 'warn' : severity,
+    located.push({
       file: file.path,
-      line,
-      column,
-      snippet: snippetOf(file.lineText(line)),
-    };
-  });
+      finding: {
+        message: messageFor(site),
+        severity: site.outcome.kind === 'unknown' ? 'warn' : severity,
+        file: file.path,
+        line,
+        column,
+        snippet: snippetOf(file.lineText(line)),
+      },
+    });
+    for (const caller of site.uncappedCallers) {
+      const callerFile = filesByPath.get(caller.path);
+      if (!callerFile) continue;
+      const at = positionLookup(callerFile.text())(caller.start);
+      located.push({
+        file: caller.path,
+        finding: {
+          message: callerMessageFor(caller.wrapper, site, `${file.path}:${line}`),
+          severity,
+          file: caller.path,
+          line: at.line,
+          column: at.column,
+          snippet: snippetOf(callerFile.lineText(at.line)),
+        },
+      });
+    }
+  }
+  return located;
+}
+
+/** At a wrapper's caller: which request the caller's uncapped options reach, and where. */
+function callerMessageFor(wrapper: string, { callee, style }: CompletionCallSite, requestAt: string): string {
+  return `${wrapper}() is called without an output cap; its options reach ${callee} (${style.name}) in ${requestAt}`;
 }
 
 function messageFor({ callee, style, outcome }: CompletionCallSite): string {
@@ -73,7 +117,7 @@ function messageFor({ callee, style, outcome }: CompletionCallSite): string {
   return `${callee} sends no output cap (${style.name}); add ${style.fixHint}`;
 }
 
-function byLocation(a: { file: string; finding: Finding }, b: { file: string; finding: Finding }): number {
+function byLocation(a: Located, b: Located): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return (a.finding.line ?? 0) - (b.finding.line ?? 0) || (a.finding.column ?? 0) - (b.finding.column ?? 0);
 }

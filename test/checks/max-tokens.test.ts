@@ -137,6 +137,12 @@ describe('max-tokens', () => {
     // a function of the same name that is not the AI SDK's
     lines(`import { generateText } from './llm.js';`, `generateText({ prompt });`),
     lines(`function streamText(options) { return options; }`, `streamText({ prompt });`),
+    // under another name, or on a namespace: only the AI SDK's own functions count
+    lines(`import { generateText as gen } from 'ai';`, `gen({ model, prompt, maxOutputTokens: 100 });`),
+    lines(`import { generateText as gen } from './llm.js';`, `gen({ prompt });`),
+    lines(`import * as llm from './llm.js';`, `llm.generateText({ prompt });`),
+    lines(`import * as ai from 'ai';`, `ai.streamText({ model, prompt, maxOutputTokens: 100 });`),
+    lines(`import { ChatOpenAI as Chat } from '@langchain/openai';`, `new Chat({ model, maxTokens: 5 });`),
     lines(`const { generateObject } = require('./schema-tools');`, `generateObject({ schema });`),
     // LangChain: a cap on the model covers every call through it
     lines(`import { ChatOpenAI } from '@langchain/openai';`, `const model = new ChatOpenAI({ model: 'openai/gpt-4o', maxTokens: 512 });`, `await model.invoke(messages);`),
@@ -536,9 +542,37 @@ describe('max-tokens', () => {
       ],
     },
     {
-      name: 'imported options are not followed (yet)',
+      name: 'AI SDK functions imported under another name, or called on a namespace',
+      code: lines(
+        `import { generateText as gen, streamObject as objects } from 'ai';`,
+        `import * as ai from 'ai';`,
+        `const sdk = require('ai');`,
+        `import { ChatOpenAI as Chat } from '@langchain/openai';`,
+        `gen({ model, prompt });`,
+        `objects({ model, schema, prompt });`,
+        `ai.generateText({ model, prompt });`,
+        `sdk.streamText({ model, prompt });`,
+        `new Chat({ model });`,
+      ),
+      findings: [
+        { line: 5, column: 1, severity: 'error', message: uncapped('generateText()', AI_SDK, AI_SDK_FIX) },
+        { line: 6, column: 1, severity: 'error', message: uncapped('streamObject()', AI_SDK, AI_SDK_FIX) },
+        { line: 7, column: 1, severity: 'error', message: uncapped('generateText()', AI_SDK, AI_SDK_FIX) },
+        { line: 8, column: 1, severity: 'error', message: uncapped('streamText()', AI_SDK, AI_SDK_FIX) },
+        { line: 9, column: 1, severity: 'error', message: uncapped('new ChatOpenAI()', LANGCHAIN, LANGCHAIN_FIX) },
+      ],
+    },
+    {
+      name: 'options imported from a module missing from the workspace',
       code: lines(`import { defaults } from './defaults.js';`, `client.chat.completions.create(defaults);`),
-      findings: [{ line: 2, column: 1, severity: 'warn', message: unverified(CHAT, "options come from `defaults`, imported from './defaults.js'") }],
+      findings: [
+        {
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `defaults`, imported from './defaults.js', which is not among the audited files"),
+        },
+      ],
     },
     {
       name: 'options built by a call',
@@ -718,6 +752,324 @@ describe('max-tokens', () => {
   ];
   it.each(invalid)('$name', async ({ code, findings }) => {
     expect(visible(await findingsOf(check, { 'src/app.ts': code }))).toEqual(findings);
+  });
+
+  /** Imports of the project's own modules are followed into the files that define them. */
+  const acrossFiles: { name: string; files: Record<string, string>; findings: (ExpectedFinding & { file: string })[] }[] = [
+    {
+      name: 'an imported const that caps',
+      files: {
+        'src/app.ts': lines(`import { DEFAULTS } from './config/defaults.js';`, `client.chat.completions.create({ ...DEFAULTS, messages });`),
+        'src/config/defaults.ts': `export const DEFAULTS = { model: 'openai/gpt-4o-mini', max_tokens: 600 };`,
+      },
+      findings: [],
+    },
+    {
+      name: 'an imported const without a cap',
+      files: {
+        'src/app.ts': lines(`import { DEFAULTS } from './config/defaults.js';`, `client.chat.completions.create({ ...DEFAULTS, messages });`),
+        'src/config/defaults.ts': `export const DEFAULTS = { model: 'openai/gpt-4o-mini', temperature: 0 };`,
+      },
+      findings: [{ file: 'src/app.ts', line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a cap written to the const in its own module',
+      files: {
+        'src/app.ts': lines(`import { DEFAULTS } from './defaults';`, `client.chat.completions.create(DEFAULTS);`),
+        'src/defaults.mts': lines(`export const DEFAULTS = { model };`, `DEFAULTS.max_tokens = 5;`),
+      },
+      findings: [],
+    },
+    {
+      name: 'a chain of re-exports, renamed, through an index file and export *',
+      files: {
+        'src/app.ts': lines(`import { LLM_FIELDS } from './config';`, `new ChatOpenAI({ ...LLM_FIELDS, temperature: 0 });`),
+        'src/config/index.ts': `export * from './fields.js';`,
+        'src/config/fields.ts': `export { BASE as LLM_FIELDS } from './base.js';`,
+        'src/config/base.js': lines(`import { CAP } from './cap.js';`, `const base = { model, ...CAP };`, `export { base as BASE };`),
+        'src/config/cap.ts': `export const CAP = { maxTokens: 300 };`,
+      },
+      findings: [],
+    },
+    {
+      name: 'default exports, an object and a const',
+      files: {
+        'src/app.ts': lines(
+          `import capped from './capped.js';`,
+          `import open from './open.js';`,
+          `client.chat.completions.create({ ...capped, messages });`,
+          `client.chat.completions.create({ ...open, messages });`,
+        ),
+        'src/capped.ts': `export default { model, max_completion_tokens: 50 };`,
+        'src/open.ts': lines(`const settings = { model };`, `export default settings;`),
+      },
+      findings: [{ file: 'src/app.ts', line: 4, column: 1, severity: 'error', message: uncapped(CHAT) }],
+    },
+    {
+      name: 'a namespace import',
+      files: {
+        'src/app.ts': lines(`import * as config from '../config/llm.js';`, `client.chat.completions.create({ ...config.DIGEST, messages });`),
+        'config/llm.ts': `export const DIGEST = { model, max_tokens: 900 };`,
+      },
+      findings: [],
+    },
+    {
+      name: 'a JSON module, read by a property path',
+      files: {
+        'src/app.ts': lines(
+          `import llmConfig from '../config/llm.json' with { type: 'json' };`,
+          `client.chat.completions.create({ ...llmConfig.digest, messages });`,
+          `client.chat.completions.create({ ...llmConfig['chat'], messages });`,
+          `client.chat.completions.create({ ...llmConfig.missing, messages });`,
+        ),
+        'config/llm.json': JSON.stringify({ digest: { model: 'a', max_tokens: 900 }, chat: { model: 'b' } }, null, 2),
+      },
+      findings: [
+        { file: 'src/app.ts', line: 3, column: 1, severity: 'error', message: uncapped(CHAT) },
+        { file: 'src/app.ts', line: 4, column: 1, severity: 'error', message: uncapped(CHAT) },
+      ],
+    },
+    {
+      name: 'a property read from a getter is not known',
+      files: {
+        'src/app.ts': lines(
+          `import { settings } from './settings.js';`,
+          `client.chat.completions.create(settings.chat);`,
+          `client.chat.completions.create(settings.digest);`,
+        ),
+        'src/settings.ts': lines(
+          `export const settings = {`,
+          `  chat: { model, max_tokens: 5 },`,
+          `  get digest() { return { model }; },`,
+          `};`,
+        ),
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 3,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, 'options come from `settings.digest`, which is not an object this file defines'),
+        },
+      ],
+    },
+    {
+      name: 'a JSON module that is not valid JSON',
+      files: {
+        'src/app.ts': lines(`import llmConfig from './llm.json';`, `client.chat.completions.create({ ...llmConfig.digest, messages });`),
+        'src/llm.json': `{ "digest": { "max_tokens": 900 }, }`,
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(
+            CHAT,
+            "spread of `llmConfig.digest` could not be resolved (`llmConfig` is imported from './llm.json', which could not be parsed)",
+          ),
+        },
+      ],
+    },
+    {
+      name: 'a cycle of re-exports ends, unverified',
+      files: {
+        'src/app.ts': lines(`import { SETTINGS } from './a.js';`, `client.chat.completions.create(SETTINGS);`),
+        'src/a.ts': `export { SETTINGS } from './b.js';`,
+        'src/b.ts': `export { SETTINGS } from './a.js';`,
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `SETTINGS`, imported from './a.js', in a cycle of imports"),
+        },
+      ],
+    },
+    {
+      name: 'consts of two modules spreading each other end, unverified',
+      files: {
+        'src/app.ts': lines(`import { A } from './a.js';`, `client.chat.completions.create(A);`),
+        'src/a.ts': lines(`import { B } from './b.js';`, `export const A = { ...B };`),
+        'src/b.ts': lines(`import { A } from './a.js';`, `export const B = { model, ...A };`),
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, 'spread of `A` could not be resolved (`A` refers to itself)'),
+        },
+      ],
+    },
+    {
+      name: 'an import from a package is not followed',
+      files: {
+        'src/app.ts': lines(`import { DEFAULTS } from '@acme/llm-defaults';`, `client.chat.completions.create(DEFAULTS);`),
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `DEFAULTS`, imported from '@acme/llm-defaults'"),
+        },
+      ],
+    },
+    {
+      name: 'a module that re-exports from a package, a function, or nothing of that name',
+      files: {
+        'src/app.ts': lines(
+          `import { PRESET, build, NOPE } from './presets.js';`,
+          `client.chat.completions.create(PRESET);`,
+          `client.chat.completions.create(build);`,
+          `client.chat.completions.create(NOPE);`,
+        ),
+        'src/presets.ts': lines(`export { PRESET } from '@acme/presets';`, `export function build() { return {}; }`),
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `PRESET`, imported from './presets.js', which takes it from the package '@acme/presets'"),
+        },
+        {
+          file: 'src/app.ts',
+          line: 3,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `build`, imported from './presets.js', where `build` is not a const"),
+        },
+        {
+          file: 'src/app.ts',
+          line: 4,
+          column: 1,
+          severity: 'warn',
+          message: unverified(CHAT, "options come from `NOPE`, imported from './presets.js', which does not export it"),
+        },
+      ],
+    },
+    {
+      name: 'a target file excluded from the workspace',
+      files: {
+        'src/app.ts': lines(`import { DEFAULTS } from '../generated/defaults.js';`, `client.chat.completions.create({ ...DEFAULTS, model });`),
+      },
+      findings: [
+        {
+          file: 'src/app.ts',
+          line: 2,
+          column: 1,
+          severity: 'warn',
+          message: unverified(
+            CHAT,
+            "spread of `DEFAULTS` could not be resolved (`DEFAULTS` is imported from '../generated/defaults.js', which is not among the audited files)",
+          ),
+        },
+      ],
+    },
+    {
+      name: 'a body imported into a raw HTTP call',
+      files: {
+        'src/app.ts': lines(
+          `import { BODY } from './body.js';`,
+          `fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify(BODY) });`,
+        ),
+        'src/body.ts': `export const BODY = { model, messages };`,
+      },
+      findings: [{ file: 'src/app.ts', line: 2, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'a key name imported from the project',
+      files: {
+        'src/app.ts': lines(`import { CAP_KEY } from './keys.js';`, `client.chat.completions.create({ model, [CAP_KEY]: 5 });`),
+        'src/keys.ts': `export const CAP_KEY = 'max_tokens';`,
+      },
+      findings: [],
+    },
+    {
+      name: 'callers of a wrapper in its own file: the one passing no cap is reported where it calls',
+      files: {
+        'src/app.ts': lines(
+          `export async function callModel(opts) {`,
+          `  return client.chat.completions.create(opts);`,
+          `}`,
+          `callModel({ model, messages });`,
+          `callModel({ model, messages, max_tokens: 5 });`,
+          `callModel(fromSomewhere);`,
+          `callModel();`,
+        ),
+      },
+      findings: [
+        { file: 'src/app.ts', line: 2, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') },
+        {
+          file: 'src/app.ts',
+          line: 4,
+          column: 1,
+          severity: 'error',
+          message: 'callModel() is called without an output cap; its options reach chat.completions.create() (OpenAI SDK) in src/app.ts:2',
+        },
+      ],
+    },
+    {
+      name: 'callers of an exported wrapper in other files, under another name, through spreads and defaults',
+      files: {
+        'src/llm.ts': lines(
+          `export const callModel = async (messages, opts = { max_tokens: 256 }) =>`,
+          `  client.chat.completions.create({ model, messages, ...opts });`,
+        ),
+        'src/routes.ts': lines(
+          `import { callModel as ask } from './llm.js';`,
+          `ask(messages, { temperature: 0 });`,
+          `ask(messages, { max_completion_tokens: 5 });`,
+          `ask(messages);`,
+        ),
+        'src/elsewhere.ts': lines(`import { callModel } from 'some-package';`, `callModel(messages, {});`),
+        'src/unrelated.ts': `callModel(messages, {});`,
+      },
+      findings: [
+        {
+          file: 'src/llm.ts',
+          line: 2,
+          column: 3,
+          severity: 'warn',
+          message: unverified(CHAT, 'spread of `opts` could not be resolved (parameter `opts` of `callModel`)'),
+        },
+        {
+          file: 'src/routes.ts',
+          line: 2,
+          column: 1,
+          severity: 'error',
+          message: 'ask() is called without an output cap; its options reach chat.completions.create() (OpenAI SDK) in src/llm.ts:2',
+        },
+      ],
+    },
+    {
+      name: 'a wrapper that reassigns its parameter is not checked through its callers',
+      files: {
+        'src/app.ts': lines(
+          `export function callModel(opts) {`,
+          `  if (!opts.model) opts = { ...opts, model };`,
+          `  return client.chat.completions.create(opts);`,
+          `}`,
+          `callModel({ messages });`,
+        ),
+      },
+      findings: [
+        { file: 'src/app.ts', line: 3, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') },
+      ],
+    },
+  ];
+  it.each(acrossFiles)('across files: $name', async ({ files, findings }) => {
+    const reported = await findingsOf(check, files);
+    expect(reported.map((finding) => ({ file: finding.file, ...visible([finding])[0]! }))).toEqual(findings);
   });
 
   it('reports the file and the trimmed source line of each finding', async () => {

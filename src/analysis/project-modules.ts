@@ -1,0 +1,167 @@
+import { posix } from 'node:path';
+import type ts from 'typescript';
+import type { WorkspaceFile } from '../workspace.js';
+import { FileScope } from './file-scope.js';
+import type { Binding } from './file-scope.js';
+import type { TypeScript } from './load-typescript.js';
+import { parseSourceFile, scriptKindOf } from './parse-source.js';
+import type { Unresolved } from './unresolved.js';
+
+/** Imports re-exported further than this are not written by hand. */
+export const MAX_IMPORT_HOPS = 8;
+
+/** An import followed into the file that defines it: a const there (with its binding), or an exported value. */
+export type ImportedValue =
+  | { scope: FileScope; expression: ts.Expression; binding?: Binding }
+  | { unresolved: Unresolved };
+
+type ImportBinding = Extract<Binding, { kind: 'import' }>;
+
+/** What a `.js` specifier may name on disk: TypeScript sources compile to it, so they come first. */
+const EXTENSION_SUBSTITUTES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['.js', ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs']],
+  ['.jsx', ['.tsx', '.jsx']],
+  ['.mjs', ['.mts', '.mjs']],
+  ['.cjs', ['.cts', '.cjs']],
+]);
+const IMPLIED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
+
+/** `./x` and `../x`: a module of this project; anything else is a package (or an alias the analysis does not know). */
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier.startsWith('./') || specifier.startsWith('../');
+}
+
+/**
+ * The project's own modules, for following an import into the file that defines the value. Files are taken
+ * from the workspace (never read from disk) and parsed on demand, each at most once per run; the cache
+ * holds syntax trees, so it lives only as long as one check's run.
+ */
+export class ProjectModules {
+  private readonly filesByPath: ReadonlyMap<string, WorkspaceFile>;
+  private readonly scopes = new Map<string, FileScope | undefined>();
+
+  constructor(
+    private readonly ts: TypeScript,
+    files: readonly WorkspaceFile[],
+  ) {
+    this.filesByPath = new Map(files.map((file) => [file.path, file]));
+  }
+
+  /** The parsed, recorded scope of a file, or undefined if there is no such file or it cannot be parsed. */
+  scopeOf(path: string): FileScope | undefined {
+    if (this.scopes.has(path)) return this.scopes.get(path);
+    let scope: FileScope | undefined;
+    const file = this.filesByPath.get(path);
+    try {
+      if (file && path.toLowerCase().endsWith('.json')) scope = this.jsonScope(file);
+      else if (file && scriptKindOf(path)) scope = recordedScope(this.ts, parseSourceFile(this.ts, path, file.text(), scriptKindOf(path)!), this);
+    } catch {
+      scope = undefined;
+    }
+    this.scopes.set(path, scope);
+    return scope;
+  }
+
+  /**
+   * JavaScript and TypeScript files that may import one of `names` from the module at `modulePath`: their bytes spell
+   * one of the names and the module's own name (`llm` for `src/llm.ts`, `config` for `src/config/index.ts`).
+   */
+  scriptPathsImporting(modulePath: string, names: readonly string[]): string[] {
+    const needles = names.map((name) => Buffer.from(name));
+    const stem = posix.basename(modulePath).replace(/\.[^.]*$/, '');
+    const moduleName = Buffer.from(stem === 'index' ? posix.basename(posix.dirname(modulePath)) : stem);
+    const paths: string[] = [];
+    for (const [path, file] of this.filesByPath) {
+      if (path === modulePath || !scriptKindOf(path) || !file.bytes.includes(moduleName)) continue;
+      if (needles.some((needle) => file.bytes.includes(needle))) paths.push(path);
+    }
+    return paths;
+  }
+
+  /** The root-relative path a relative specifier names among the workspace's files, or undefined. */
+  resolvePath(fromPath: string, specifier: string): string | undefined {
+    const base = posix.normalize(posix.join(posix.dirname(fromPath), specifier));
+    if (base.startsWith('../') || base === '..') return undefined;
+    const extension = posix.extname(base);
+    const stem = base.slice(0, base.length - extension.length);
+    const candidates = [
+      base,
+      ...(EXTENSION_SUBSTITUTES.get(extension) ?? []).map((substitute) => stem + substitute),
+      ...IMPLIED_EXTENSIONS.map((implied) => base + implied),
+      ...IMPLIED_EXTENSIONS.map((implied) => `${base}/index${implied}`),
+    ];
+    return candidates.find((candidate) => this.filesByPath.has(candidate));
+  }
+
+  /** Follows an import binding to the value its module exports, through re-exports, or says why it cannot. */
+  valueOfImport(scope: FileScope, binding: ImportBinding): ImportedValue {
+    const fail = (detail?: string): ImportedValue => ({ unresolved: { why: 'import', name: binding.name, from: binding.from, detail } });
+    if (!isRelativeSpecifier(binding.from) || binding.imported === undefined) return fail();
+    return this.exported(scope.path, binding.from, binding.imported, 0, new Set(), fail);
+  }
+
+  private exported(
+    fromPath: string,
+    specifier: string,
+    name: string,
+    hops: number,
+    seen: Set<string>,
+    fail: (detail?: string) => ImportedValue,
+  ): ImportedValue {
+    if (hops >= MAX_IMPORT_HOPS) return fail(`through more than ${MAX_IMPORT_HOPS} imports`);
+    if (!isRelativeSpecifier(specifier)) return fail(`which takes it from the package '${specifier}'`);
+    const target = this.resolvePath(fromPath, specifier);
+    if (target === undefined) return fail('which is not among the audited files');
+    const key = `${target}#${name}`;
+    if (seen.has(key)) return fail('in a cycle of imports');
+    seen.add(key);
+    const module = this.scopeOf(target);
+    if (!module) return fail('which could not be parsed');
+    if (module.sourceFile.fileName.toLowerCase().endsWith('.json')) {
+      const root = jsonRoot(this.ts, module.sourceFile);
+      return name === 'default' && root ? { scope: module, expression: root } : fail('which does not export it');
+    }
+    if (name === '*') return fail('as a whole module');
+    const entry = module.exportOf(name);
+    if (!entry) {
+      for (const star of module.starExports) {
+        const found = this.exported(target, star, name, hops + 1, seen, fail);
+        if ('scope' in found) return found;
+      }
+      return fail('which does not export it');
+    }
+    if (entry.kind === 'value') return { scope: module, expression: entry.expression };
+    if (entry.kind === 'from') return this.exported(target, entry.from, entry.name, hops + 1, seen, fail);
+    const local = module.topLevelBinding(entry.name);
+    if (local?.kind === 'import' && local.imported !== undefined) return this.exported(target, local.from, local.imported, hops + 1, seen, fail);
+    if (local?.kind === 'const' && local.initializer) return { scope: module, expression: local.initializer, binding: local };
+    return fail(`where \`${entry.name}\` is not a const`);
+  }
+
+  /** A JSON module, once JSON.parse accepts it, as one object expression (parsed, never evaluated) to follow like any other. */
+  private jsonScope(file: WorkspaceFile): FileScope | undefined {
+    const text = file.text();
+    JSON.parse(text);
+    const { ts } = this;
+    return new FileScope(ts, ts.createSourceFile(file.path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON), this);
+  }
+}
+
+/** The expression a JSON file holds. */
+function jsonRoot(ts: TypeScript, sourceFile: ts.SourceFile): ts.Expression | undefined {
+  const [statement] = sourceFile.statements;
+  return statement && ts.isExpressionStatement(statement) ? statement.expression : undefined;
+}
+
+/** A file's scope with every declaration recorded: one walk over the tree. */
+export function recordedScope(ts: TypeScript, sourceFile: ts.SourceFile, modules?: ProjectModules): FileScope {
+  const scope = new FileScope(ts, sourceFile, modules);
+  const pending: ts.Node[] = [sourceFile];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    scope.record(node);
+    ts.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
+  return scope;
+}
