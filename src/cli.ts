@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { REPORT_FORMATS } from './reporters/formats.js';
@@ -191,7 +191,23 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     }
   }
   process.stdout.write(reporters.render(options.format, report, { ...renderOptions, color: shouldUseColor(options.color) }));
+  if (process.env.GITHUB_ACTIONS === 'true') {
+    // In GitHub Actions the text report also becomes annotations on the files and lines.
+    if (options.format === 'text') process.stdout.write(reporters.render('github', report, { ...renderOptions, color: false }));
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) appendStepSummary(summaryFile, reporters.renderStepSummary(report));
+  }
   return exitCodeOf(report, options.failOn);
+}
+
+/** The run's summary page is a nicety: failing to write it is said, and does not change the verdict. */
+function appendStepSummary(file: string, markdown: string): void {
+  try {
+    appendFileSync(file, markdown);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    process.stderr.write(`warning: cannot write the GitHub step summary to "${file}" (${reason})\n`);
+  }
 }
 
 /** `--base-url` and `--timeout` override the config's `api` settings. */

@@ -272,6 +272,36 @@ describe('SARIF', () => {
   });
 });
 
+describe('GitHub Actions', () => {
+  it('adds annotations to the text report and writes the step summary; machine formats stay clean', async () => {
+    const { root, key } = materializeFixture('leaky-app');
+    const summary = join(makeTree({}), 'step-summary.md');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
+    const text = await runCli([root, '--only', 'https-only,hardcoded-key'], { env });
+    expect(text.status).toBe(1);
+    const annotations = text.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(annotations).toEqual([
+      `::error file=.env,line=1,col=20,title=openrouter-check hardcoded-key::OpenRouter key ${maskKey(key)} is hardcoded`,
+      `::error file=src/config.ts,line=2,col=36,title=openrouter-check hardcoded-key::OpenRouter key ${maskKey(key)} is hardcoded`,
+      `::error file=src/config.ts,line=3,col=37,title=openrouter-check https-only::${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`,
+    ]);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown).toMatch(/^## openrouter-check: ❌ not ready\n/);
+    expect(markdown).toContain('| `https-only` | security | ❌ fail | 1 error |');
+    expect(markdown).not.toContain(key);
+
+    const json = await runCli([root, '--only', 'https-only', '--format', 'json'], { env });
+    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+    expect(readFileSync(summary, 'utf8').split('## openrouter-check').length).toBe(3);
+  });
+
+  it('--format github prints only the annotations', async () => {
+    const { root } = materializeFixture('leaky-app');
+    const run = await runCli([root, '--only', 'https-only', '--format', 'github']);
+    expect(run.stdout).toBe(`::error file=src/config.ts,line=3,col=37,title=openrouter-check https-only::${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https\n`);
+  });
+});
+
 describe('usage and configuration errors: exit 2, one line on stderr, nothing on stdout', () => {
   const cases: { name: string; args: string[]; stderr: string | RegExp }[] = [
     {
@@ -292,10 +322,10 @@ describe('usage and configuration errors: exit 2, one line on stderr, nothing on
       stderr: 'error: --skip: "everything" is not a known check (see --list-checks)',
     },
     { name: 'an unknown flag', args: ['--formt', 'json'], stderr: /^error: unknown option '--formt' .*--format.* \(see --help\)$/ },
-    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif\. \(see --help\)$/ },
+    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif, github\. \(see --help\)$/ },
     { name: 'a bad --fail-on', args: ['--fail-on', 'info'], stderr: /^error: option '--fail-on <severity>' argument 'info' is invalid/ },
     { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
-    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif)' },
+    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github)' },
     { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
   ];
   it.each(cases)('$name', async ({ args, stderr }) => {

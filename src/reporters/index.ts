@@ -3,11 +3,13 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import type { ReportFormat } from './formats.js';
 import type { RenderOptions } from './render-options.js';
+import { renderGithub } from './github.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type { RenderOptions } from './render-options.js';
-export { renderJson, renderJunit, renderSarif, renderText };
+export { renderGithub, renderJson, renderJunit, renderSarif, renderText };
+export { renderStepSummary } from './step-summary.js';
 
 export { REPORT_FORMATS } from './formats.js';
 export type { ReportFormat } from './formats.js';
@@ -20,6 +22,7 @@ const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   json: (report) => renderJson(report),
   junit: renderJunit,
   sarif: renderSarif,
+  github: renderGithub,
 };
 
 /** Renders the report in the given format: a pure function of its inputs. */

@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
 import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
 import type { RenderOptions } from './render-options.js';
+import { printable } from './printable.js';
 import { groupByCategory, isMarkedWarning, locationOf } from './report-layout.js';
 
 /** Files named under the audit line before the rest are counted. */
@@ -128,15 +129,4 @@ function tint(text: string, count: number, colour: (text: string) => string): st
 
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-/**
- * One terminal line of untrusted text (messages quote audited code): line breaks become
- * spaces, and control characters and lone surrogates go, so nothing can move the cursor,
- * recolour the terminal or split a `path:line:col` line.
- */
-function printable(text: string): string {
-  return text
-    .replace(/[\t\n\r]+/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f]|\p{Surrogate}/gu, '');
 }

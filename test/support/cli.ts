@@ -18,7 +18,7 @@ export interface CliRunOptions {
   timeoutMs?: number;
 }
 
-const INHERITED_ENV_DROPPED = new Set(['FORCE_COLOR', 'NO_COLOR', 'OPENROUTER_API_KEY', 'GITHUB_ACTIONS']);
+const INHERITED_ENV_DROPPED = new Set(['FORCE_COLOR', 'NO_COLOR', 'OPENROUTER_API_KEY', 'GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY']);
 
 /**
  * Runs the built CLI as a user would: a separate process, no TTY, a clean colour environment.

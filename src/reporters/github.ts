@@ -1,0 +1,47 @@
+import type { CheckResult, Finding } from '../checks/types.js';
+import type { Report } from '../report.js';
+import { printable } from './printable.js';
+import type { RenderOptions } from './render-options.js';
+
+/**
+ * GitHub Actions workflow commands: one `::error` or `::warning` line per finding, which GitHub
+ * shows as an annotation on the file and line (in the pull request diff too), plus one per check
+ * that could not run. Findings without a file (remote checks) are annotations on the run.
+ */
+export function renderGithub(report: Report, options: RenderOptions): string {
+  const lines: string[] = [];
+  for (const check of report.checks) {
+    if (check.status === 'error') lines.push(command('error', { title: `openrouter-check ${check.id}` }, `${check.id} could not run: ${check.message}`));
+    for (const finding of check.findings) lines.push(annotationOf(check, finding, options));
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function annotationOf(check: CheckResult, finding: Finding, options: RenderOptions): string {
+  // Under --fail-on warn a warning fails the run: it is an error annotation, as the exit code says.
+  const level = finding.severity === 'error' || options.failOn === 'warn' ? 'error' : 'warning';
+  const properties: Record<string, string | number | undefined> = {
+    file: finding.file,
+    line: finding.line,
+    col: finding.column,
+    title: `openrouter-check ${check.id}`,
+  };
+  return command(level, properties, finding.message);
+}
+
+function command(level: 'error' | 'warning', properties: Record<string, string | number | undefined>, message: string): string {
+  const written = Object.entries(properties)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${escapeProperty(printable(String(value)))}`)
+    .join(',');
+  return `::${level} ${written}::${escapeData(printable(message))}`;
+}
+
+/** The escaping GitHub's runner expects (actions/toolkit `command.ts`). */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
