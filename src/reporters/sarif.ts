@@ -56,9 +56,11 @@ export function renderSarif(report: Report, options: RenderOptions): string {
 
 function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unknown> {
   const docs = options.hints[check.id] ?? check.title;
+  // `name` is a readable identifier (HardcodedKey); SARIF wants it left out when it would equal the id.
+  const name = check.id.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
   return {
     id: check.id,
-    name: check.id.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase()),
+    ...(name.toLowerCase() === check.id.toLowerCase() ? {} : { name }),
     shortDescription: { text: check.title },
     fullDescription: { text: docs },
     help: { text: docs, markdown: `**${check.title}**\n\n${docs}` },
