@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { REPORT_FORMATS } from './reporters/formats.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
+import type { KnownFindings } from './baseline.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
 
@@ -27,6 +28,10 @@ interface CliOptions {
   offline?: boolean;
   spend: boolean;
   requireRemote?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  changedSince?: string;
+  staged?: boolean;
 }
 
 interface ReportTarget {
@@ -48,6 +53,12 @@ Examples:
   $ OPENROUTER_API_KEY=sk-or-v1-… openrouter-check --require-remote
                                                   the static and the remote checks, as a CI gate
   $ openrouter-check --offline                    the static checks only, no network
+  $ openrouter-check --write-baseline .openrouter-baseline.json
+                                                  accept today's findings
+  $ openrouter-check --baseline .openrouter-baseline.json
+                                                  report only findings not in the baseline
+  $ openrouter-check --staged --offline           a pre-commit hook: the staged files only
+  $ openrouter-check --changed-since origin/main  the files a branch changed
   $ openrouter-check --list-checks
 
 The API key is read from OPENROUTER_API_KEY (or the variable api.key_env names), never from a flag.
@@ -109,6 +120,10 @@ function buildProgram(): Command {
     .option('--offline', 'skip the remote checks: no network at all')
     .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
     .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
+    .option('--baseline <file>', 'leave out the findings recorded in this baseline file (see --write-baseline)')
+    .option('--write-baseline <file>', "write this run's findings as a baseline file (fingerprints only; creates folders)")
+    .option('--changed-since <ref>', 'static checks: only the files changed since this git ref (committed, uncommitted or untracked)')
+    .option('--staged', 'static checks: only the files staged for commit (git diff --cached)')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -132,6 +147,11 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     ]);
   const { renderCheckList } = await import('./reporters/check-list.js');
   if (options.offline && options.requireRemote) throw new UsageError('error: --offline and --require-remote contradict each other');
+  if (options.changedSince !== undefined && options.staged) throw new UsageError('error: --changed-since and --staged cannot be used together');
+  if (options.writeBaseline !== undefined && (options.changedSince !== undefined || options.staged)) {
+    // A baseline of some files would forget the known findings in all the others.
+    throw new UsageError(`error: --write-baseline records the whole project; it cannot be used with ${options.staged ? '--staged' : '--changed-since'}`);
+  }
 
   const root = resolve(pathArgument);
   const rootStat = statSync(root, { throwIfNoEntry: false });
@@ -165,15 +185,31 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
   });
   if (!planned.ok) throw new UsageError(planned.error);
 
-  const report = await runChecks({
+  const known = options.baseline === undefined ? undefined : await readKnownFindings(options.baseline);
+  const changed = await changedFilesFor(root, pathArgument, options);
+  const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
+
+  const { report, baselineEntries } = await runChecks({
     root,
     toolVersion: toolVersion(),
     config,
     plan: planned.plan,
-    loadWorkspace: () =>
-      loadWorkspace({ root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize }),
+    loadWorkspace: () => loadWorkspace(changed ? { ...scan, files: changed } : scan),
+    // The remote checks are not restricted to the changed files: they read the whole code.
+    ...(changed ? { loadRemoteWorkspace: () => loadWorkspace(scan) } : {}),
+    ...(known ? { known } : {}),
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey),
   });
+
+  if (options.writeBaseline !== undefined) {
+    const { renderBaseline } = await import('./baseline.js');
+    try {
+      writeReportFile(options.writeBaseline, renderBaseline(baselineEntries));
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      throw new UsageError(`error: --write-baseline: cannot write "${options.writeBaseline}" (${reason})`);
+    }
+  }
 
   const configInRoot = config.configFile === undefined ? undefined : relative(root, config.configFile).split(sep).join('/');
   const renderOptions = {
@@ -198,6 +234,23 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     if (summaryFile) appendStepSummary(summaryFile, reporters.renderStepSummary(report));
   }
   return exitCodeOf(report, options.failOn);
+}
+
+/** `--baseline`: the findings already known; a file that is missing or not a baseline is a usage error. */
+async function readKnownFindings(file: string): Promise<KnownFindings> {
+  const { readBaseline } = await import('./baseline.js');
+  const outcome = readBaseline(file);
+  if (!outcome.ok) throw new UsageError(`error: --baseline: ${outcome.error}`);
+  return outcome.known;
+}
+
+/** `--changed-since` and `--staged`: the root-relative files the static checks audit, or undefined for all. */
+async function changedFilesFor(root: string, pathArgument: string, options: CliOptions): Promise<string[] | undefined> {
+  if (options.changedSince === undefined && !options.staged) return undefined;
+  const { changedFiles } = await import('./changed-files.js');
+  const outcome = await changedFiles(root, pathArgument, options.changedSince !== undefined ? { since: options.changedSince } : { staged: true });
+  if (!outcome.ok) throw new UsageError(outcome.error);
+  return outcome.files;
 }
 
 /** The run's summary page is a nicety: failing to write it is said, and does not change the verdict. */

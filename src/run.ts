@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { baselineEntriesOf } from './baseline.js';
+import type { BaselineEntry, KnownFindings, KnownSplit } from './baseline.js';
 import { CheckError } from './checks/check-error.js';
 import { outcomeOf } from './checks/outcome.js';
 import type { Check, CheckResult, Finding, Severity } from './checks/types.js';
@@ -33,34 +35,61 @@ export interface RunInput {
   plan: readonly PlannedCheck[];
   /** Loaded only when a static check runs. */
   loadWorkspace: () => Workspace;
+  /**
+   * The whole tree for remote checks that read the code (model ids), when the static checks
+   * see only some files (`--changed-since`, `--staged`); by default they share `loadWorkspace`.
+   */
+  loadRemoteWorkspace?: () => Workspace;
+  /** `--baseline`: findings dropped from the report, counted in their check's message. */
+  known?: KnownFindings;
   /** Opened only when a remote check runs; closed when the run ends. */
   openRemote?: () => Promise<RemoteSession>;
   signal?: AbortSignal;
 }
 
+export interface RunResult {
+  /** What every reporter and the exit code see: known findings (`--baseline`) already dropped. */
+  report: Report;
+  /** Every finding of this run, known ones included, as baseline entries (`--write-baseline`). */
+  baselineEntries: BaselineEntry[];
+}
+
 /** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
-export async function runChecks(input: RunInput): Promise<Report> {
+export async function runChecks(input: RunInput): Promise<RunResult> {
   const started = performance.now();
   const running = input.plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
-  const needsWorkspace = running.some((check) => check.kind === 'static' || check.readsWorkspace);
-  const workspace = needsWorkspace ? input.loadWorkspace() : emptyWorkspace(input.root);
+  const staticWorkspace = running.some((check) => check.kind === 'static') ? input.loadWorkspace() : undefined;
+  const remoteReadsCode = running.some((check) => check.kind === 'remote' && check.readsWorkspace);
+  const remoteWorkspace = !remoteReadsCode
+    ? undefined
+    : input.loadRemoteWorkspace
+      ? input.loadRemoteWorkspace()
+      : (staticWorkspace ?? input.loadWorkspace());
   const remote = running.some((check) => check.kind === 'remote') ? await input.openRemote?.() : undefined;
+  const baselineEntries: BaselineEntry[] = [];
   let checks: CheckResult[];
   try {
-    const suppressions = new SuppressionIndex(workspace);
-    checks = await Promise.all(input.plan.map((planned) => runOne(planned, { workspace, remote, suppressions }, input)));
+    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote);
+    const remoteShared = remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote);
+    checks = await Promise.all(
+      input.plan.map((planned) =>
+        runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
+      ),
+    );
   } finally {
     await remote?.close();
   }
-  return {
+  const report: Report = {
     schemaVersion: 1,
     tool: { name: 'openrouter-check', version: input.toolVersion },
     root: input.root,
     durationMs: Math.round(performance.now() - started),
     summary: summarize(checks),
     checks,
-    workspace: workspace.summary,
+    // The files the static checks audited; else the ones a remote check read.
+    workspace: (staticWorkspace ?? remoteWorkspace ?? emptyWorkspace(input.root)).summary,
   };
+  return { report, baselineEntries };
 }
 
 interface Shared {
@@ -69,7 +98,16 @@ interface Shared {
   suppressions: SuppressionIndex;
 }
 
-async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): Promise<CheckResult> {
+function sharedOver(workspace: Workspace, remote: RemoteSession | undefined): Shared {
+  return { workspace, remote, suppressions: new SuppressionIndex(workspace) };
+}
+
+async function runOne(
+  planned: PlannedCheck,
+  shared: Shared,
+  input: RunInput,
+  record: (entries: BaselineEntry[]) => void,
+): Promise<CheckResult> {
   const { check, severity } = planned;
   const base = { id: check.id, title: check.title, category: check.category, kind: check.kind, severity };
   if (planned.skipReason) return { ...base, status: 'skip', durationMs: 0, message: planned.skipReason, findings: [] };
@@ -98,13 +136,28 @@ async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): P
     const durationMs = elapsed(started);
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
     const { findings: kept, suppressed } = shared.suppressions.apply(check.id, outcome.findings);
-    const findings = kept.map((finding) => sanitizeFinding(finding, severity));
-    const summary = [outcome.summary, suppressed > 0 ? `${suppressed} suppressed inline` : undefined].filter(Boolean).join('; ');
+    const sanitized = kept.map((finding) => sanitizeFinding(finding, severity));
+    // Fingerprinted after masking, like the SARIF reporter does, so both give the same hashes.
+    const { fresh: findings, known, entries } = knownSplit(check.id, sanitized, input.known);
+    record(entries);
+    const summary = [
+      outcome.summary,
+      suppressed > 0 ? `${suppressed} suppressed inline` : undefined,
+      known > 0 ? `${known} known (baseline)` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
     return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
   } catch (error) {
     const cause = signal.aborted && limit.aborted ? `did not finish within ${CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
     return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };
   }
+}
+
+/** Without a baseline every finding is new; the entries are still made, for `--write-baseline`. */
+function knownSplit(checkId: string, findings: Finding[], known: KnownFindings | undefined): KnownSplit {
+  if (known) return known.partition(checkId, findings);
+  return { fresh: findings, known: 0, entries: baselineEntriesOf(checkId, findings) };
 }
 
 /** A check's status follows from its most severe finding; the message counts them, then adds the check's summary. */

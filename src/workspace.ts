@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
@@ -20,6 +20,11 @@ export interface WorkspaceOptions {
   /** gitignore-style patterns excluded on top of DEFAULT_EXCLUDES. */
   exclude: readonly string[];
   maxFileSize: number;
+  /**
+   * Root-relative paths (`/` separators) to audit instead of walking the tree (`--changed-since`,
+   * `--staged`): only these are read, under the same exclude, include and .gitignore rules.
+   */
+  files?: readonly string[];
 }
 
 export interface Position {
@@ -106,19 +111,9 @@ interface IgnoreLayer {
  * symlinks are never followed, and whatever is passed over is counted in the summary.
  */
 export function loadWorkspace(options: WorkspaceOptions): Workspace {
+  if (options.files) return loadListedFiles(options, options.files);
   const { root } = options;
-  const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
-  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
-  const files: WorkspaceFile[] = [];
-  const summary: WorkspaceSummary = {
-    filesScanned: 0,
-    filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
-    skipped: [],
-  };
-  const skip = (file: string, reason: SkipReason): void => {
-    summary.filesSkipped[reason]++;
-    if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
-  };
+  const { excluded, included, files, summary, skip, addFile } = collector(options);
 
   const walk = (directory: string, layers: readonly IgnoreLayer[]): void => {
     let entries: Dirent[];
@@ -144,18 +139,93 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
       } else if (isDirectory) {
         walk(path, scopedLayers);
       } else if (entry.isFile() && (!included || included.ignores(path))) {
-        const outcome = readAuditable(join(root, path), options.maxFileSize);
-        if (typeof outcome === 'string') skip(path, outcome);
-        else {
-          files.push(new WorkspaceFile(path, join(root, path), outcome));
-          summary.filesScanned++;
-        }
+        addFile(path);
       }
     }
   };
 
   walk('', ancestorIgnoreLayers(root));
   return { root, files, summary };
+}
+
+/**
+ * Reads just the listed files, as fast as a pre-commit hook needs: no walk, but each path is
+ * held to the rules the walk applies — its folders and itself not excluded or git-ignored
+ * (the .gitignore files on its way are read once each), a regular file, text, not too large.
+ * A listed path that is gone or is a folder (a submodule) is passed over silently.
+ */
+function loadListedFiles(options: WorkspaceOptions, paths: readonly string[]): Workspace {
+  const { root } = options;
+  const { excluded, included, files, summary, skip, addFile } = collector(options);
+  const layersByFolder = new Map<string, readonly IgnoreLayer[]>();
+  const layersOf = (folder: string): readonly IgnoreLayer[] => {
+    const cached = layersByFolder.get(folder);
+    if (cached) return cached;
+    const parentLayers = folder === '' ? ancestorIgnoreLayers(root) : layersOf(folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '');
+    const localRules = readIgnoreFile(join(root, folder, '.gitignore'));
+    const layers = localRules ? [...parentLayers, { scope: folder, prefix: '', rules: localRules }] : parentLayers;
+    layersByFolder.set(folder, layers);
+    return layers;
+  };
+  const isPassedOver = (path: string): boolean => {
+    const parts = path.split('/');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const isFolder = depth < parts.length;
+      const matchPath = parts.slice(0, depth).join('/') + (isFolder ? '/' : '');
+      if (excluded.ignores(matchPath) || isGitIgnored(matchPath, layersOf(parts.slice(0, depth - 1).join('/')))) return true;
+    }
+    return false;
+  };
+
+  const unique = [...new Set(paths.filter((path) => path !== '' && !path.split('/').some((part) => part === '' || part === '.' || part === '..')))];
+  for (const path of unique.sort(compareByFolders)) {
+    if (isPassedOver(path)) continue;
+    let entry;
+    try {
+      entry = lstatSync(join(root, path));
+    } catch {
+      continue;
+    }
+    if (entry.isSymbolicLink()) skip(path, 'symlink');
+    else if (entry.isFile() && (!included || included.ignores(path))) addFile(path);
+  }
+  return { root, files, summary };
+}
+
+/** The walk's order: folder by folder, names compared as the walk sorts them. */
+function compareByFolders(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    if (left[index] !== right[index]) return left[index]! < right[index]! ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** The rules and the tallies a scan shares, whether it walks the tree or reads a list. */
+function collector(options: WorkspaceOptions) {
+  const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
+  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
+  const files: WorkspaceFile[] = [];
+  const summary: WorkspaceSummary = {
+    filesScanned: 0,
+    filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
+    skipped: [],
+  };
+  const skip = (file: string, reason: SkipReason): void => {
+    summary.filesSkipped[reason]++;
+    if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
+  };
+  const addFile = (path: string): void => {
+    const absolutePath = join(options.root, path);
+    const outcome = readAuditable(absolutePath, options.maxFileSize);
+    if (typeof outcome === 'string') skip(path, outcome);
+    else {
+      files.push(new WorkspaceFile(path, absolutePath, outcome));
+      summary.filesScanned++;
+    }
+  };
+  return { excluded, included, files, summary, skip, addFile };
 }
 
 /** Git's verdict from the layered .gitignore files: the deepest matching rule wins. */

@@ -327,6 +327,10 @@ describe('usage and configuration errors: exit 2, one line on stderr, nothing on
     { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
     { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github)' },
     { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
+    { name: 'a missing --baseline file', args: ['fixtures/clean-app', '--baseline', 'nope.json'], stderr: 'error: --baseline: cannot read "nope.json" (ENOENT)' },
+    { name: 'a --baseline that is not a baseline', args: ['fixtures/clean-app', '--baseline', 'package.json'], stderr: 'error: --baseline: "package.json" is not an openrouter-check baseline (written by --write-baseline)' },
+    { name: '--changed-since with --staged', args: ['fixtures/clean-app', '--changed-since', 'HEAD', '--staged'], stderr: 'error: --changed-since and --staged cannot be used together' },
+    { name: 'an unknown --changed-since revision', args: ['fixtures/clean-app', '--changed-since', 'no-such-ref-anywhere'], stderr: 'error: --changed-since: unknown revision "no-such-ref-anywhere"' },
   ];
   it.each(cases)('$name', async ({ args, stderr }) => {
     const run = await runCli(args, { cwd: REPO });
@@ -357,7 +361,7 @@ describe('--list-checks and --help', () => {
   it('--help lists every flag and shows examples', async () => {
     const run = await runCli(['--help']);
     expect(run.status).toBe(0);
-    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--no-color', '--quiet', '--version']) {
+    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--no-color', '--quiet', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged']) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');
