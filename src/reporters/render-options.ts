@@ -10,4 +10,12 @@ export interface RenderOptions {
   hints: Readonly<Record<string, string>>;
   /** The config file relative to the audited root, if one was read: where SARIF points findings that have no file. */
   configFile?: string;
+  /** Text report: each check's duration, and the run's. */
+  verbose?: boolean;
+  /**
+   * Text report: the audited text of a 1-based line of a root-relative file, or undefined when
+   * that file was not audited. With it, findings show their real line with a caret under the
+   * column; without it, only the trimmed snippet.
+   */
+  lineOf?: (file: string, line: number) => string | undefined;
 }

@@ -1,7 +1,10 @@
-import type { CheckResult } from '../../src/checks/types.js';
+import { createHash } from 'node:crypto';
+import type { Check, CheckResult } from '../../src/checks/types.js';
 import type { Report, WorkspaceSummary } from '../../src/report.js';
 import { summarize } from '../../src/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
+import { maskKey } from '../../src/secrets.js';
+import { snippetOf } from '../../src/snippet.js';
 
 // Hand-made reports for the reporter golden tests: every status, every category, findings with
 // and without a location, and text that is hostile to XML and terminals. Durations are fixed.
@@ -241,3 +244,125 @@ export const warningReport: Report = report(
   },
   463,
 );
+
+/**
+ * The audited text of the sample findings' lines, as the CLI's `lineOf` gives it from the workspace:
+ * tabs and indentation chosen so each finding's column lands on what its message names.
+ * src/config.ts is left out on purpose: its finding falls back to the snippet.
+ */
+const SAMPLE_LINES: Readonly<Record<string, string>> = {
+  'src/chat.ts:18': '\t\t\tconst reply = await client.chat.completions.create({ model, messages });',
+  'src/routes/stream & retry.ts:57': "  await fetch(`${BASE}/chat/completions`, { method: 'POST', body });",
+  'src/summarize.ts:9': '    max_tokens: limits.tokens < 0 ? 4096 : limits.tokens && 512,',
+  '.openrouter-check.yml:3': '    primary: openai/gpt-4o-mini-2024-07-18',
+  'src/chat.ts:21': '      max_tokens: 32000,',
+  'src/worker.py:44': '  max_tokens=int(os.environ["MAX_TOKENS"]),',
+};
+
+/** `RenderOptions.lineOf` over the sample lines. */
+export function sampleLineOf(file: string, line: number): string | undefined {
+  return SAMPLE_LINES[`${file}:${line}`];
+}
+
+/**
+ * A key in the real format, made at run time so no file of this repository holds one (the
+ * self-audit would flag it): the prefix and the 64 hex digits of a fixed SHA-256.
+ */
+export const SAMPLE_REAL_FORMAT_KEY = `sk-or-v1-${createHash('sha256').update('openrouter-check sample key').digest('hex')}`;
+
+/** A long source line holding that key, far to the right, after tabs: the caret view must mask and window it. */
+export const LEAKED_KEY_LINE = `\t\tconst clients = { primary: createClient({ baseURL: "https://openrouter.ai/api/v1", timeout: 30_000, retries: 2 }), backup: createClient({ apiKey: "${SAMPLE_REAL_FORMAT_KEY}" }) };`;
+
+/** A hardcoded key found in that line: the finding's column points at the key, its snippet is masked and cut as checks make it. */
+export const leakedKeyReport: Report = report(
+  [
+    {
+      ...passing.hardcodedKey,
+      status: 'fail',
+      message: '1 error',
+      findings: [
+        {
+          message: `OpenRouter key ${maskKey(SAMPLE_REAL_FORMAT_KEY)} is hardcoded`,
+          severity: 'error',
+          file: 'src/clients.ts',
+          line: 12,
+          column: LEAKED_KEY_LINE.indexOf(SAMPLE_REAL_FORMAT_KEY) + 1,
+          snippet: snippetOf(LEAKED_KEY_LINE),
+        },
+      ],
+    },
+    passing.httpsOnly,
+    passing.maxTokens,
+  ],
+  { ...CLEAN_WORKSPACE, filesScanned: 3 },
+  57,
+);
+
+/** `RenderOptions.lineOf` for leakedKeyReport. */
+export function leakedKeyLineOf(file: string, line: number): string | undefined {
+  return file === 'src/clients.ts' && line === 12 ? LEAKED_KEY_LINE : undefined;
+}
+
+/** `--require-remote` without a key: every remote check fails with the same one finding. */
+export const requiredRemoteReport: Report = report(
+  [
+    passing.hardcodedKey,
+    passing.httpsOnly,
+    passing.maxTokens,
+    ...[passing.auth, passing.creditLimit, passing.modelAvailability, passing.testCompletion, passing.fallbackReachability].map(
+      (check): CheckResult => ({
+        ...check,
+        status: 'fail',
+        durationMs: 0,
+        message: '1 error',
+        findings: [
+          {
+            message: 'no API key: set OPENROUTER_API_KEY to run the remote checks, and --require-remote demands the remote checks',
+            severity: 'error',
+          },
+        ],
+      }),
+    ),
+  ],
+  CLEAN_WORKSPACE,
+  498,
+);
+
+/**
+ * Hand-made checks for the `--list-checks` and `--explain` goldens (the built-ins change with the
+ * product; these do not): no options, options of every type, a billable check, and a plugin's
+ * text with a control character in it.
+ */
+export const sampleChecks: readonly Check[] = [
+  {
+    id: 'hardcoded-key', title: 'No OpenRouter key in the code', category: 'security', kind: 'static', defaultSeverity: 'error',
+    docs: 'A key in the code leaks with every copy of the repository. Read it from OPENROUTER_API_KEY at run time, and rotate the leaked one at openrouter.ai/settings/keys.',
+    run: async () => [],
+  },
+  {
+    id: 'credit-limit', title: 'The key has a credit limit', category: 'cost', kind: 'remote', defaultSeverity: 'warn',
+    docs: 'Without a limit a leaked key or a retry loop can spend the whole balance.',
+    options: {
+      min_remaining: { type: 'number', description: 'fail when fewer credits (USD) than this are left under the limit', default: 1, minimum: 0 },
+      strict: { type: 'boolean', description: 'also fail when the limit resets monthly', default: false },
+    },
+    run: async () => [],
+  },
+  {
+    id: 'test-completion', title: 'A 1-token completion succeeds', category: 'reliability', kind: 'remote', defaultSeverity: 'error',
+    docs: 'Sends one completion capped at 1 token to the primary model.',
+    options: {
+      model: { type: 'string', description: 'the model to test (default: models.primary)' },
+      retries: { type: 'integer', description: 'attempts before the check fails', default: 2, minimum: 1 },
+    },
+    spendsCredits: true,
+    readsWorkspace: true,
+    run: async () => [],
+  },
+  {
+    id: 'acme-privacy', title: 'Prompts carry no e-mail\u001b[2J addresses', category: 'privacy' as never, kind: 'static', defaultSeverity: 'warn',
+    docs: 'A plugin check.\u0007',
+    options: { domain: { type: 'string', description: 'the company domain', default: 'acme.example' } },
+    run: async () => [],
+  },
+];
