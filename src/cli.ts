@@ -5,8 +5,10 @@ import { REPORT_FORMATS } from './reporters/formats.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
 import type { KnownFindings } from './baseline.js';
+import type { Check } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
+import type { Workspace, WorkspaceFile } from './workspace.js';
 
 // Only commander loads at start-up: `--version` and `--help` must stay instant, and the
 // TypeScript compiler loads only when the max-tokens check runs.
@@ -21,6 +23,8 @@ interface CliOptions {
   skip?: string;
   failOn: 'error' | 'warn';
   listChecks?: boolean;
+  explain?: string;
+  verbose?: boolean;
   color: boolean;
   quiet?: boolean;
   baseUrl?: string;
@@ -62,6 +66,7 @@ Examples:
   $ openrouter-check --list-checks
 
 The API key is read from OPENROUTER_API_KEY (or the variable api.key_env names), never from a flag.
+key-rotation and credit-balance also need a management key, read from OPENROUTER_MANAGEMENT_KEY.
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
 Docs: the README's sections are named after the check ids.`;
@@ -113,8 +118,10 @@ function buildProgram(): Command {
     .option('--skip <ids>', 'do not run these checks (comma-separated ids)')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warn']).default('error'))
     .option('--list-checks', 'list the checks with their category, severity and docs, then exit')
+    .option('--explain <id>', 'print one check in full (options, docs, whether it spends credits), then exit')
     .option('--no-color', 'no colours in the text report (also: NO_COLOR=1)')
     .option('-q, --quiet', 'text report: only what failed, and the summary line')
+    .option('--verbose', 'text report: how long each check and the whole run took')
     .option('--base-url <url>', 'OpenRouter API base URL (default: api.base_url, else https://openrouter.ai/api/v1)')
     .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
     .option('--offline', 'skip the remote checks: no network at all')
@@ -166,11 +173,14 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     process.stdout.write(renderCheckList(checks, { color: shouldUseColor(options.color) }));
     return 0;
   }
+  if (options.explain !== undefined) return explainCheck(options.explain, checks, BUILT_IN_CHECKS, options);
   const hints = Object.fromEntries(checks.map((check) => [check.id, check.docs]));
   const config = await withApiFlags(loaded.config, options);
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
+  const managementKey = options.offline ? undefined : process.env.OPENROUTER_MANAGEMENT_KEY?.trim() || undefined;
 
   const planned = planChecks(checks, config, {
+    ...(options.staged ? { partialBy: '--staged' } : options.changedSince !== undefined ? { partialBy: '--changed-since' } : {}),
     only: options.only === undefined ? undefined : parseIdList(options.only),
     skip: options.skip === undefined ? undefined : parseIdList(options.skip),
     remote: {
@@ -189,17 +199,25 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
   const changed = await changedFilesFor(root, pathArgument, options);
   const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
 
+  // The workspaces the run reads, kept so the text report can quote the lines findings point at.
+  const workspaces: Workspace[] = [];
+  const keep = (workspace: Workspace): Workspace => {
+    workspaces.push(workspace);
+    return workspace;
+  };
+  const { progressEnabled, startProgress } = await import('./progress.js');
+  const progress = await startProgress({ enabled: progressEnabled(process.stderr), stream: process.stderr, text: `auditing ${pathArgument}…` });
   const { report, baselineEntries } = await runChecks({
     root,
     toolVersion: toolVersion(),
     config,
     plan: planned.plan,
-    loadWorkspace: () => loadWorkspace(changed ? { ...scan, files: changed } : scan),
+    loadWorkspace: () => keep(loadWorkspace(changed ? { ...scan, files: changed } : scan)),
     // The remote checks are not restricted to the changed files: they read the whole code.
-    ...(changed ? { loadRemoteWorkspace: () => loadWorkspace(scan) } : {}),
+    ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
     ...(known ? { known } : {}),
-    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey),
-  });
+    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey),
+  }).finally(() => progress.stop());
 
   if (options.writeBaseline !== undefined) {
     const { renderBaseline } = await import('./baseline.js');
@@ -214,6 +232,8 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
   const configInRoot = config.configFile === undefined ? undefined : relative(root, config.configFile).split(sep).join('/');
   const renderOptions = {
     quiet: options.quiet === true,
+    verbose: options.verbose === true,
+    lineOf: lineReader(workspaces),
     failOn: options.failOn,
     hints,
     ...(configInRoot !== undefined && !configInRoot.startsWith('../') ? { configFile: configInRoot } : {}),
@@ -253,6 +273,28 @@ async function changedFilesFor(root: string, pathArgument: string, options: CliO
   return outcome.files;
 }
 
+/** `--explain <id>`: one check in full; an unknown id is a usage error with the closest id. */
+async function explainCheck(id: string, checks: readonly Check[], builtIns: readonly Check[], options: CliOptions): Promise<number> {
+  const check = checks.find((candidate) => candidate.id === id);
+  if (check === undefined) {
+    const { closestMatch } = await import('./suggest.js');
+    const suggestion = closestMatch(id, checks.map((candidate) => candidate.id));
+    throw new UsageError(`error: --explain: "${id}" is not a known check${suggestion ? `; did you mean ${suggestion}?` : ''} (see --list-checks)`);
+  }
+  const { renderExplain } = await import('./reporters/explain.js');
+  process.stdout.write(renderExplain(check, { color: shouldUseColor(options.color), builtIn: builtIns.includes(check) }));
+  return 0;
+}
+
+/** The text report's `lineOf`: a line of a file the run read, from its workspaces (the disk is not read again). */
+function lineReader(workspaces: readonly Workspace[]): (file: string, line: number) => string | undefined {
+  let byPath: Map<string, WorkspaceFile> | undefined;
+  return (file, line) => {
+    byPath ??= new Map(workspaces.flatMap((workspace) => workspace.files.map((entry) => [entry.path, entry] as const)));
+    return byPath.get(file)?.lineText(line);
+  };
+}
+
 /** The run's summary page is a nicety: failing to write it is said, and does not change the verdict. */
 function appendStepSummary(file: string, markdown: string): void {
   try {
@@ -276,25 +318,32 @@ async function withApiFlags(config: Config, options: CliOptions): Promise<Config
   return { ...config, api };
 }
 
-/** The HTTP client (undici) loads only here, when a remote check runs. */
-async function openRemote(config: Config, apiKey: string): Promise<RemoteSession> {
-  const [{ ClientConfigError, createOpenRouterClient, userAgentFor }, { createRemoteSession }] = await Promise.all([
+/** The HTTP clients (undici) load only here, when a remote check runs. */
+async function openRemote(config: Config, apiKey: string, managementKey: string | undefined): Promise<RemoteSession> {
+  const [{ ClientConfigError, createManagementClient, createOpenRouterClient, userAgentFor }, { createRemoteSession }, management] = await Promise.all([
     import('./openrouter/client.js'),
     import('./openrouter/remote-api.js'),
+    import('./openrouter/management-api.js'),
   ]);
-  try {
-    const client = createOpenRouterClient({
-      baseUrl: config.api.baseUrl,
-      apiKey,
-      timeoutMs: config.api.timeoutMs,
-      retries: config.api.retries,
-      userAgent: userAgentFor(toolVersion()),
-    });
-    return createRemoteSession(client, config.api.keyEnv);
-  } catch (error) {
-    if (error instanceof ClientConfigError) throw new UsageError(`error: ${error.message}`);
-    throw error;
-  }
+  const common = { baseUrl: config.api.baseUrl, timeoutMs: config.api.timeoutMs, retries: config.api.retries, userAgent: userAgentFor(toolVersion()) };
+  const clientFor = <T>(keyEnv: string, create: () => T): T => {
+    try {
+      return create();
+    } catch (error) {
+      if (error instanceof ClientConfigError) throw new UsageError(`error: ${keyEnv}: ${error.message}`);
+      throw error;
+    }
+  };
+  const client = clientFor(config.api.keyEnv, () => createOpenRouterClient({ ...common, apiKey }));
+  // key-rotation and credit-balance need a management key: its own client, its own variable.
+  const managementSession =
+    managementKey === undefined
+      ? undefined
+      : management.createManagementSession(
+          clientFor(management.MANAGEMENT_KEY_ENV, () => createManagementClient({ ...common, apiKey: managementKey })),
+          management.MANAGEMENT_KEY_ENV,
+        );
+  return createRemoteSession(client, config.api.keyEnv, managementSession);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,6 +10,8 @@ export interface Selection {
   skip?: readonly string[];
   /** Whether the remote checks can run this time; absent means they can. */
   remote?: RemoteAvailability;
+  /** `--staged` or `--changed-since`: only some files are audited, so whole-project checks do not apply. */
+  partialBy?: string;
 }
 
 export interface RemoteAvailability {
@@ -47,6 +49,7 @@ export function planChecks(checks: readonly Check[], config: Config, selection: 
     else if (selection.skip?.includes(check.id)) planned.skipReason = 'skipped by --skip';
     else if (setting?.severity === 'off') planned.skipReason = 'disabled in the config (off)';
     else if (check.kind === 'remote') planRemote(planned, selection.remote);
+    else if (check.wholeProject && selection.partialBy) planned.skipReason = `not applicable with ${selection.partialBy}: it looks at the whole project`;
     return planned;
   });
   return { ok: true, plan };

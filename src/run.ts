@@ -10,6 +10,7 @@ import type { Report } from './report.js';
 import { summarize } from './report.js';
 import { SuppressionIndex } from './suppressions.js';
 import { maskKeysIn } from './secrets.js';
+import { scanFilter } from './workspace.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -69,8 +70,10 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   const baselineEntries: BaselineEntry[] = [];
   let checks: CheckResult[];
   try {
-    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote);
-    const remoteShared = remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote);
+    const inScope = scanFilter(input.config.scan);
+    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+    const remoteShared =
+      remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope);
     checks = await Promise.all(
       input.plan.map((planned) =>
         runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
@@ -96,10 +99,11 @@ interface Shared {
   workspace: Workspace;
   remote: RemoteSession | undefined;
   suppressions: SuppressionIndex;
+  inScope: (path: string) => boolean;
 }
 
-function sharedOver(workspace: Workspace, remote: RemoteSession | undefined): Shared {
-  return { workspace, remote, suppressions: new SuppressionIndex(workspace) };
+function sharedOver(workspace: Workspace, remote: RemoteSession | undefined, inScope: (path: string) => boolean): Shared {
+  return { workspace, remote, suppressions: new SuppressionIndex(workspace), inScope };
 }
 
 async function runOne(
@@ -128,6 +132,7 @@ async function runOne(
         options: input.config.checks[check.id]?.options ?? {},
         models: input.config.models,
         signal,
+        inScope: shared.inScope,
         ...(check.kind === 'remote' && shared.remote ? { remote: shared.remote } : {}),
       }),
       signal,

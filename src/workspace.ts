@@ -203,6 +203,17 @@ function compareByFolders(a: string, b: string): number {
 }
 
 /** The rules and the tallies a scan shares, whether it walks the tree or reads a list. */
+/**
+ * Whether a root-relative path passes the scan's own rules (the default excludes, `scan.exclude`,
+ * `scan.include`), for checks that learn of files from elsewhere (git) and must honour them too.
+ * `.gitignore` is not applied here: git answers that.
+ */
+export function scanFilter(options: Pick<WorkspaceOptions, 'include' | 'exclude'>): (path: string) => boolean {
+  const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
+  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
+  return (path) => !excluded.ignores(path) && (!included || included.ignores(path));
+}
+
 function collector(options: WorkspaceOptions) {
   const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
   const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;

@@ -7,6 +7,7 @@ import type { Finding } from '../src/checks/types.js';
 import { maskKey } from '../src/secrets.js';
 import { runCli } from './support/cli.js';
 import { materializeFixture } from './support/fixtures.js';
+import { PLAIN } from './support/plain-http.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'orc-baseline-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -40,7 +41,7 @@ describe('baseline files', () => {
   it('are sorted, de-duplicated and hold only the check, the fingerprint and the file', () => {
     const entries = [
       ...baselineEntriesOf('max-tokens', [uncapped(9), { message: 'no credit limit', severity: 'warn' }]),
-      ...baselineEntriesOf('https-only', [{ ...uncapped(3), snippet: 'const URL = "http://openrouter.ai";' }]),
+      ...baselineEntriesOf('https-only', [{ ...uncapped(3), snippet: `const URL = "${PLAIN}openrouter.ai";` }]),
     ];
     const text = renderBaseline([...entries, entries[0]!]);
     expect(renderBaseline([...entries].reverse())).toBe(text);
@@ -93,11 +94,13 @@ describe('baseline files', () => {
 });
 
 describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
+  // The three checks that read the code: what these tests edit and expect findings from.
+  const CODE_CHECKS = ['--only', 'hardcoded-key,https-only,max-tokens'];
   const { root, key } = materializeFixture('leaky-app');
   const baseline = join(scratch, 'new/folder/openrouter-baseline.json');
 
   it('--write-baseline records every finding as fingerprints, in new folders, and reports as usual', async () => {
-    const { status, checks } = await jsonRun([root, '--write-baseline', baseline]);
+    const { status, checks } = await jsonRun([root, ...CODE_CHECKS, '--write-baseline', baseline]);
     expect(status).toBe(1);
     expect(checks.get('max-tokens')?.status).toBe('fail');
     const text = readFileSync(baseline, 'utf8');
@@ -119,7 +122,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
 
   it('records the same fingerprints as the SARIF report', async () => {
     const file = join(scratch, 'sarif-twin.json');
-    const run = await runCli([root, '--format', 'sarif', '--write-baseline', file]);
+    const run = await runCli([root, ...CODE_CHECKS, '--format', 'sarif', '--write-baseline', file]);
     const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[] };
     const fromSarif = sarif.runs[0]!.results.map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`);
     const written = JSON.parse(readFileSync(file, 'utf8')) as { findings: { check: string; fingerprint: string }[] };
@@ -131,7 +134,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
     writeFileSync(chat, `// The chat feature.\n// Two more lines\n// above every finding.\n${readFileSync(chat, 'utf8')}`);
     const config = join(root, 'src/config.ts');
     writeFileSync(config, `\n\n${readFileSync(config, 'utf8')}`);
-    const { status, checks } = await jsonRun([root, '--baseline', baseline]);
+    const { status, checks } = await jsonRun([root, ...CODE_CHECKS, '--baseline', baseline]);
     expect(status).toBe(0);
     expect([...checks.values()].filter((check) => check.findings.length > 0)).toEqual([]);
     expect(checks.get('hardcoded-key')).toMatchObject({ status: 'pass', message: '2 known (baseline)' });
@@ -142,13 +145,13 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
   it('--baseline reports a new finding, and only that one, in the JSON and the text report', async () => {
     const chat = join(root, 'src/chat.ts');
     writeFileSync(chat, `${readFileSync(chat, 'utf8')}\nexport async function summarize(text: string) {\n  return client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n}\n`);
-    const { status, checks } = await jsonRun([root, '--baseline', baseline]);
+    const { status, checks } = await jsonRun([root, ...CODE_CHECKS, '--baseline', baseline]);
     expect(status).toBe(1);
     expect(located(checks.get('max-tokens'))).toEqual(['error src/chat.ts:23:10']);
     expect(checks.get('max-tokens')).toMatchObject({ status: 'fail', message: '1 error; 4 known (baseline)' });
     expect(checks.get('hardcoded-key')?.status).toBe('pass');
 
-    const text = await runCli([root, '--baseline', baseline, '--no-color']);
+    const text = await runCli([root, ...CODE_CHECKS, '--baseline', baseline, '--no-color']);
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('src/chat.ts:23:10');
     expect(text.stdout).not.toContain('src/stream.ts');
@@ -158,12 +161,12 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
   it('both flags: the old baseline filters the report, the new one records every current finding', async () => {
     const both = join(scratch, 'both.json');
     writeFileSync(both, readFileSync(baseline));
-    const first = await jsonRun([root, '--baseline', both, '--write-baseline', both]);
+    const first = await jsonRun([root, ...CODE_CHECKS, '--baseline', both, '--write-baseline', both]);
     expect(first.status).toBe(1);
     expect(located(first.checks.get('max-tokens'))).toEqual(['error src/chat.ts:23:10']);
     const entries = (JSON.parse(readFileSync(both, 'utf8')) as { findings: unknown[] }).findings;
     expect(entries).toHaveLength(8);
-    const second = await jsonRun([root, '--baseline', both]);
+    const second = await jsonRun([root, ...CODE_CHECKS, '--baseline', both]);
     expect(second.status).toBe(0);
     expect(second.checks.get('max-tokens')?.message).toBe('5 known (baseline)');
   });
@@ -175,7 +178,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
   ])('--baseline with %s: one line, exit 2, nothing on stdout', async (_, name, content, stderr) => {
     const file = join(scratch, name);
     if (content !== undefined) writeFileSync(file, content);
-    const run = await runCli([root, '--baseline', file]);
+    const run = await runCli([root, ...CODE_CHECKS, '--baseline', file]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -183,7 +186,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
   });
 
   it('--write-baseline to a place that cannot be written is a one-line error', async () => {
-    const run = await runCli([root, '--write-baseline', '/proc/openrouter-check/baseline.json']);
+    const run = await runCli([root, ...CODE_CHECKS, '--write-baseline', '/proc/openrouter-check/baseline.json']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^error: --write-baseline: cannot write "\/proc\/openrouter-check\/baseline\.json" \(E[A-Z]+\)\n$/);
   });

@@ -54,8 +54,11 @@ interface JsonReport {
   workspace: { filesScanned: number };
 }
 
+/** The checks that read the files (env-files asks git about the whole repository, whatever is staged). */
+const FILE_CHECKS = ['--only', 'hardcoded-key,https-only,max-tokens'];
+
 async function audit(args: string[]): Promise<{ status: number | null; findings: string[]; report: JsonReport; stderr: string }> {
-  const run = await runCli([...args, '--offline', '--format', 'json'], { env: GIT_ENV });
+  const run = await runCli([...args, ...FILE_CHECKS, '--offline', '--format', 'json'], { env: GIT_ENV });
   if (run.status === 2) throw new Error(run.stderr);
   const report = JSON.parse(run.stdout) as JsonReport;
   const findings = report.checks.flatMap((check) =>

@@ -40,7 +40,19 @@ async function jsonReport(args: string[]): Promise<{ status: number | null; repo
 }
 
 /** Without an API key the remote checks are listed, skipped with the reason. */
-const REMOTE_CHECK_IDS = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
+const REMOTE_CHECK_IDS = [
+  'auth',
+  'credit-limit',
+  'key-rotation',
+  'credit-balance',
+  'model-availability',
+  'test-completion',
+  'fallback-reachability',
+];
+/** The static checks issue 7 added, after the first three in the registry's order. */
+const PROJECT_CHECK_IDS = ['env-files', 'secret-scanning', 'client-exposure', 'client-resilience', 'fallback-configured', 'attribution-headers'];
+/** Every check in report order: the three code checks, the project checks, then the remote ones (interleaved by the registry). */
+const ALL_IDS = ['hardcoded-key', 'https-only', 'max-tokens', ...PROJECT_CHECK_IDS, ...REMOTE_CHECK_IDS];
 
 const located = (check: JsonCheck | undefined): string[] =>
   (check?.findings ?? []).map((finding) => `${finding.severity} ${finding.file}:${finding.line}:${finding.column}`);
@@ -71,8 +83,16 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       ['hardcoded-key', 'fail'],
       ['https-only', 'fail'],
       ['max-tokens', 'fail'],
+      ['env-files', 'fail'],
+      ['secret-scanning', 'warn'],
+      ['client-exposure', 'pass'],
+      ['client-resilience', 'warn'],
+      ['fallback-configured', 'warn'],
+      ['attribution-headers', 'warn'],
       ...REMOTE_CHECK_IDS.map((id) => [id, 'skip']),
     ]);
+    expect(located(byId.get('env-files'))).toEqual(['error .env:1:1']);
+    expect(located(byId.get('client-resilience'))).toEqual(['warn src/chat.ts:4:16', 'warn src/stream.ts:5:10']);
     expect(located(byId.get('hardcoded-key'))).toEqual(['error .env:1:20', 'error src/config.ts:2:36']);
     expect(located(byId.get('https-only'))).toEqual(['error src/config.ts:3:37']);
     expect(located(byId.get('max-tokens'))).toEqual([
@@ -89,7 +109,7 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       column: 36,
       snippet: `export const OPENROUTER_API_KEY = '${maskKey(key)}';`,
     });
-    expect(report.summary).toEqual({ passed: 0, failed: 3, warned: 0, skipped: 5, errored: 0 });
+    expect(report.summary).toEqual({ passed: 1, failed: 4, warned: 4, skipped: 7, errored: 0 });
   });
 
   it('prints path:line:col lines, fix hints and the summary line in the text report', async () => {
@@ -99,7 +119,7 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
     expect(run.stdout).toContain(`src/config.ts:3:37  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
     expect(run.stdout).toMatch(/src\/chat\.ts:7:28 {2}chat\.completions\.create\(\) sends no output cap/);
     expect(run.stdout).toContain('fix: ');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed, 0 warned, 5 skipped');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 4 failed, 4 warned, 7 skipped');
     expect(run.stdout).not.toMatch(ANSI);
     expect(run.stderr).toBe('');
   });
@@ -132,22 +152,19 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
   it('--only and --skip choose the checks; the others are reported as skipped with the reason', async () => {
     const { status, report } = await jsonReport([root, '--only', 'https-only']);
     expect(status).toBe(1);
-    expect(report.checks.map((check) => [check.id, check.status, check.message])).toEqual([
-      ['hardcoded-key', 'skip', 'not selected by --only'],
-      ['https-only', 'fail', '1 error'],
-      ['max-tokens', 'skip', 'not selected by --only'],
-      ...REMOTE_CHECK_IDS.map((id) => [id, 'skip', 'not selected by --only']),
-    ]);
-    const skipped = await jsonReport([root, '--skip', 'hardcoded-key,https-only,max-tokens']);
+    expect(report.checks.map((check) => [check.id, check.status, check.message])).toEqual(
+      ALL_IDS.map((id) => (id === 'https-only' ? [id, 'fail', '1 error'] : [id, 'skip', 'not selected by --only'])),
+    );
+    const skipped = await jsonReport([root, '--skip', 'hardcoded-key,https-only,max-tokens,env-files']);
     expect(skipped.status).toBe(0);
-    expect(skipped.report.summary).toEqual({ passed: 0, failed: 0, warned: 0, skipped: 8, errored: 0 });
+    expect(skipped.report.summary).toEqual({ passed: 1, failed: 0, warned: 4, skipped: 11, errored: 0 });
   });
 
   it('--quiet prints only what fails the run and the summary', async () => {
     const run = await runCli([root, '--quiet', '--only', 'https-only']);
     expect(run.stdout).not.toContain('hardcoded-key');
     expect(run.stdout).toContain('src/config.ts:3:37');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 warned, 7 skipped');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed, 0 warned, 15 skipped');
   });
 
   it('colours follow FORCE_COLOR and NO_COLOR', async () => {
@@ -162,13 +179,10 @@ describe('a project ready for production (fixtures/clean-app)', () => {
     const { root } = materializeFixture('clean-app');
     const { status, report } = await jsonReport([root]);
     expect(status).toBe(0);
-    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
-      ['hardcoded-key', 'pass'],
-      ['https-only', 'pass'],
-      ['max-tokens', 'pass'],
-      ...REMOTE_CHECK_IDS.map((id) => [id, 'skip']),
-    ]);
-    expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed, 0 warned, 5 skipped');
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual(
+      ALL_IDS.map((id) => [id, REMOTE_CHECK_IDS.includes(id) ? 'skip' : 'pass']),
+    );
+    expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 0 failed, 0 warned, 7 skipped');
   });
 
   it('fails once the .env holding the key is no longer git-ignored', async () => {
@@ -186,7 +200,8 @@ describe('edge cases (fixtures/edge-cases)', () => {
     const { root } = materializeFixture('edge-cases');
     const { status, report } = await jsonReport([root]);
     expect(status).toBe(0);
-    expect(report.summary).toEqual({ passed: 3, failed: 0, warned: 0, skipped: 5, errored: 0 });
+    // The code checks pass; the project checks warn about its missing CI scanner and a bare client.
+    expect(report.summary).toEqual({ passed: 5, failed: 0, warned: 4, skipped: 7, errored: 0 });
     expect(report.workspace).toEqual({
       filesScanned: 7,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
@@ -233,13 +248,13 @@ describe('reports written to files', () => {
     const out = makeTree({});
     const run = await runCli([root, '--report', `json=${out}/nested/report.json`, '--report', `junit=${out}/deeper/a/junit.xml`]);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('0 passed, 3 failed, 0 warned, 5 skipped');
+    expect(run.stdout).toContain('1 passed, 4 failed, 4 warned, 7 skipped');
     const report = JSON.parse(readFileSync(join(out, 'nested/report.json'), 'utf8')) as JsonReport;
-    expect(report.summary.failed).toBe(3);
+    expect(report.summary.failed).toBe(4);
     const junit = readFileSync(join(out, 'deeper/a/junit.xml'), 'utf8');
     const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] });
     expect(validation.errors).toEqual([]);
-    expect(junit).toContain('<testsuites name="openrouter-check" tests="8" failures="3" errors="0"');
+    expect(junit).toContain('<testsuites name="openrouter-check" tests="16" failures="4" errors="0"');
     expect(junit).toContain(`src/config.ts:3:37 ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`);
     expect(readdirSync(join(out, 'nested'))).toEqual(['report.json']);
   });
@@ -249,7 +264,7 @@ describe('SARIF', () => {
   it('--format sarif: schema-valid, each finding at its file, line and column, remote findings at the config file', async () => {
     const { root } = materializeFixture('leaky-app');
     writeFileSync(join(root, '.openrouter-check.yml'), 'models:\n  primary: openai/gpt-4o-mini\n');
-    const run = await runCli([root, '--format', 'sarif', '--require-remote']);
+    const run = await runCli([root, '--format', 'sarif', '--require-remote', '--skip', PROJECT_CHECK_IDS.join(',')]);
     expect(run.status).toBe(1);
     const log = JSON.parse(run.stdout) as {
       runs: Array<{ results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }> }>;
@@ -267,7 +282,7 @@ describe('SARIF', () => {
       'max-tokens warning src/chat.ts:16:10',
       'max-tokens error src/moderate.js:6:26',
       'max-tokens error src/stream.ts:5:10',
-      ...['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'].map((id) => `${id} error .openrouter-check.yml:1`),
+      ...REMOTE_CHECK_IDS.map((id) => `${id} error .openrouter-check.yml:1`),
     ]);
   });
 });

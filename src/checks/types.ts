@@ -52,6 +52,11 @@ export interface CheckContext {
   signal: AbortSignal;
   /** The OpenRouter API with the audited key; set whenever a `remote` check runs. */
   remote?: RemoteApi;
+  /**
+   * Whether a root-relative path is within the scan's include/exclude rules; for checks that learn
+   * of files from elsewhere (git). Absent means every path is.
+   */
+  inScope?: (path: string) => boolean;
 }
 
 /**
@@ -83,6 +88,11 @@ export interface Check {
   spendsCredits?: boolean;
   /** A remote check that also reads the code (model ids): the workspace is loaded for it. */
   readsWorkspace?: boolean;
+  /**
+   * A static check about the project as a whole (its CI configuration), meaningless on a subset of
+   * its files: skipped by `--staged` and `--changed-since`.
+   */
+  wholeProject?: boolean;
   /** `[]` means pass. A thrown error becomes this check's `error` status. */
   run(ctx: CheckContext): Promise<Finding[] | CheckOutcome>;
 }

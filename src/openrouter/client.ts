@@ -17,13 +17,13 @@ import { maskKey, maskKeysIn } from '../secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-policy.js';
-import { validateCompletionResponse, validateKeyResponse, validateModelsResponse } from './responses.js';
-import type { Completion, CompletionRequest, KeyData, ModelEntry, Validated } from './responses.js';
+import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
+import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
 
 export { describeApiError, formatDuration } from './api-error.js';
 export { isLoopbackHost } from '../loopback.js';
 export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
-export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, KeyData, ModelEntry } from './responses.js';
+export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, CreditsData, KeyData, ManagedKey, ModelEntry } from './responses.js';
 export { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './retry-policy.js';
 
 /** OpenRouter's base URL. */
@@ -84,6 +84,19 @@ export interface OpenRouterClient {
 }
 
 /**
+ * The management endpoints (reference §5), called with a management key: a client of its own, so
+ * the inference key and the management key never share headers.
+ */
+export interface ManagementClient {
+  /** One page of `GET /keys?offset=N`: the account's most recent keys from the `offset`-th on, 100 a page, disabled ones left out. */
+  listKeysPage(offset: number, options?: CallOptions): Promise<ApiResult<ManagedKey[]>>;
+  /** `GET /credits`: credits bought and used by the whole account. */
+  getCredits(options?: CallOptions): Promise<ApiResult<CreditsData>>;
+  /** Ends all connections, like `OpenRouterClient.close()`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
  * A bad base URL, API key or setting handed to `createOpenRouterClient`. The only thing the client
  * throws: the configuration is checked before anything is sent, so this is a caller's or the
  * config's mistake. Config loaders can ask `baseUrlProblem()` first to report it as a value.
@@ -117,6 +130,13 @@ export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRo
   return new Client(options);
 }
 
+/** Like `createOpenRouterClient`, with `apiKey` a management key; the same checks, limits and retries. */
+export function createManagementClient(options: OpenRouterClientOptions): ManagementClient {
+  const problem = configProblem(options);
+  if (problem) throw new ClientConfigError(maskKeysIn(problem));
+  return new Client(options);
+}
+
 function configProblem({ baseUrl, apiKey, userAgent, timeoutMs, retries, maxResponseBytes }: OpenRouterClientOptions): string | undefined {
   const urlProblem = baseUrlProblem(baseUrl);
   if (urlProblem) return urlProblem;
@@ -142,7 +162,7 @@ type Attempt =
 /** Marks the per-attempt timer's abort, to tell it from the caller's. */
 const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
 
-class Client implements OpenRouterClient {
+class Client implements OpenRouterClient, ManagementClient {
   readonly #agent: Agent;
   readonly #origin: string;
   readonly #basePath: string;
@@ -197,6 +217,16 @@ class Client implements OpenRouterClient {
     }
     const { model, messages, max_tokens } = body;
     return this.#call('POST', '/chat/completions', { model, messages, max_tokens }, options, validateCompletionResponse);
+  }
+
+  async listKeysPage(offset: number, options: CallOptions = {}): Promise<ApiResult<ManagedKey[]>> {
+    // A caller's bug, not a remote failure: rejected, and nothing is sent.
+    if (!(Number.isInteger(offset) && offset >= 0)) throw new TypeError(`listKeysPage needs offset as a whole number ≥ 0, not ${String(offset)}`);
+    return this.#call('GET', offset === 0 ? '/keys' : `/keys?offset=${offset}`, undefined, options, validateKeysResponse);
+  }
+
+  getCredits(options: CallOptions = {}): Promise<ApiResult<CreditsData>> {
+    return this.#call('GET', '/credits', undefined, options, validateCreditsResponse);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { CheckContext } from '../checks/types.js';
 import type { OpenRouterClient } from './client.js';
 import type { ApiResult } from './api-error.js';
+import type { ManagementApi, ManagementSession } from './management-api.js';
 import type { Completion, KeyData, ModelEntry } from './responses.js';
 
 /** The prompt of every probe completion: short, and answerable in one token. */
@@ -21,6 +22,8 @@ export interface RemoteApi {
   models(): Promise<ApiResult<ModelEntry[]>>;
   /** A 1-token completion to `model`: billable, so only checks marked `spendsCredits` call it. */
   probe(model: string, signal: AbortSignal): Promise<ApiResult<Completion>>;
+  /** The management API, when a management key was given (`OPENROUTER_MANAGEMENT_KEY`); its answers are shared too. */
+  management?: ManagementApi;
 }
 
 /** A RemoteApi that owns its client: `close()` ends its connections so the process can exit. */
@@ -28,17 +31,22 @@ export interface RemoteSession extends RemoteApi {
   close(): Promise<void>;
 }
 
-export function createRemoteSession(client: OpenRouterClient, keyEnv: string): RemoteSession {
+/** `management`, when given, is closed with the session. */
+export function createRemoteSession(client: OpenRouterClient, keyEnv: string, management?: ManagementSession): RemoteSession {
   let key: Promise<ApiResult<KeyData>> | undefined;
   let models: Promise<ApiResult<ModelEntry[]>> | undefined;
-  return {
+  const session: RemoteSession = {
     keyEnv,
     key: () => (key ??= client.getKey()),
     models: () => (models ??= client.listModels()),
     probe: (model, signal) =>
       client.createCompletion({ model, messages: [{ role: 'user', content: PROBE_PROMPT }], max_tokens: PROBE_MAX_TOKENS }, { signal }),
-    close: () => client.close(),
+    close: async () => {
+      await Promise.all([client.close(), management?.close()]);
+    },
   };
+  if (management) session.management = { keyEnv: management.keyEnv, keys: () => management.keys(), credits: () => management.credits() };
+  return session;
 }
 
 /** The remote API of a remote check's context; its absence is a bug in the runner, not the user's. */

@@ -196,6 +196,76 @@ function choiceFrom(item: unknown, where: string): CompletionChoice {
   return choice;
 }
 
+/**
+ * One entry of `GET /keys` → `data` (management key; reference §5.1). `hash` identifies the key,
+ * `label` is the masked key as `/key` shows it, `name` is what its owner called it.
+ * What the checks rely on (hash, label, created_at) is required; the rest is optional.
+ */
+export interface ManagedKey {
+  hash: string;
+  label: string;
+  /** ISO-8601. */
+  created_at: string;
+  name?: string;
+  disabled?: boolean;
+  limit?: number | null;
+  limit_remaining?: number | null;
+  limit_reset?: string | null;
+  include_byok_in_limit?: boolean;
+  usage?: number;
+  updated_at?: string | null;
+  creator_user_id?: string | null;
+  workspace_id?: string;
+  expires_at?: string | null;
+}
+
+/** `GET /credits` → `data` (management key; reference §5.2). USD; the balance is `total_credits - total_usage`. */
+export interface CreditsData {
+  total_credits: number;
+  total_usage: number;
+}
+
+/** `{ data: ManagedKey[] }`: one page of `GET /keys`. */
+export function validateKeysResponse(json: unknown): Validated<ManagedKey[]> {
+  return validate(() => {
+    const data = required(asRecord(json, 'the answer'), 'data', 'the answer', array, 'data');
+    return data.map((item, index) => {
+      const where = `data[${index}]`;
+      const entry = asRecord(item, where);
+      const key: ManagedKey = {
+        hash: required(entry, 'hash', where, string),
+        label: required(entry, 'label', where, string),
+        created_at: required(entry, 'created_at', where, string),
+      };
+      assignDefined(key, {
+        name: optional(entry, 'name', where, string),
+        disabled: optional(entry, 'disabled', where, boolean),
+        limit: optional(entry, 'limit', where, nullable(number)),
+        limit_remaining: optional(entry, 'limit_remaining', where, nullable(number)),
+        limit_reset: optional(entry, 'limit_reset', where, nullable(string)),
+        include_byok_in_limit: optional(entry, 'include_byok_in_limit', where, boolean),
+        usage: optional(entry, 'usage', where, number),
+        updated_at: optional(entry, 'updated_at', where, nullable(string)),
+        creator_user_id: optional(entry, 'creator_user_id', where, nullable(string)),
+        workspace_id: optional(entry, 'workspace_id', where, string),
+        expires_at: optional(entry, 'expires_at', where, nullable(string)),
+      });
+      return key;
+    });
+  });
+}
+
+/** `{ data: { total_credits, total_usage } }`. */
+export function validateCreditsResponse(json: unknown): Validated<CreditsData> {
+  return validate(() => {
+    const data = required(asRecord(json, 'the answer'), 'data', 'the answer', object, 'data');
+    return {
+      total_credits: required(data, 'total_credits', 'data', number),
+      total_usage: required(data, 'total_usage', 'data', number),
+    };
+  });
+}
+
 // --- a small reader vocabulary ---------------------------------------------------------------
 
 /** Thrown inside `validate` only, never out of this module. */

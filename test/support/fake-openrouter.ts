@@ -6,13 +6,13 @@
  *   const fake = await startFakeOpenRouter({ keys: { [key]: FAKE_KEYS.limited } });
  *   fake.setScenario({ ...fake.scenario, faults: { '/models': [{ kind: 'status', status: 503 }] } });
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** The routes served, relative to `/api/v1`. */
-export type FakeRoute = '/key' | '/auth/key' | '/models' | '/chat/completions';
+export type FakeRoute = '/key' | '/auth/key' | '/models' | '/chat/completions' | '/keys' | '/credits';
 
 /** `data` of `GET /key` as OpenRouter sends it, deprecated fields included. */
 export interface FakeKeyData {
@@ -35,6 +35,37 @@ export interface FakeKeyData {
   creator_user_id: string | null;
   expires_at?: string | null;
   rate_limit: { requests: number; interval: string; note: string };
+}
+
+/** One `GET /keys` entry as OpenRouter sends it (reference §5.1; every field is required but `expires_at`). */
+export interface FakeManagedKey {
+  hash: string;
+  name: string;
+  label: string;
+  disabled: boolean;
+  limit: number | null;
+  limit_remaining: number | null;
+  limit_reset: string | null;
+  include_byok_in_limit: boolean;
+  usage: number;
+  usage_daily: number;
+  usage_weekly: number;
+  usage_monthly: number;
+  byok_usage: number;
+  byok_usage_daily: number;
+  byok_usage_weekly: number;
+  byok_usage_monthly: number;
+  created_at: string;
+  updated_at: string | null;
+  creator_user_id: string | null;
+  workspace_id: string;
+  expires_at?: string | null;
+}
+
+/** `GET /credits` → `data` (reference §5.2). */
+export interface FakeCredits {
+  total_credits: number;
+  total_usage: number;
 }
 
 /** One `GET /models` entry as OpenRouter sends it. */
@@ -122,6 +153,20 @@ export interface FakeScenario {
   faults?: Partial<Record<FakeRoute, Fault[]>>;
   /** Every answer (faults aside) waits this long first: a far-away API, to show requests overlap. */
   latencyMs?: number;
+  /**
+   * What `GET /keys` lists for a management key, most recent first, served 100 a page by `offset`
+   * (disabled ones only with `include_disabled=true`). Default: one entry per known key of `keys`
+   * that is not a management key, made by `fakeManagedKey`.
+   */
+  managedKeys?: FakeManagedKey[];
+  /** `GET /credits` for a management key; default `DEFAULT_FAKE_CREDITS`. */
+  credits?: FakeCredits;
+  /**
+   * What a known key that is not a management key gets on `/keys` and `/credits`. Undocumented
+   * (reference "open questions"): default 401 on `/keys` (its only documented auth error) and 403 on
+   * `/credits` (what third parties report).
+   */
+  nonManagementStatus?: 401 | 403;
 }
 
 export interface RecordedRequest {
@@ -150,7 +195,21 @@ export interface FakeOpenRouter {
 }
 
 const API_PREFIX = '/api/v1';
-const ROUTES: Record<FakeRoute, 'GET' | 'POST'> = { '/key': 'GET', '/auth/key': 'GET', '/models': 'GET', '/chat/completions': 'POST' };
+const ROUTES: Record<FakeRoute, 'GET' | 'POST'> = {
+  '/key': 'GET',
+  '/auth/key': 'GET',
+  '/models': 'GET',
+  '/chat/completions': 'POST',
+  '/keys': 'GET',
+  '/credits': 'GET',
+};
+/** `GET /keys` pages (reference §5.1: "the most recent 100 API keys"). */
+export const FAKE_KEYS_PAGE_SIZE = 100;
+/** A guess: OpenRouter's wording for an inference key on a management route is not documented. */
+export const NOT_A_MANAGEMENT_KEY_MESSAGE = 'Only management keys can perform this operation';
+export const DEFAULT_FAKE_CREDITS: FakeCredits = { total_credits: 50, total_usage: 12.34 };
+/** The `created_at` of the DOCS example (management-api-keys.mdx). */
+export const FAKE_CREATED_AT = '2025-02-19T20:52:27.363244+00:00';
 
 /** Messages OpenRouter really sends (openrouter-api.md §1.3, §3.3), or close to them. */
 export const DEFAULT_ERROR_MESSAGES: Record<number, string> = {
@@ -219,6 +278,39 @@ export function fakeKeyData(apiKey: string, overrides: Partial<FakeKeyData> = {}
     creator_user_id: 'user_2yQz8bN4kLmP0aRt',
     expires_at: null,
     rate_limit: { requests: -1, interval: '10s', note: 'This field is deprecated and safe to ignore.' },
+    ...overrides,
+  };
+}
+
+/** The masked key as `/key` and `/keys` show it: `sk-or-v1-abc...wxyz`. */
+export function fakeLabel(apiKey: string): string {
+  return `${apiKey.slice(0, 12)}...${apiKey.slice(-4)}`;
+}
+
+/** A `GET /keys` entry for `apiKey` with every field OpenRouter sends; `overrides` replace fields (an `undefined` one removes it). */
+export function fakeManagedKey(apiKey: string, overrides: Partial<FakeManagedKey> = {}): FakeManagedKey {
+  return {
+    hash: createHash('sha256').update(apiKey).digest('hex'),
+    name: 'Production',
+    label: fakeLabel(apiKey),
+    disabled: false,
+    limit: null,
+    limit_remaining: null,
+    limit_reset: null,
+    include_byok_in_limit: false,
+    usage: 0.0123,
+    usage_daily: 0.0011,
+    usage_weekly: 0.0042,
+    usage_monthly: 0.0123,
+    byok_usage: 0,
+    byok_usage_daily: 0,
+    byok_usage_weekly: 0,
+    byok_usage_monthly: 0,
+    created_at: FAKE_CREATED_AT,
+    updated_at: null,
+    creator_user_id: 'user_2yQz8bN4kLmP0aRt',
+    workspace_id: 'ws_default',
+    expires_at: null,
     ...overrides,
   };
 }
@@ -372,9 +464,24 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
     if (apiKey === undefined) return sendError(res, { status: 401, message: 'No auth credentials found' });
     const overrides = scenario.keys?.[apiKey];
     if (overrides === undefined) return sendError(res, { status: 401 });
+    if (route === '/keys' || route === '/credits') return sendManagement(route, request, overrides, res);
     if (route === '/key' && scenario.legacyKeyEndpointOnly) return sendError(res, { status: 404, message: `Not Found: GET ${request.path}` });
     if (route === '/key' || route === '/auth/key') return sendJson(res, 200, { data: fakeKeyData(apiKey, overrides) });
     return sendCompletion(request, fakeKeyData(apiKey, overrides), res);
+  }
+
+  /** `/keys` and `/credits`: only for a management key. */
+  function sendManagement(route: '/keys' | '/credits', request: RecordedRequest, key: Partial<FakeKeyData>, res: ServerResponse): void {
+    if (!(key.is_management_key ?? key.is_provisioning_key ?? false)) {
+      const status = scenario.nonManagementStatus ?? (route === '/keys' ? 401 : 403);
+      return sendError(res, { status, message: NOT_A_MANAGEMENT_KEY_MESSAGE });
+    }
+    if (route === '/credits') return sendJson(res, 200, { data: scenario.credits ?? DEFAULT_FAKE_CREDITS });
+    const all = scenario.managedKeys ?? defaultManagedKeys(scenario.keys ?? {});
+    const listed = request.query.include_disabled === 'true' ? all : all.filter((entry) => !entry.disabled);
+    const offset = Number(request.query.offset ?? 0);
+    if (!(Number.isInteger(offset) && offset >= 0)) return sendError(res, { status: 400, message: 'Invalid offset' });
+    sendJson(res, 200, { data: listed.slice(offset, offset + FAKE_KEYS_PAGE_SIZE) });
   }
 
   function sendModels(request: RecordedRequest, res: ServerResponse): void {
@@ -474,7 +581,25 @@ const WRONG_SHAPES: Record<FakeRoute, unknown> = {
   '/auth/key': { data: { label: 'sk-or-v1-abc...123', usage: 0, is_free_tier: false } },
   '/models': { data: { models: [] } },
   '/chat/completions': { id: 'gen-1', object: 'chat.completion', choices: [] },
+  '/keys': { data: [{ hash: 'f01d5260', name: 'Production', disabled: false }] },
+  '/credits': { data: { total_credits: '50', total_usage: 12.34 } },
 };
+
+/** The keys a management key lists when the scenario names none: every known inference key, with its limits. */
+function defaultManagedKeys(keys: Record<string, Partial<FakeKeyData>>): FakeManagedKey[] {
+  return Object.entries(keys)
+    .filter(([, data]) => !(data.is_management_key ?? data.is_provisioning_key ?? false))
+    .map(([apiKey, data]) => {
+      const shared = fakeKeyData(apiKey, data);
+      return fakeManagedKey(apiKey, {
+        limit: shared.limit,
+        limit_remaining: shared.limit_remaining,
+        limit_reset: shared.limit_reset,
+        usage: shared.usage,
+        expires_at: shared.expires_at,
+      });
+    });
+}
 
 function sendError(res: ServerResponse, answer: FakeErrorAnswer): void {
   const headers: Record<string, string> = { ...answer.headers };

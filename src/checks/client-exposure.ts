@@ -1,0 +1,186 @@
+import { posix } from 'node:path';
+import type ts from 'typescript';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Check, Finding, Severity } from './types.js';
+import type { WorkspaceFile } from '../workspace.js';
+import { loadTypeScript } from '../analysis/load-typescript.js';
+import type { TypeScript } from '../analysis/load-typescript.js';
+import {
+  isTrueLiteral,
+  locationOf,
+  mayBeClientModule,
+  mayMentionOpenRouter,
+  openRouterUsageOf,
+  scriptFilesWhere,
+} from '../analysis/openrouter-usage.js';
+import { ProjectModules } from '../analysis/project-modules.js';
+import { presenceOfKeys } from '../analysis/resolve-object.js';
+import { literalPropertyName } from '../analysis/syntax.js';
+import { snippetOf } from '../snippet.js';
+
+/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
+const YIELD_EVERY_MS = 50;
+
+/** Prefixes the bundlers inline into the browser bundle: Next.js, Vite, Create React App, SvelteKit/Astro, Expo, Nuxt. */
+const PUBLIC_PREFIXES = ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'PUBLIC_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_'];
+/** Names (after the prefix) that hold the key without spelling both OPENROUTER and KEY. */
+const COMMON_KEY_NAMES = new Set(['OPENROUTER_TOKEN', 'OPENROUTER_SECRET', 'OPENROUTER_API_TOKEN']);
+
+const messages = {
+  publicEnv: (name: string, prefix: string) =>
+    `${name} holds the OpenRouter key under the public prefix ${prefix}, which the bundler inlines into client-side code; ` +
+    `drop the prefix and call OpenRouter from server code only`,
+  nextConfigEnv: (name: string) =>
+    `next.config exposes ${name} under env, which Next.js inlines into the client bundle; ` +
+    'remove it from env and read process.env on the server only',
+  browserClient: () =>
+    'new OpenAI() for OpenRouter sets dangerouslyAllowBrowser: true, so the key ships to every browser; ' +
+    'call OpenRouter from a server route and remove dangerouslyAllowBrowser',
+  clientComponent: (callee: string) =>
+    `${callee} calls OpenRouter from a 'use client' module, so its key must be in the browser; move the call to a server action or route`,
+};
+
+const check: Check = {
+  id: 'client-exposure',
+  title: 'The OpenRouter key stays out of client-side code',
+  category: 'security',
+  kind: 'static',
+  defaultSeverity: 'error',
+  docs:
+    'A key that reaches the browser (a NEXT_PUBLIC_/VITE_/REACT_APP_/PUBLIC_/EXPO_PUBLIC_/NUXT_PUBLIC_ variable, `env` in ' +
+    "next.config, an OpenAI client with dangerouslyAllowBrowser, a completion call in a 'use client' module) can be read by anyone " +
+    'who opens the app and spent on their requests. Keep the key in a server-only variable (OPENROUTER_API_KEY) and call ' +
+    'OpenRouter from a server route or action.',
+  async run(ctx) {
+    const findings: Finding[] = envFileFindings(ctx.workspace.files, ctx.severity);
+    const files = scriptFilesWhere(ctx.workspace.files, (bytes) => mayMentionOpenRouter(bytes) || mayBeClientModule(bytes));
+    if (files.length > 0) {
+      const ts = await loadTypeScript();
+      const modules = new ProjectModules(ts, ctx.workspace.files);
+      let lastYield = Date.now();
+      for (const file of files) {
+        ctx.signal.throwIfAborted();
+        findings.push(...scriptFindings(ts, file, modules, ctx.severity));
+        if (Date.now() - lastYield > YIELD_EVERY_MS) {
+          await nextTurn();
+          lastYield = Date.now();
+        }
+      }
+    }
+    return findings.sort(byLocation);
+  },
+};
+
+function byLocation(a: Finding, b: Finding): number {
+  const [fileA, fileB] = [a.file ?? '', b.file ?? ''];
+  if (fileA !== fileB) return fileA < fileB ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/** The public prefix of a variable that holds the OpenRouter key, or undefined for any other variable. */
+function publicKeyVariablePrefix(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  // The longest prefix names the framework: NUXT_PUBLIC_ before PUBLIC_ cannot clash, as both must start the name.
+  const prefix = PUBLIC_PREFIXES.find((candidate) => upper.startsWith(candidate));
+  return prefix && holdsOpenRouterKey(upper.slice(prefix.length)) ? prefix : undefined;
+}
+
+/** A variable name (without any public prefix) that holds the OpenRouter key. */
+function holdsOpenRouterKey(name: string): boolean {
+  const upper = name.toUpperCase();
+  return (upper.includes('OPENROUTER') && upper.includes('KEY')) || COMMON_KEY_NAMES.has(upper);
+}
+
+/** The object of an `env: { … }` property, or undefined for any other node. */
+function envObjectOf(compiler: TypeScript, node: ts.Node): ts.ObjectLiteralExpression | undefined {
+  if (!compiler.isPropertyAssignment(node) || literalPropertyName(compiler, node.name) !== 'env') return undefined;
+  return compiler.isObjectLiteralExpression(node.initializer) ? node.initializer : undefined;
+}
+
+const NEXT_CONFIG = /^next\.config\.[cm]?[jt]s$/;
+
+/** Keys of the `env` object in next.config that hold the OpenRouter key: Next.js inlines every one into the client bundle. */
+function nextConfigEnvKeys(compiler: TypeScript, sourceFile: ts.SourceFile): ts.PropertyAssignment[] {
+  const found: ts.PropertyAssignment[] = [];
+  const pending: ts.Node[] = [sourceFile];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const env = envObjectOf(compiler, node);
+    for (const member of env?.properties ?? []) {
+      if (!compiler.isPropertyAssignment(member)) continue;
+      const name = literalPropertyName(compiler, member.name);
+      if (name !== undefined && holdsOpenRouterKey(name)) found.push(member);
+    }
+    compiler.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
+  return found;
+}
+
+/** `.env`, `.env.local`, `.env.production`…: definitions of public key variables, one finding per line. */
+function envFileFindings(files: readonly WorkspaceFile[], severity: Severity): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of files) {
+    if (!posix.basename(file.path).startsWith('.env') || !mayMentionOpenRouter(file.bytes)) continue;
+    const lines = file.text().split('\n');
+    lines.forEach((text, index) => {
+      const match = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(text);
+      if (!match) return;
+      const name = match[2]!;
+      const prefix = publicKeyVariablePrefix(name);
+      if (!prefix) return;
+      findings.push({
+        message: messages.publicEnv(name, prefix),
+        severity,
+        file: file.path,
+        line: index + 1,
+        column: match[1]!.length + 1,
+        snippet: snippetOf(file.lineText(index + 1)),
+      });
+    });
+  }
+  return findings;
+}
+
+/** Public key variables read, browser-enabled OpenRouter clients, and completion calls in client modules. */
+function scriptFindings(compiler: TypeScript, file: WorkspaceFile, modules: ProjectModules, severity: Severity): Finding[] {
+  let usage;
+  try {
+    usage = openRouterUsageOf(compiler, file.path, modules);
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
+  }
+  if (!usage) return [];
+  const { sourceFile } = usage.scope;
+  const located: { at: number; finding: Finding }[] = [];
+  const add = (node: ts.Node, message: string): void => {
+    located.push({ at: node.getStart(sourceFile), finding: { message, severity, ...locationOf(file, sourceFile, node) } });
+  };
+  for (const { node, name } of usage.envReads) {
+    const prefix = publicKeyVariablePrefix(name);
+    if (prefix) add(node, messages.publicEnv(name, prefix));
+  }
+  if (NEXT_CONFIG.test(posix.basename(file.path))) {
+    for (const member of nextConfigEnvKeys(compiler, sourceFile)) add(member, messages.nextConfigEnv(member.name.getText(sourceFile)));
+  }
+  for (const construction of usage.constructions) {
+    if (construction.sdk !== 'OpenAI SDK' || construction.target !== 'openrouter' || !construction.options) continue;
+    const allow = presenceOfKeys(construction.scope, construction.options, ['dangerouslyAllowBrowser']);
+    if (allow.kind === 'present' && allow.values.some((value) => isTrueLiteral(value.scope, value.expression))) {
+      add(construction.node, messages.browserClient());
+    }
+  }
+  if (usage.isClientModule) {
+    const mentionsOpenRouter = mayMentionOpenRouter(file.bytes);
+    for (const request of usage.requests) {
+      // A client that cannot be followed counts when the module itself speaks of OpenRouter; one known to go elsewhere never does.
+      const reaches =
+        request.target === 'openrouter' || (request.style !== 'raw HTTP' && request.target === 'unknown' && mentionsOpenRouter);
+      if (reaches) add(request.node, messages.clientComponent(request.callee));
+    }
+  }
+  return located.sort((a, b) => a.at - b.at).map(({ finding }) => finding);
+}
+
+export default check;
