@@ -191,3 +191,22 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
     expect(run.stderr).toMatch(/^error: --write-baseline: cannot write "\/proc\/openrouter-check\/baseline\.json" \(E[A-Z]+\)\n$/);
   });
 });
+
+describe('a baseline of every check on the failing fixture', () => {
+  it('makes the next run exit 0; one new uncapped call makes it exit 1, reported at that call alone', async () => {
+    const { root } = materializeFixture('leaky-app');
+    const file = join(scratch, 'every-check.json');
+    expect((await jsonRun([root, '--write-baseline', file])).status).toBe(1);
+    const known = await jsonRun([root, '--baseline', file]);
+    expect(known.status).toBe(0);
+    expect([...known.checks.values()].flatMap((check) => check.findings)).toEqual([]);
+
+    const chat = join(root, 'src/chat.ts');
+    writeFileSync(chat, `${readFileSync(chat, 'utf8')}\nexport const title = (text: string) =>\n  client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n`);
+    const next = await jsonRun([root, '--baseline', file]);
+    expect(next.status).toBe(1);
+    const reported = [...next.checks.values()].flatMap((check) => check.findings.map((finding) => `${check.id} ${finding.severity} ${finding.file}:${finding.line}:${finding.column}`));
+    // max-tokens fails it; fallback-configured warns about the same call (no fallbacks configured).
+    expect(reported).toEqual(['max-tokens error src/chat.ts:20:3', 'fallback-configured warn src/chat.ts:20:3']);
+  });
+});

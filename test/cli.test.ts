@@ -376,9 +376,37 @@ describe('--list-checks and --help', () => {
   it('--help lists every flag and shows examples', async () => {
     const run = await runCli(['--help']);
     expect(run.status).toBe(0);
-    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--no-color', '--quiet', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged']) {
+    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--explain', '--no-color', '--quiet', '--verbose', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged', '--offline', '--no-spend', '--require-remote', '--base-url', '--timeout']) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');
+  });
+
+  it('--list-checks names every built-in check', async () => {
+    const run = await runCli(['--list-checks']);
+    for (const id of ALL_IDS) expect(run.stdout).toMatch(new RegExp(`^${id} `, 'm'));
+  });
+
+  it('--explain prints one check in full; an unknown id is a usage error with a suggestion', async () => {
+    const run = await runCli(['--explain', 'credit-limit']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^credit-limit — The key has a credit limit/);
+    expect(run.stdout).toContain('min_remaining');
+    expect(run.stdout).toContain('README.md#credit-limit');
+    const typo = await runCli(['--explain', 'max-tokns']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe('error: --explain: "max-tokns" is not a known check; did you mean max-tokens? (see --list-checks)\n');
+  });
+
+  it('the text report shows the line under a finding with a caret, and --verbose the timings', async () => {
+    const { root, key } = materializeFixture('leaky-app');
+    const run = await runCli([root, '--only', 'hardcoded-key', '--verbose']);
+    const lines = run.stdout.split('\n');
+    const at = lines.findIndex((line) => line.includes('src/config.ts:2:36  OpenRouter key'));
+    expect(lines[at + 1]!.trim()).toBe(`export const OPENROUTER_API_KEY = '${maskKey(key)}';`);
+    expect(lines[at + 2]!.indexOf('^') - lines[at + 1]!.indexOf('export')).toBe(35);
+    expect(run.stdout).not.toContain(key);
+    expect(run.stdout).toMatch(/hardcoded-key .*\(\d+ ms\)$/m);
+    expect(run.stdout).toMatch(/^finished in \d+ ms$/m);
   });
 });

@@ -13,6 +13,7 @@ import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openr
 import type { FakeKeyData, FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { FIXTURES, materializeFixture } from '../support/fixtures.js';
 import { PLAIN } from '../support/plain-http.js';
+import { validateSarif } from '../support/sarif.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 
@@ -337,6 +338,37 @@ describe('the key is never printed', () => {
     expect(everything).toContain(maskKey(key));
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(key.slice(9, 40));
+  });
+});
+
+describe('report schemas', () => {
+  it('SARIF and JUnit validate for the passing fixture, the failing fixture and a run with remote errors', async () => {
+    const out = makeTree({});
+    const leaky = materializeFixture('leaky-app').root;
+    const failing500 = { kind: 'status', status: 500 } as const;
+    const runs: Array<{ name: string; root: string; scenario: FakeScenario; status: number }> = [
+      { name: 'passing', root: app, scenario: scenario(), status: 0 },
+      { name: 'failing', root: leaky, scenario: scenario(), status: 1 },
+      {
+        name: 'remote-errors',
+        root: app,
+        scenario: scenario(FAKE_KEYS.limited, { faults: { '/key': [failing500, failing500, failing500], '/models': [{ kind: 'malformed-json' }] } }),
+        status: 1,
+      },
+    ];
+    for (const run of runs) {
+      fake.setScenario(run.scenario);
+      const result = await runCli([run.root, '--base-url', fake.baseUrl, '--report', `sarif=${out}/${run.name}.sarif`, '--report', `junit=${out}/${run.name}.xml`], {
+        env: { OPENROUTER_API_KEY: key },
+      });
+      expect(result.status, run.name).toBe(run.status);
+      const sarif = JSON.parse(readFileSync(join(out, `${run.name}.sarif`), 'utf8')) as object;
+      expect(validateSarif(sarif), `${run.name}: ${JSON.stringify(validateSarif.errors)}`).toBe(true);
+      const junit = readFileSync(join(out, `${run.name}.xml`), 'utf8');
+      const validation = await validateXML({ xml: [{ fileName: `${run.name}.xml`, contents: junit }], schema: [JUNIT_XSD] });
+      expect(validation.errors, run.name).toEqual([]);
+      if (run.name === 'remote-errors') expect(junit).toMatch(/<error type="error" message="cannot verify the key: 500 Internal Server Error/);
+    }
   });
 });
 
