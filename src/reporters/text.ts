@@ -175,9 +175,12 @@ function findingLine(check: CheckResult, finding: Finding, paint: ChalkInstance)
 /**
  * The code a finding points at: its real line with a caret under the column when the CLI can
  * give the line (`lineOf`) and it agrees with the finding's snippet; otherwise the snippet alone.
+ * A finding without a snippet shows no code at all: its check chose not to quote the file (a
+ * `.env` file's other secrets), and the report must not quote it behind the check's back.
  */
 function excerptLines(finding: Finding, indent: string, options: RenderOptions, paint: ChalkInstance): string[] {
   const { file, line, column } = finding;
+  if (finding.snippet === undefined) return [];
   const source = file !== undefined && line !== undefined && column !== undefined ? options.lineOf?.(file, line) : undefined;
   if (source !== undefined && column !== undefined && column - 1 <= source.length && agreesWithSnippet(source, finding.snippet)) {
     const excerpt = sourceExcerpt(source, column);
@@ -186,13 +189,12 @@ function excerptLines(finding: Finding, indent: string, options: RenderOptions, 
     const caret = excerpt.caret === undefined ? [] : [`${indent}${' '.repeat(excerpt.caret)}${caretColour('^')}`];
     return [`${indent}${excerpt.text}`, ...caret];
   }
-  const snippet = finding.snippet === undefined ? '' : printable(maskKeysIn(finding.snippet));
+  const snippet = printable(maskKeysIn(finding.snippet));
   return snippet === '' ? [] : [`${indent}${snippet}`];
 }
 
 /** A line from `lineOf` is the finding's only if the snippet (trimmed, masked, maybe cut with `…`) starts it. */
-function agreesWithSnippet(source: string, snippet: string | undefined): boolean {
-  if (snippet === undefined) return true;
+function agreesWithSnippet(source: string, snippet: string): boolean {
   const shown = maskKeysIn(source.trim());
   return snippet.endsWith('…') ? shown.startsWith(snippet.slice(0, -1)) : shown === snippet;
 }

@@ -155,11 +155,23 @@ describe('renderText', () => {
     const hostile = '  call(\u001b[2J\u0007x, "\u202eevil")';
     const report: Report = {
       ...passingReport,
-      checks: [{ ...passingReport.checks[2]!, status: 'fail', message: '1 error', findings: [{ message: 'no cap', severity: 'error', file: 'a.ts', line: 1, column: 3 }] }],
+      checks: [
+        { ...passingReport.checks[2]!, status: 'fail', message: '1 error', findings: [{ message: 'no cap', severity: 'error', file: 'a.ts', line: 1, column: 3, snippet: hostile.trim() }] },
+      ],
     };
     const output = renderText(report, sampleOptions({ lineOf: () => hostile }));
     expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(output).toContain('      call([2Jx, "evil")\n      ^\n');
+  });
+
+  it('quotes no code for a finding without a snippet, even when the line is at hand (its check chose not to quote the file)', () => {
+    const report: Report = {
+      ...passingReport,
+      checks: [{ ...passingReport.checks[2]!, status: 'fail', message: '1 error', findings: [{ message: '.env is tracked by git', severity: 'error', file: '.env', line: 1, column: 1 }] }],
+    };
+    const output = renderText(report, sampleOptions({ lineOf: () => 'DATABASE_PASSWORD=hunter2' }));
+    expect(output).toContain('.env:1:1  .env is tracked by git');
+    expect(output).not.toContain('hunter2');
   });
 
   it('groups checks by category in security, cost, reliability, availability order', () => {
