@@ -2,7 +2,7 @@
 // Proves the published package works: `npm pack`, install the tarball into an empty folder,
 // then run the installed bin as a user would with npx. Exits non-zero on any difference.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +25,10 @@ try {
   if (reported !== version) throw new Error(`npx openrouter-check --version printed "${reported}", expected "${version}"`);
 
   // A real audit from the installed copy: loads the TypeScript compiler from the package's own dependencies.
-  const audit = npm(['exec', '--', 'openrouter-check', join(repo, 'fixtures', 'clean-app'), '--format', 'json'], app);
+  // A copy outside this repository: here git tracks the fixture's .env on purpose, which env-files would (rightly) flag.
+  const fixture = join(work, 'clean-app');
+  cpSync(join(repo, 'fixtures', 'clean-app'), fixture, { recursive: true });
+  const audit = npm(['exec', '--', 'openrouter-check', fixture, '--format', 'json'], app);
   const report = JSON.parse(audit);
   if (report.summary.failed !== 0 || report.summary.errored !== 0 || report.checks.length === 0) {
     throw new Error(`the installed CLI did not pass the clean fixture: ${JSON.stringify(report.summary)}`);
