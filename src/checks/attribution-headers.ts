@@ -1,16 +1,12 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ts from 'typescript';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import type { FileScope } from '../analysis/file-scope.js';
-import { loadTypeScript } from '../analysis/load-typescript.js';
 import type { TypeScript } from '../analysis/load-typescript.js';
-import { headerNamesOf, locationOf, mayMentionOpenRouter, openRouterUsageOf, scriptFilesWhere } from '../analysis/openrouter-usage.js';
-import { ProjectModules } from '../analysis/project-modules.js';
+import { headerNamesOf, locationOf, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
 import { presenceOfKeys } from '../analysis/resolve-object.js';
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
+import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
+import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
 
 const REFERER = 'http-referer';
 /** The current title header, and the older name OpenRouter still accepts. */
@@ -56,25 +52,11 @@ const check: Check = {
     "(X-OpenRouter-Title, or the older X-Title) the app shows unnamed. Send both: defaultHeaders on an OpenAI client, httpReferer and " +
     'appTitle on @openrouter/sdk (or OPENROUTER_HTTP_REFERER / OPENROUTER_APP_TITLE), headers on fetch and axios requests.',
   async run(ctx) {
-    const files = scriptFilesWhere(ctx.workspace.files, mayMentionOpenRouter);
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript();
-    const modules = new ProjectModules(ts, ctx.workspace.files);
     const sdkEnv: Missing = {
       referer: !ctx.workspace.files.some((file) => file.bytes.includes(SDK_REFERER_ENV)),
       title: !ctx.workspace.files.some((file) => file.bytes.includes(SDK_TITLE_ENV)),
     };
-    const findings: Finding[] = [];
-    let lastYield = Date.now();
-    for (const file of files) {
-      ctx.signal.throwIfAborted();
-      findings.push(...findingsInFile(ts, file, modules, ctx.severity, sdkEnv));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await nextTurn();
-        lastYield = Date.now();
-      }
-    }
-    return findings;
+    return scanOpenRouterUsage(ctx, mayMentionOpenRouter, (usage, file, compiler) => findingsInFile(compiler, usage, file, ctx.severity, sdkEnv));
   },
 };
 
@@ -82,21 +64,7 @@ const check: Check = {
  * OpenRouter clients and raw requests that leave out a header; `sdkEnvMissing` says which the environment of
  * @openrouter/sdk could not supply.
  */
-function findingsInFile(
-  compiler: TypeScript,
-  file: WorkspaceFile,
-  modules: ProjectModules,
-  severity: Severity,
-  sdkEnvMissing: Missing,
-): Finding[] {
-  let usage;
-  try {
-    usage = openRouterUsageOf(compiler, file.path, modules);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
-  }
-  if (!usage) return [];
+function findingsInFile(compiler: TypeScript, usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity, sdkEnvMissing: Missing): Finding[] {
   const { scope } = usage;
   const located: { at: number; finding: Finding }[] = [];
   const add = (node: ts.Node, message: string): void => {

@@ -1,25 +1,19 @@
 import { posix } from 'node:path';
 import type ts from 'typescript';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
-import { loadTypeScript } from '../analysis/load-typescript.js';
 import type { TypeScript } from '../analysis/load-typescript.js';
 import {
   isTrueLiteral,
   locationOf,
   mayBeClientModule,
   mayMentionOpenRouter,
-  openRouterUsageOf,
-  scriptFilesWhere,
 } from '../analysis/openrouter-usage.js';
-import { ProjectModules } from '../analysis/project-modules.js';
 import { presenceOfKeys } from '../analysis/resolve-object.js';
 import { literalPropertyName } from '../analysis/syntax.js';
 import { snippetOf } from '../snippet.js';
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
+import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
+import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
 
 /** Prefixes the bundlers inline into the browser bundle: Next.js, Vite, Create React App, SvelteKit/Astro, Expo, Nuxt. */
 const PUBLIC_PREFIXES = ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'PUBLIC_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_'];
@@ -52,22 +46,12 @@ const check: Check = {
     'who opens the app and spent on their requests. Keep the key in a server-only variable (OPENROUTER_API_KEY) and call ' +
     'OpenRouter from a server route or action.',
   async run(ctx) {
-    const findings: Finding[] = envFileFindings(ctx.workspace.files, ctx.severity);
-    const files = scriptFilesWhere(ctx.workspace.files, (bytes) => mayMentionOpenRouter(bytes) || mayBeClientModule(bytes));
-    if (files.length > 0) {
-      const ts = await loadTypeScript();
-      const modules = new ProjectModules(ts, ctx.workspace.files);
-      let lastYield = Date.now();
-      for (const file of files) {
-        ctx.signal.throwIfAborted();
-        findings.push(...scriptFindings(ts, file, modules, ctx.severity));
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await nextTurn();
-          lastYield = Date.now();
-        }
-      }
-    }
-    return findings.sort(byLocation);
+    const inScripts = await scanOpenRouterUsage(
+      ctx,
+      (bytes) => mayMentionOpenRouter(bytes) || mayBeClientModule(bytes),
+      (usage, file, compiler) => scriptFindings(compiler, usage, file, ctx.severity),
+    );
+    return [...envFileFindings(ctx.workspace.files, ctx.severity), ...inScripts].sort(byLocation);
   },
 };
 
@@ -143,15 +127,7 @@ function envFileFindings(files: readonly WorkspaceFile[], severity: Severity): F
 }
 
 /** Public key variables read, browser-enabled OpenRouter clients, and completion calls in client modules. */
-function scriptFindings(compiler: TypeScript, file: WorkspaceFile, modules: ProjectModules, severity: Severity): Finding[] {
-  let usage;
-  try {
-    usage = openRouterUsageOf(compiler, file.path, modules);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
-  }
-  if (!usage) return [];
+function scriptFindings(compiler: TypeScript, usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity): Finding[] {
   const { sourceFile } = usage.scope;
   const located: { at: number; finding: Finding }[] = [];
   const add = (node: ts.Node, message: string): void => {

@@ -1,16 +1,11 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ts from 'typescript';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
-import { loadTypeScript } from '../analysis/load-typescript.js';
-import type { TypeScript } from '../analysis/load-typescript.js';
-import { isZeroLiteral, locationOf, mayMentionOpenRouter, openRouterUsageOf, scriptFilesWhere } from '../analysis/openrouter-usage.js';
+import { isZeroLiteral, locationOf, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
 import type { ClientConstruction } from '../analysis/openrouter-usage.js';
-import { ProjectModules } from '../analysis/project-modules.js';
 import { presenceOfKeys } from '../analysis/resolve-object.js';
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
+import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
+import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
 
 /** The option that bounds one request, by SDK: the OpenAI SDK takes `timeout`, Speakeasy's @openrouter/sdk `timeoutMs`. */
 const TIMEOUT_KEYS: Readonly<Record<ClientConstruction['sdk'], readonly string[]>> = {
@@ -45,35 +40,11 @@ const check: Check = {
     'The OpenAI SDK waits 10 minutes before giving up on a request, and a raw fetch never does, so one stalled provider ties up a ' +
     'request handler for minutes; with maxRetries: 0 a single 429 or 5xx becomes a user-facing error. Set an explicit timeout on ' +
     'the client (timeout in the OpenAI SDK, timeoutMs in @openrouter/sdk), keep retries on, and pass signal: AbortSignal.timeout(ms) to fetch.',
-  async run(ctx) {
-    const files = scriptFilesWhere(ctx.workspace.files, mayMentionOpenRouter);
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript();
-    const modules = new ProjectModules(ts, ctx.workspace.files);
-    const findings: Finding[] = [];
-    let lastYield = Date.now();
-    for (const file of files) {
-      ctx.signal.throwIfAborted();
-      findings.push(...findingsInFile(ts, file, modules, ctx.severity));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await nextTurn();
-        lastYield = Date.now();
-      }
-    }
-    return findings;
-  },
+  run: (ctx) => scanOpenRouterUsage(ctx, mayMentionOpenRouter, (usage, file) => findingsInFile(usage, file, ctx.severity)),
 };
 
 /** Clients without a timeout or with retries off, and fetch calls without a signal, in the order they appear. */
-function findingsInFile(compiler: TypeScript, file: WorkspaceFile, modules: ProjectModules, severity: Severity): Finding[] {
-  let usage;
-  try {
-    usage = openRouterUsageOf(compiler, file.path, modules);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
-  }
-  if (!usage) return [];
+function findingsInFile(usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity): Finding[] {
   const { sourceFile } = usage.scope;
   const located: { at: number; finding: Finding }[] = [];
   const add = (node: ts.Node, message: string): void => {

@@ -1,16 +1,11 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
-import { loadTypeScript } from '../analysis/load-typescript.js';
-import type { TypeScript } from '../analysis/load-typescript.js';
-import { locationOf, mayCallCompletions, mayMentionOpenRouter, openRouterUsageOf, scriptFilesWhere } from '../analysis/openrouter-usage.js';
+import { locationOf, mayCallCompletions, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
 import type { CompletionRequest } from '../analysis/openrouter-usage.js';
-import { ProjectModules } from '../analysis/project-modules.js';
 import { presenceOfKeys } from '../analysis/resolve-object.js';
 import type { KeyPresence, ScopedExpression } from '../analysis/resolve-object.js';
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
+import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
+import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
 
 /** The fallback setting, spelled as each style sends it. */
 const FIX_BY_STYLE: Readonly<Record<CompletionRequest['style'], string>> = {
@@ -39,34 +34,16 @@ const check: Check = {
     if (ctx.models.fallbacks.length > 0) {
       return { findings: [], summary: `fallbacks come from the config (models.fallbacks: ${ctx.models.fallbacks.join(', ')})` };
     }
-    const files = scriptFilesWhere(ctx.workspace.files, (bytes) => mayMentionOpenRouter(bytes) || mayCallCompletions(bytes));
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript();
-    const modules = new ProjectModules(ts, ctx.workspace.files);
-    const findings: Finding[] = [];
-    let lastYield = Date.now();
-    for (const file of files) {
-      ctx.signal.throwIfAborted();
-      findings.push(...findingsInFile(ts, file, modules, ctx.severity));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await nextTurn();
-        lastYield = Date.now();
-      }
-    }
-    return findings;
+    return scanOpenRouterUsage(
+      ctx,
+      (bytes) => mayMentionOpenRouter(bytes) || mayCallCompletions(bytes),
+      (usage, file) => findingsInFile(usage, file, ctx.severity),
+    );
   },
 };
 
 /** Requests known to reach OpenRouter whose body is known to set neither `models` nor `provider.allow_fallbacks`. */
-function findingsInFile(compiler: TypeScript, file: WorkspaceFile, modules: ProjectModules, severity: Severity): Finding[] {
-  let usage;
-  try {
-    usage = openRouterUsageOf(compiler, file.path, modules);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return [{ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' }];
-  }
-  if (!usage) return [];
+function findingsInFile(usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity): Finding[] {
   const { sourceFile } = usage.scope;
   return usage.requests
     .filter((request) => request.target === 'openrouter' && request.body !== undefined && lacksFallbacks(request.body))
