@@ -36,6 +36,9 @@ export function isRelativeSpecifier(specifier: string): boolean {
  * from the workspace (never read from disk) and parsed on demand, each at most once per run; the cache
  * holds syntax trees, so it lives only as long as one check's run.
  */
+/** Parsed modules kept per run (least recently used dropped first). */
+const MAX_CACHED_SCOPES = 128;
+
 export class ProjectModules {
   private readonly filesByPath: ReadonlyMap<string, WorkspaceFile>;
   private readonly scopes = new Map<string, FileScope | undefined>();
@@ -47,9 +50,18 @@ export class ProjectModules {
     this.filesByPath = new Map(files.map((file) => [file.path, file]));
   }
 
-  /** The parsed, recorded scope of a file, or undefined if there is no such file or it cannot be parsed. */
+  /**
+   * The parsed, recorded scope of a file, or undefined if there is no such file or it cannot be parsed.
+   * The most recently used MAX_CACHED_SCOPES stay parsed: enough for the imports a file follows, while
+   * a large tree never holds every syntax tree at once (a file evicted and asked again is parsed again).
+   */
   scopeOf(path: string): FileScope | undefined {
-    if (this.scopes.has(path)) return this.scopes.get(path);
+    if (this.scopes.has(path)) {
+      const cached = this.scopes.get(path);
+      this.scopes.delete(path);
+      this.scopes.set(path, cached);
+      return cached;
+    }
     let scope: FileScope | undefined;
     const file = this.filesByPath.get(path);
     try {
@@ -59,6 +71,7 @@ export class ProjectModules {
       scope = undefined;
     }
     this.scopes.set(path, scope);
+    if (this.scopes.size > MAX_CACHED_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
     return scope;
   }
 

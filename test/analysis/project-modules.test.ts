@@ -47,3 +47,20 @@ describe('the project modules', () => {
     expect(['ai', '@scope/pkg', '/abs/path', '.hidden', '~/alias'].map(isRelativeSpecifier)).toEqual([false, false, false, false, false]);
   });
 });
+
+describe('a project larger than the module cache', () => {
+  it('still follows every import once older modules were dropped from the cache (they are parsed again)', async () => {
+    const { default: maxTokens } = await import('../../src/checks/max-tokens.js');
+    const { findingsOf } = await import('../support/workspace.js');
+    const files: Record<string, string> = { 'src/defaults.ts': 'export const DEFAULTS = { model: "openai/gpt-4o-mini", max_tokens: 256 };\n' };
+    for (let index = 0; index < 300; index++) {
+      files[`src/feature-${index}.ts`] =
+        "import { DEFAULTS } from './defaults.js';\n" +
+        `export const run${index} = (q: string) => client.chat.completions.create({ ...DEFAULTS, messages: [{ role: 'user', content: q }] });\n`;
+    }
+    files['src/uncapped.ts'] = "import { OTHER } from './other.js';\nexport const go = () => client.chat.completions.create({ ...OTHER, messages: [] });\n";
+    files['src/other.ts'] = 'export const OTHER = { model: "openai/gpt-4o-mini" };\n';
+    const findings = await findingsOf(maxTokens, files);
+    expect(findings.map((finding) => `${finding.severity} ${finding.file}:${finding.line}:${finding.column}`)).toEqual(['error src/uncapped.ts:2:25']);
+  });
+});
