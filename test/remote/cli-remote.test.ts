@@ -9,7 +9,7 @@ import { validateXML } from 'xmllint-wasm';
 import { maskKey } from '../../src/secrets.js';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
-import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
+import { FAKE_KEYS, fakeManagedKey, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeKeyData, FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { FIXTURES, materializeFixture } from '../support/fixtures.js';
 import { PLAIN } from '../support/plain-http.js';
@@ -338,6 +338,34 @@ describe('the key is never printed', () => {
     expect(everything).toContain(maskKey(key));
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(key.slice(9, 40));
+  });
+});
+
+describe('with a management key (OPENROUTER_MANAGEMENT_KEY)', () => {
+  it('runs key-rotation and credit-balance, sends the management key only to /keys and /credits, and never prints it', async () => {
+    const managementKey = generateKey();
+    const created = new Date(Date.now() - 200 * 24 * 3600 * 1000).toISOString();
+    fake.setScenario({
+      ...scenario(),
+      keys: { [key]: FAKE_KEYS.limited, [managementKey]: FAKE_KEYS.management },
+      managedKeys: [fakeManagedKey(key, { limit: 10, limit_remaining: 7.5, limit_reset: 'monthly', created_at: created })],
+      credits: { total_credits: 15, total_usage: 12 },
+    });
+    const { status, report, run } = await auditJson(['--only', 'key-rotation,credit-balance'], { OPENROUTER_API_KEY: key, OPENROUTER_MANAGEMENT_KEY: managementKey });
+    expect(status).toBe(0);
+    expect(statuses(report)).toMatchObject({ 'key-rotation': 'warn', 'credit-balance': 'warn' });
+    expect(byId(report, 'key-rotation').findings[0]!.message).toMatch(/200 days/);
+    expect(byId(report, 'credit-balance').findings[0]!.message).toMatch(/\$3\.00/);
+    for (const request of [...fake.requestsTo('/keys'), ...fake.requestsTo('/credits')]) expect(request.headers.authorization).toBe(`Bearer ${managementKey}`);
+    for (const request of fake.requestsTo('/key')) expect(request.headers.authorization).toBe(`Bearer ${key}`);
+    expect(run.stdout + run.stderr).not.toContain(managementKey);
+  });
+
+  it('without it, both are skipped with the reason', async () => {
+    const { report } = await auditJson(['--only', 'key-rotation,credit-balance']);
+    expect(statuses(report)).toMatchObject({ 'key-rotation': 'skip', 'credit-balance': 'skip' });
+    expect(byId(report, 'credit-balance').message).toMatch(/OPENROUTER_MANAGEMENT_KEY/);
+    expect(fake.requestsTo('/credits')).toEqual([]);
   });
 });
 
