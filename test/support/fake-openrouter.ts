@@ -135,7 +135,17 @@ export type Fault =
   /** Destroys the socket without answering. */
   | { kind: 'close-connection' }
   /** 200 and a body that never ends, sent as fast as the client reads. */
-  | { kind: 'endless-body' };
+  | { kind: 'endless-body' }
+  /** 200 declaring a `Content-Length` of `bytes` (default 10 GiB), then a body sent as fast as the client reads. */
+  | { kind: 'huge-length'; bytes?: number }
+  /** Any JSON answer, e.g. valid JSON of one particular wrong shape. */
+  | { kind: 'json'; body: unknown; status?: number }
+  /** Any bytes with any headers (a captive portal's HTML page, gzip-encoded garbage). */
+  | { kind: 'raw'; body: string | Buffer; status?: number; headers?: Record<string, string> }
+  /** The status line and headers one byte every `intervalMs` (default 200), never finished. */
+  | { kind: 'trickle-headers'; intervalMs?: number }
+  /** 200 and a `Content-Length`, half the body, then a TCP reset. */
+  | { kind: 'reset-mid-body' };
 
 /** How `POST /chat/completions` answers for one model. */
 export type CompletionBehaviour = 'ok' | 'hang' | FakeErrorAnswer;
@@ -182,9 +192,13 @@ export interface RecordedRequest {
 }
 
 export interface FakeOpenRouter {
-  /** `http://127.0.0.1:PORT/api/v1` */
+  /** `http://127.0.0.1:PORT/api/v1` (or the host `startFakeOpenRouter` was given). */
   baseUrl: string;
+  /** `127.0.0.1:PORT` (`[::1]:PORT` for IPv6). */
+  host: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far, requests or not (a TLS handshake never becomes a request). */
+  readonly connections: number;
   /** The requests that matched one route. */
   requestsTo(route: FakeRoute): RecordedRequest[];
   /** The current scenario; its fault queues shrink as faults are used. */
@@ -377,9 +391,16 @@ export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
   }),
 ];
 
+export interface FakeServerOptions {
+  /** The address to listen on; default `127.0.0.1`. */
+  host?: string;
+}
+
 /** Starts the server; resolves once it listens. */
-export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<FakeOpenRouter> {
+export async function startFakeOpenRouter(initial: FakeScenario = {}, options: FakeServerOptions = {}): Promise<FakeOpenRouter> {
+  const listenHost = options.host ?? '127.0.0.1';
   let scenario = copyScenario(initial);
+  let connections = 0;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -406,6 +427,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
     });
   });
   server.on('connection', (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -455,6 +477,28 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
         return;
       case 'endless-body':
         return sendEndlessBody(res);
+      case 'huge-length':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(fault.bytes ?? 10 * 1024 ** 3) });
+        return pumpForever(res);
+      case 'json':
+        return sendJson(res, fault.status ?? 200, fault.body);
+      case 'raw': {
+        res.writeHead(fault.status ?? 200, { 'content-length': String(Buffer.byteLength(fault.body)), ...fault.headers });
+        res.end(fault.body);
+        return;
+      }
+      case 'trickle-headers': {
+        // Below node:http, on the socket itself: ServerResponse cannot send half a header.
+        const head = Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-padding: ' + 'x'.repeat(10_000));
+        let sent = 0;
+        return every(fault.intervalMs ?? 200, res, () => res.socket?.write(head.subarray(sent, ++sent)), true);
+      }
+      case 'reset-mid-body': {
+        const body = JSON.stringify({ data: fakeKeyData('sk-or-v1-unknown') });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        res.write(body.slice(0, body.length >> 1), () => res.socket?.resetAndDestroy());
+        return;
+      }
     }
   }
 
@@ -541,6 +585,11 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
   function sendEndlessBody(res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"data":[');
+    pumpForever(res);
+  }
+
+  /** Writes model entries as fast as the client reads, until the connection goes. */
+  function pumpForever(res: ServerResponse): void {
     const chunk = Buffer.from('{"id":"openai/gpt-4o-mini"},'.repeat(2048));
     const pump = (): void => {
       while (!res.destroyed && res.write(chunk));
@@ -551,14 +600,19 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}): Promise<F
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, listenHost, () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('fake OpenRouter: no TCP address');
+  const host = `${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${address.port}`;
 
   return {
-    baseUrl: `http://127.0.0.1:${address.port}${API_PREFIX}`,
+    baseUrl: `http://${host}${API_PREFIX}`,
+    host,
     requests,
+    get connections() {
+      return connections;
+    },
     requestsTo: (route) => requests.filter((request) => request.route === route),
     get scenario() {
       return scenario;
