@@ -3,7 +3,8 @@
  *
  * - Every call returns an `ApiResult` value; remote failures are never thrown.
  * - Every attempt has one time limit covering connect, headers and the whole body.
- * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`.
+ * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`;
+ *   a host name that does not exist (ENOTFOUND) is not: it will not exist a second later either.
  * - Answers larger than `maxResponseBytes` are refused, and redirects are never followed (the key
  *   must not travel to a host nobody configured).
  * - The key only goes over https, or plain http to a loopback host (tests).
@@ -157,7 +158,7 @@ type Method = 'GET' | 'POST';
 /** One attempt's outcome before retry decisions: an answer (any status), or no answer. */
 type Attempt =
   | { answered: true; status: number; headers: Dispatcher.ResponseData['headers']; text: string }
-  | { answered: false; kind: Exclude<ApiErrorKind, 'http' | 'malformed'>; message: string; status?: number };
+  | { answered: false; kind: Exclude<ApiErrorKind, 'http' | 'malformed'>; message: string; status?: number; final?: true };
 
 /** Marks the per-attempt timer's abort, to tell it from the caller's. */
 const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
@@ -288,7 +289,7 @@ class Client implements OpenRouterClient, ManagementClient {
       } else {
         error = { kind: outcome.kind, message: outcome.message, attempts: attempt };
         if (outcome.status !== undefined) error.status = outcome.status;
-        if (outcome.kind !== 'timeout' && outcome.kind !== 'connection') return fail(error);
+        if ((outcome.kind !== 'timeout' && outcome.kind !== 'connection') || outcome.final) return fail(error);
       }
 
       if (attempt > this.#options.retries) return fail(error);
@@ -335,7 +336,8 @@ class Client implements OpenRouterClient, ManagementClient {
       const aborted = abortMessage(signals, this.#closing.signal);
       if (aborted) return { answered: false, kind: 'aborted', message: aborted };
       if (isUndiciTimeout(error)) return timedOut();
-      return { answered: false, kind: 'connection', message: connectionMessage(error, this.#origin) };
+      const failure: Attempt = { answered: false, kind: 'connection', message: connectionMessage(error, this.#origin) };
+      return isUnknownHost(error) ? { ...failure, final: true } : failure;
     } finally {
       clearTimeout(timer);
       controller.unlink();
@@ -394,6 +396,15 @@ function linkedController(signals: AbortSignal[]): AbortController & { unlink():
 function abortMessage(signals: AbortSignal[], closing: AbortSignal): string | undefined {
   if (closing.aborted) return 'cancelled: the client was closed';
   return signals.some((signal) => signal.aborted) ? 'cancelled' : undefined;
+}
+
+/**
+ * DNS said the name does not exist (NXDOMAIN): retrying only delays the verdict. A resolver that
+ * could not answer (EAI_AGAIN) is a passing failure and is retried like any connection failure.
+ */
+function isUnknownHost(error: unknown): boolean {
+  const cause = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  return (errorCode(cause) ?? errorCode(error)) === 'ENOTFOUND';
 }
 
 function isUndiciTimeout(error: unknown): boolean {
