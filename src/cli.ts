@@ -1,6 +1,9 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { handleInterrupts, Interrupted } from './interrupt.js';
+import type { Interruption } from './interrupt.js';
+import { removeUnfinishedReportFiles } from './report-file.js';
 import { REPORT_FORMATS } from './reporters/formats.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
@@ -140,7 +143,7 @@ function buildProgram(): Command {
     });
 }
 
-async function audit(pathArgument: string, options: CliOptions): Promise<number> {
+async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
   const [{ BUILT_IN_CHECKS }, { loadConfig }, { loadPluginChecks }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace }, reporters, { writeReportFile }] =
     await Promise.all([
       import('./checks/index.js'),
@@ -216,11 +219,15 @@ async function audit(pathArgument: string, options: CliOptions): Promise<number>
     // The remote checks are not restricted to the changed files: they read the whole code.
     ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
     ...(known ? { known } : {}),
-    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey),
+    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
+    signal: interruption.signal,
   }).finally(() => progress.stop());
+  // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
+  interruption.throwIfInterrupted();
 
   if (options.writeBaseline !== undefined) {
     const { renderBaseline } = await import('./baseline.js');
+    interruption.throwIfInterrupted();
     try {
       writeReportFile(options.writeBaseline, renderBaseline(baselineEntries));
     } catch (error) {
@@ -319,13 +326,13 @@ async function withApiFlags(config: Config, options: CliOptions): Promise<Config
 }
 
 /** The HTTP clients (undici) load only here, when a remote check runs. */
-async function openRemote(config: Config, apiKey: string, managementKey: string | undefined): Promise<RemoteSession> {
+async function openRemote(config: Config, apiKey: string, managementKey: string | undefined, signal: AbortSignal): Promise<RemoteSession> {
   const [{ ClientConfigError, createManagementClient, createOpenRouterClient, userAgentFor }, { createRemoteSession }, management] = await Promise.all([
     import('./openrouter/client.js'),
     import('./openrouter/remote-api.js'),
     import('./openrouter/management-api.js'),
   ]);
-  const common = { baseUrl: config.api.baseUrl, timeoutMs: config.api.timeoutMs, retries: config.api.retries, userAgent: userAgentFor(toolVersion()) };
+  const common = { baseUrl: config.api.baseUrl, timeoutMs: config.api.timeoutMs, retries: config.api.retries, userAgent: userAgentFor(toolVersion()), signal };
   const clientFor = <T>(keyEnv: string, create: () => T): T => {
     try {
       return create();
@@ -346,16 +353,18 @@ async function openRemote(config: Config, apiKey: string, managementKey: string 
   return createRemoteSession(client, config.api.keyEnv, managementSession);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[], interruption: Interruption): Promise<number> {
   const program = buildProgram();
   let exitCode = 0;
   program.action(async (pathArgument: string, options: CliOptions) => {
-    exitCode = await audit(pathArgument, options);
+    exitCode = await audit(pathArgument, options, interruption);
   });
   try {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
+    // Whatever failed after Ctrl-C failed because of it: the "interrupted" line says all.
+    if (error instanceof Interrupted || interruption.exitCode !== undefined) return interruption.exitCode ?? 2;
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? 0 : 2;
@@ -370,6 +379,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// Ctrl-C: the conventional 128 + SIGINT; report files are written atomically, so none is left half-written.
-process.once('SIGINT', () => process.exit(130));
-process.exitCode = await main(process.argv);
+// Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).
+const interruption = handleInterrupts({ cleanup: removeUnfinishedReportFiles });
+const exitCode = await main(process.argv, interruption);
+// Interrupted: go now, rather than wait for whatever the cancelled run left pending.
+if (interruption.exitCode !== undefined) process.exit(interruption.exitCode);
+process.exitCode = exitCode;

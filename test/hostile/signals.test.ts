@@ -1,0 +1,131 @@
+/**
+ * Ctrl-C and `kill` mid-run, end to end: the built CLI, spawned, stuck on a fake OpenRouter that
+ * does not answer, gets SIGINT or SIGTERM once a request has reached the server. It must exit
+ * 130 / 143 promptly, say "interrupted" in one line, print no report, and leave no report file nor
+ * temporary file behind.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLI } from '../support/cli.js';
+import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
+import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
+import { makeTree } from '../support/tree.js';
+import { generateKey } from '../support/workspace.js';
+
+const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
+const CONFIG = `models:
+  primary: openai/gpt-4o-mini
+  fallbacks:
+    - anthropic/claude-3.5-haiku
+`;
+/** Far longer than the test: only the signal can end the run in time. */
+const API_TIMEOUT_MS = 60_000;
+/** "Promptly": the grace period (0.5 s) plus a busy machine's scheduling. */
+const PROMPT_EXIT_MS = 2000;
+
+let fake: FakeOpenRouter;
+const key = generateKey();
+
+/** Every endpoint hangs: the run waits on the network until something stops it. */
+const hanging = (): FakeScenario => {
+  const hang = { kind: 'hang' } as const;
+  const hangs = Array.from({ length: 10 }, () => hang);
+  return {
+    keys: { [key]: FAKE_KEYS.limited },
+    models: [fakeModel('openai/gpt-4o-mini'), fakeModel('anthropic/claude-3.5-haiku')],
+    faults: { '/key': [...hangs], '/models': [...hangs], '/chat/completions': [...hangs] },
+  };
+};
+
+beforeAll(async () => {
+  fake = await startFakeOpenRouter(hanging());
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.setScenario(hanging());
+  fake.requests.length = 0;
+});
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** From the first signal sent to the exit. */
+  afterSignalMs: number;
+}
+
+/**
+ * Starts an audit of a small app writing JSON and JUnit reports into `reports`, waits until a
+ * request reaches the fake server (the run is mid-way), then sends `signals`, `gapMs` apart.
+ */
+async function interruptMidRun(signals: NodeJS.Signals[], reports: string, gapMs = 0): Promise<Exit> {
+  const app = makeTree({ '.openrouter-check.yml': CONFIG, 'src/app.ts': 'export const answer = 42;\n' });
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'FORCE_COLOR'].includes(name)) env[name] = value;
+  }
+  const args = [
+    CLI,
+    app,
+    '--only',
+    ['hardcoded-key', ...REMOTE].join(','),
+    '--base-url',
+    fake.baseUrl,
+    '--timeout',
+    String(API_TIMEOUT_MS),
+    '--format',
+    'sarif',
+    '--report',
+    `json=${join(reports, 'r.json')}`,
+    '--report',
+    `junit=${join(reports, 'r.xml')}`,
+  ];
+  const child = spawn(process.execPath, args, { env: { ...env, OPENROUTER_API_KEY: key, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    // Mid-run, not mid-start-up: the remote checks have sent their requests and wait for answers.
+    for (let waited = 0; fake.requests.length < 2; waited += 20) {
+      if (waited > 15_000) throw new Error(`no request reached the fake server; stderr: ${stderr}`);
+      await sleep(20);
+    }
+    const sent = performance.now();
+    for (const [index, signal] of signals.entries()) {
+      if (index > 0) await sleep(gapMs);
+      child.kill(signal);
+    }
+    const { code, signal } = await exited;
+    return { code, signal, stdout, stderr, afterSignalMs: performance.now() - sent };
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGKILL');
+  }
+}
+
+describe('a signal mid-run', () => {
+  it.each([
+    { name: 'Ctrl-C (SIGINT)', signals: ['SIGINT'] as NodeJS.Signals[], exitCode: 130 },
+    { name: 'SIGTERM', signals: ['SIGTERM'] as NodeJS.Signals[], exitCode: 143 },
+    { name: 'a second Ctrl-C right after the first', signals: ['SIGINT', 'SIGINT'] as NodeJS.Signals[], exitCode: 130 },
+  ])('$name: exits $exitCode promptly, says so in one line, leaves no report and no temporary file', async ({ signals, exitCode }) => {
+    const reports = makeTree({});
+    mkdirSync(join(reports, 'out'));
+    const exit = await interruptMidRun(signals, join(reports, 'out'), 50);
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: exitCode, signal: null });
+    expect(exit.afterSignalMs).toBeLessThan(PROMPT_EXIT_MS);
+    expect(exit.stderr).toBe('openrouter-check: interrupted\n');
+    expect(exit.stdout).toBe('');
+    expect(readdirSync(join(reports, 'out'))).toEqual([]);
+    expect(readdirSync(reports)).toEqual(['out']);
+  });
+});
