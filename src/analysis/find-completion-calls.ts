@@ -44,6 +44,9 @@ export function findCompletionCalls(
 ): CompletionCallSite[] {
   // Through the project's cache, so a file that other files import is parsed once; its declarations are then recorded already.
   const known = modules?.scopeOf(path);
+  // Parsing again would fail again (a stack overflow is slow to reach): say why at once.
+  const failure = known ? undefined : modules?.parseFailureOf(path);
+  if (failure !== undefined) throw new Error(failure);
   const scope = known ?? new FileScope(ts, parseSourceFile(ts, path, text, kind), modules);
   const { sourceFile } = scope;
   const candidates = collectCandidates(scope, !known);

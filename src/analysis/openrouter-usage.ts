@@ -102,7 +102,12 @@ function isCompletionUrl(url: string): boolean {
 /** One walk over a file: the clients it builds, the completion requests it sends, the env variables it reads. */
 export function openRouterUsageOf(ts: TypeScript, path: string, modules: ProjectModules): OpenRouterUsage | undefined {
   const scope = modules.scopeOf(path);
-  if (!scope) return undefined;
+  if (!scope) {
+    // A file that cannot be parsed is not silently clean: the scan loop reports it.
+    const failure = modules.parseFailureOf(path);
+    if (failure !== undefined) throw new Error(failure);
+    return undefined;
+  }
   const news: ts.NewExpression[] = [];
   const calls: ts.CallExpression[] = [];
   const envReads: { node: ts.Node; name: string }[] = [];

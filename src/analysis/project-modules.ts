@@ -4,7 +4,7 @@ import type { WorkspaceFile } from '../workspace.js';
 import { FileScope } from './file-scope.js';
 import type { Binding } from './file-scope.js';
 import type { TypeScript } from './load-typescript.js';
-import { parseSourceFile, scriptKindOf } from './parse-source.js';
+import { parseSourceFile, scriptKindOf, unparsedBecause } from './parse-source.js';
 import type { Unresolved } from './unresolved.js';
 
 /** Imports re-exported further than this are not written by hand. */
@@ -42,6 +42,8 @@ const MAX_CACHED_SCOPES = 128;
 export class ProjectModules {
   private readonly filesByPath: ReadonlyMap<string, WorkspaceFile>;
   private readonly scopes = new Map<string, FileScope | undefined>();
+  /** Why a file could not be parsed (stack overflow, too large), kept so its own analysis can say so. */
+  private readonly parseFailures = new Map<string, string>();
 
   constructor(
     private readonly ts: TypeScript,
@@ -67,12 +69,18 @@ export class ProjectModules {
     try {
       if (file && path.toLowerCase().endsWith('.json')) scope = this.jsonScope(file);
       else if (file && scriptKindOf(path)) scope = recordedScope(this.ts, parseSourceFile(this.ts, path, file.text(), scriptKindOf(path)!), this);
-    } catch {
+    } catch (error) {
       scope = undefined;
+      this.parseFailures.set(path, parseFailureMessage(error));
     }
     this.scopes.set(path, scope);
     if (this.scopes.size > MAX_CACHED_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
     return scope;
+  }
+
+  /** Why `scopeOf(path)` found no scope for a file that exists, if parsing it failed. */
+  parseFailureOf(path: string): string | undefined {
+    return this.parseFailures.get(path);
   }
 
   /**
@@ -154,10 +162,18 @@ export class ProjectModules {
   /** A JSON module, once JSON.parse accepts it, as one object expression (parsed, never evaluated) to follow like any other. */
   private jsonScope(file: WorkspaceFile): FileScope | undefined {
     const text = file.text();
+    const tooLarge = unparsedBecause(text);
+    if (tooLarge) throw new Error(tooLarge);
     JSON.parse(text);
     const { ts } = this;
     return new FileScope(ts, ts.createSourceFile(file.path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON), this);
   }
+}
+
+/** What to tell a user about a file the parser gave up on; a stack overflow means the code nests too deeply. */
+function parseFailureMessage(error: unknown): string {
+  if (error instanceof RangeError) return `it nests too deeply to parse (${error.message.toLowerCase()})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The expression a JSON file holds. */

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PLAIN } from '../support/plain-http.js';
+import { generateKey } from '../support/workspace.js';
+import { auditJson, checkOf, placesOf, unplacedMessages } from './support/audit.js';
+import { CLIENT_AND_CALL, suiteTree } from './support/sources.js';
+
+const BUNDLE = 'assets/index.4f3a9c1b.js';
+const BUNDLE_BYTES = 50 * 1024 * 1024;
+/** The checks that parse JavaScript through the shared usage scan. */
+const USAGE_CHECKS = ['max-tokens', 'client-resilience', 'fallback-configured', 'attribution-headers', 'client-exposure'];
+
+/**
+ * A production bundle as a bundler writes it: one 50 MB line of minified code that embeds the OpenAI SDK's
+ * client and a completion call, with a key and a plain-http URL planted near its end (columns are
+ * 1-based; the line is ASCII, so a column is a byte offset + 1).
+ */
+function minifiedBundle(key: string): { bytes: Buffer; keyColumn: number; urlColumn: number } {
+  const head = CLIENT_AND_CALL.join('');
+  const filler = 'var a=function(b){return b+1};';
+  const body = filler.repeat(Math.ceil((BUNDLE_BYTES - head.length) / filler.length));
+  const keyPrefix = `${head}${body}const k="`;
+  const urlPrefix = `${keyPrefix}${key}";const u="`;
+  const text = `${urlPrefix}${PLAIN}openrouter.ai/api/v1";export{k,u};\n`;
+  return { bytes: Buffer.from(text, 'latin1'), keyColumn: keyPrefix.length + 1, urlColumn: urlPrefix.length + 1 };
+}
+
+describe('a 50 MB one-line minified bundle', () => {
+  let root: string;
+  let raisedLimitConfig: string;
+  let keyColumn: number;
+  let urlColumn: number;
+
+  beforeAll(() => {
+    const bundle = minifiedBundle(generateKey());
+    ({ keyColumn, urlColumn } = bundle);
+    root = suiteTree({ [BUNDLE]: bundle.bytes });
+    // Outside the audited root, so one tree serves both runs.
+    raisedLimitConfig = join(suiteTree(), 'raised-limit.yml');
+    writeFileSync(raisedLimitConfig, 'scan:\n  max_file_size: 64 MiB\n');
+  }, 60_000);
+
+  it('is skipped as larger than scan.max_file_size (1 MiB by default) and named in the report', async () => {
+    const { report } = await auditJson(root);
+
+    expect(report.workspace).toEqual({
+      filesScanned: 0,
+      filesSkipped: { binary: 0, 'too-large': 1, unreadable: 0, symlink: 0 },
+      skipped: [{ file: BUNDLE, reason: 'too-large' }],
+    });
+    expect(checkOf(report, 'hardcoded-key').status).toBe('pass');
+  }, 60_000);
+
+  it('under a raised limit, has its key and http URL found at their columns; the code analysis declines it with one warning per check', async () => {
+    const { run, report } = await auditJson(root, ['--config', raisedLimitConfig]);
+
+    expect(run.status).toBe(1);
+    expect(report.workspace.filesScanned).toBe(1);
+    expect(placesOf(report, ['hardcoded-key', 'https-only'])).toEqual([
+      { check: 'hardcoded-key', file: BUNDLE, line: 1, column: keyColumn },
+      { check: 'https-only', file: BUNDLE, line: 1, column: urlColumn },
+    ]);
+    // Parsing 50 MB of code would take gigabytes of heap: each check that would parse it says it did not.
+    for (const id of USAGE_CHECKS) {
+      expect(unplacedMessages(report, id), id).toEqual([
+        `could not analyse ${BUNDLE}: 50.0 MiB is too large to parse (the code analysis stops at 4 MiB; keys and http URLs are still checked)`,
+      ]);
+      expect(checkOf(report, id).status, id).toBe('warn');
+    }
+  }, 60_000);
+});
