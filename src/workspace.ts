@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
@@ -293,8 +293,11 @@ function readIgnoreFile(file: string): Ignore | undefined {
 function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(file, 'r');
-    const size = fstatSync(descriptor).size;
+    // Non-blocking: a file swapped for a FIFO after the walk must not hang the open (regular files read the same).
+    descriptor = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) return 'unreadable';
+    const { size } = stats;
     if (size > maxFileSize) return 'too-large';
     const bytes = Buffer.allocUnsafe(size);
     let filled = 0;

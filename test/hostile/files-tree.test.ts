@@ -1,0 +1,140 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import type { Report } from '../../src/report.js';
+import { runCli } from '../support/cli.js';
+import { validateSarif } from '../support/sarif.js';
+import { makeTree } from '../support/tree.js';
+import { generateKey } from '../support/workspace.js';
+import { STACK_FRAME, auditJson, placesOf } from './support/audit.js';
+import { PERMISSIONS_ENFORCEABLE, runCliUnprivileged } from './support/run-as.js';
+
+const FAULTS_HOOK = new URL('./support/fs-faults.mjs', import.meta.url).pathname;
+const JUNIT_XSD = readFileSync(new URL('../schemas/junit.xsd', import.meta.url), 'utf8');
+
+const keyLine = (): string => `export const key = '${generateKey()}';\n`;
+/** Where hardcoded-key points for keyLine(). */
+const KEY_COLUMN = 21;
+
+interface SarifLog {
+  runs: { results: { ruleId: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }[] }[] }[];
+}
+
+describe('a path with spaces and non-ASCII characters', () => {
+  const FILE = 'src/données client/日本語 file.ts';
+
+  it('is reported exactly in JSON, percent-encoded in a valid SARIF log, and as is in well-formed JUnit', async () => {
+    const root = makeTree({ [FILE]: keyLine() });
+
+    const { report } = await auditJson(root);
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: FILE, line: 1, column: KEY_COLUMN }]);
+
+    const sarif = await runCli([root, '--offline', '--format', 'sarif']);
+    const log = JSON.parse(sarif.stdout) as SarifLog;
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
+    const keyResult = log.runs[0]!.results.find((result) => result.ruleId === 'hardcoded-key')!;
+    const { artifactLocation, region } = keyResult.locations![0]!.physicalLocation;
+    expect(artifactLocation.uri).toBe('src/donn%C3%A9es%20client/%E6%97%A5%E6%9C%AC%E8%AA%9E%20file.ts');
+    expect(decodeURIComponent(artifactLocation.uri)).toBe(FILE);
+    expect(region).toMatchObject({ startLine: 1, startColumn: KEY_COLUMN });
+
+    const junit = await runCli([root, '--offline', '--format', 'junit']);
+    const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit.stdout }], schema: [JUNIT_XSD] });
+    expect(validation.errors).toEqual([]);
+    expect(junit.stdout).toContain(`${FILE}:1:${KEY_COLUMN} OpenRouter key`);
+  });
+});
+
+describe('symbolic links', () => {
+  it('are never followed: loops (a -> ., a -> b -> a) and dangling links are counted, and the real files audited', async () => {
+    const root = makeTree({ 'src/real.ts': keyLine() });
+    symlinkSync('.', join(root, 'self'));
+    symlinkSync('..', join(root, 'src', 'parent'));
+    symlinkSync('b', join(root, 'a'));
+    symlinkSync('a', join(root, 'b'));
+    symlinkSync('nowhere.ts', join(root, 'src', 'dangling.ts'));
+
+    const { report } = await auditJson(root);
+
+    expect(report.workspace).toEqual({
+      filesScanned: 1,
+      filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 5 },
+      skipped: [],
+    });
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/real.ts', line: 1, column: KEY_COLUMN }]);
+  });
+});
+
+describe('a file or folder that changes between the walk and the read', () => {
+  // The walk lists the tree first and reads each file after: the hook strikes at that read.
+  type Fault = 'vanish' | 'fifo' | 'eacces';
+  const CASES: { name: string; target: string; fault: Fault; skipped: string }[] = [
+    { name: 'a file deleted', target: 'src/vanishing.ts', fault: 'vanish', skipped: 'src/vanishing.ts' },
+    { name: 'a file that turns unreadable (EACCES)', target: 'src/locked.ts', fault: 'eacces', skipped: 'src/locked.ts' },
+    { name: 'a file replaced by a FIFO nobody writes to (a blocking open would hang)', target: 'src/pipe.ts', fault: 'fifo', skipped: 'src/pipe.ts' },
+    { name: 'a folder that turns unreadable', target: 'src/private', fault: 'eacces', skipped: 'src/private' },
+  ];
+
+  it.each(CASES)('$name is skipped as unreadable and named; the other files are audited', async ({ target, fault, skipped }) => {
+    const root = makeTree({ 'src/kept.ts': keyLine(), [target.endsWith('.ts') ? target : `${target}/inner.ts`]: keyLine() });
+    const log = join(makeTree({}), 'faults.log');
+    const absoluteTarget = join(root, target);
+
+    const { report } = await auditJson(root, [], {
+      nodeArgs: ['--import', FAULTS_HOOK],
+      env: { ORC_FS_FAULTS: JSON.stringify({ [absoluteTarget]: fault }), ORC_FS_FAULTS_LOG: log },
+      timeoutMs: 20_000,
+    });
+
+    expect(existsSync(log) && readFileSync(log, 'utf8')).toBe(`${fault} ${absoluteTarget}\n`);
+    expect(report.workspace).toEqual({
+      filesScanned: 1,
+      filesSkipped: { binary: 0, 'too-large': 0, unreadable: 1, symlink: 0 },
+      skipped: [{ file: skipped, reason: 'unreadable' }],
+    });
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
+  });
+});
+
+describe('permission-denied files and folders (real permissions: run as nobody when the tests run as root)', () => {
+  it.skipIf(!PERMISSIONS_ENFORCEABLE)('are skipped as unreadable and named, the rest audited', async () => {
+    const root = makeTree({ 'src/kept.ts': keyLine(), 'src/sealed.ts': keyLine(), 'src/private/inner.ts': keyLine() });
+    // mkdtemp makes the root private to its creator; the unprivileged run must be able to enter it.
+    chmodSync(root, 0o755);
+    chmodSync(join(root, 'src/sealed.ts'), 0o000);
+    chmodSync(join(root, 'src/private'), 0o000);
+
+    const run = await runCliUnprivileged([root, '--offline', '--format', 'json']);
+
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.status, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.workspace).toEqual({
+      filesScanned: 1,
+      filesSkipped: { binary: 0, 'too-large': 0, unreadable: 2, symlink: 0 },
+      skipped: [
+        { file: 'src/private', reason: 'unreadable' },
+        { file: 'src/sealed.ts', reason: 'unreadable' },
+      ],
+    });
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
+    chmodSync(join(root, 'src/private'), 0o755);
+  });
+
+  it.skipIf(!PERMISSIONS_ENFORCEABLE)('an unreadable audited folder is a usage error (exit 2, one line)', async () => {
+    const root = makeTree({ 'src/a.ts': keyLine() });
+    const parent = join(root, 'parent');
+    mkdirSync(parent);
+    writeFileSync(join(parent, 'a.ts'), keyLine());
+    chmodSync(root, 0o755);
+    chmodSync(parent, 0o000);
+
+    const run = await runCliUnprivileged([parent, '--offline']);
+
+    chmodSync(parent, 0o755);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect({ status: run.status, lines: run.stderr.trimEnd().split('\n').length }).toEqual({ status: 2, lines: 1 });
+    expect(run.stderr).toContain(parent);
+  });
+});
