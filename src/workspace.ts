@@ -11,6 +11,9 @@ export const DEFAULT_EXCLUDES = ['node_modules/', '.git/', 'dist/', 'build/', 'c
 /** Git decides "binary" the same way: a NUL byte near the start. */
 const BINARY_SNIFF_BYTES = 8 * 1024;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Windows editors save "Unicode" as UTF-16 with one of these: full of NUL bytes, yet text that may hold a key. */
+const UTF16_LE_BOM = Buffer.from([0xff, 0xfe]);
+const UTF16_BE_BOM = Buffer.from([0xfe, 0xff]);
 
 export interface WorkspaceOptions {
   /** Absolute path of the audited root. */
@@ -289,7 +292,10 @@ function readIgnoreFile(file: string): Ignore | undefined {
   }
 }
 
-/** Reads a file once, stopping early for binaries and oversized files. */
+/**
+ * Reads a file once, stopping early for binaries and oversized files. UTF-16 with a byte-order mark is
+ * read as text and handed on as UTF-8, like every other file.
+ */
 function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
   let descriptor: number | undefined;
   try {
@@ -310,14 +316,28 @@ function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
       filled += read;
       if (!sniffed && filled >= Math.min(size, BINARY_SNIFF_BYTES)) {
         sniffed = true;
-        if (bytes.subarray(0, filled).includes(0)) return 'binary';
+        if (!isUtf16(bytes) && bytes.subarray(0, filled).includes(0)) return 'binary';
       }
     }
-    if (!sniffed && bytes.subarray(0, filled).includes(0)) return 'binary';
-    return filled === size ? bytes : bytes.subarray(0, filled);
+    const read = filled === size ? bytes : bytes.subarray(0, filled);
+    const text = isUtf16(read) ? utf16AsUtf8(read) : read;
+    if ((!sniffed || text !== read) && text.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'binary';
+    return text;
   } catch {
     return 'unreadable';
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
+}
+
+function isUtf16(bytes: Buffer): boolean {
+  const start = bytes.subarray(0, 2);
+  return start.equals(UTF16_LE_BOM) || start.equals(UTF16_BE_BOM);
+}
+
+/** UTF-16 text (either byte order, after its BOM) as UTF-8 with a UTF-8 BOM, so positions count the same characters. */
+function utf16AsUtf8(bytes: Buffer): Buffer {
+  const units = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  if (units.subarray(0, 2).equals(UTF16_BE_BOM)) units.swap16();
+  return Buffer.from(units.toString('utf16le'), 'utf8');
 }
