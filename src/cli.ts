@@ -379,6 +379,21 @@ async function main(argv: readonly string[], interruption: Interruption): Promis
   }
 }
 
+/**
+ * `openrouter-check | head`: the reader left before the report was written whole. The verdict is
+ * already known, so the run ends with it, quietly, instead of dying on EPIPE with a stack trace.
+ * Any other failure to write stdout (a full disk) is one line and exit code 2.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`openrouter-check: cannot write the report to stdout (${error.code ?? error.message})\n`);
+    process.exit(error.code === 'EPIPE' ? Number(process.exitCode ?? 0) : 2);
+  });
+  // Nobody reads stderr any more: nothing left to tell, and nothing to crash over.
+  process.stderr.on('error', () => undefined);
+}
+
+endQuietlyWhenOutputCloses();
 // Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).
 const interruption = handleInterrupts({ cleanup: removeUnfinishedReportFiles });
 const exitCode = await main(process.argv, interruption);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
 import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
+import { PLAIN } from '../support/plain-http.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 
@@ -127,5 +128,25 @@ describe('a signal mid-run', () => {
     expect(exit.stdout).toBe('');
     expect(readdirSync(join(reports, 'out'))).toEqual([]);
     expect(readdirSync(reports)).toEqual(['out']);
+  });
+});
+
+describe('a reader that goes away (`openrouter-check | head`)', () => {
+  it('ends with the verdict, quietly: no EPIPE crash, no stack trace', async () => {
+    // Enough findings that the JSON report is far bigger than a pipe's buffer.
+    const line = (index: number): string => `export const url${index} = '${PLAIN}openrouter.ai/api/v1';\n`;
+    const source = Array.from({ length: 300 }, (_, index) => line(index)).join('');
+    const app = makeTree(Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`src/m${index}.ts`, source])));
+    const child = spawn(process.execPath, [CLI, app, '--offline', '--only', 'https-only', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Like `head -c`: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    clearTimeout(killer);
+    expect(stderr).toBe('');
+    // https-only found plain-http URLs: the verdict is 1, pipe or no pipe.
+    expect(code).toBe(1);
   });
 });
