@@ -187,6 +187,12 @@ describe('broken connections and answers that are not the API', () => {
       cause: /malformed answer from GET \/key: not JSON \(content-type text\/html\)/,
     },
     {
+      name: "a 500 page of a million '<' (a quadratic tag-stripping regex would hang)",
+      route: '/key',
+      fault: { kind: 'status', status: 500, rawBody: '<'.repeat(1_000_000) },
+      cause: /500 Internal Server Error from GET \/key \(2 attempts\): <{10}/,
+    },
+    {
       name: 'gzip-encoded garbage',
       route: '/models',
       fault: { kind: 'raw', body: gzipSync(randomBytes(4096)), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
