@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { maskKeysIn } from '../secrets.js';
+import { parseJsonAnswer } from './json-answer.js';
 
 /**
  * Why a call to the OpenRouter API failed.
@@ -109,14 +110,13 @@ export interface ErrorBody {
  */
 export function readErrorBody(status: number, text: string): ErrorBody {
   const statusText = STATUS_CODES[status] ?? 'HTTP error';
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
+  const parsed = parseJsonAnswer(text);
+  if (!parsed.ok) {
     // Tags out, in linear time: `<[^>]*>` is quadratic on a page of `<<<<…` (100 KB took 11 s).
     const excerpt = oneLine(text.slice(0, MAX_PAGE_SCANNED).replace(/<[^<>]*>/g, ' '), MAX_BODY_EXCERPT_LENGTH);
     return { message: excerpt || statusText };
   }
+  const { json } = parsed;
   if (isRecord(json) && typeof json.error === 'string' && json.error.trim()) return { message: oneLine(json.error, MAX_MESSAGE_LENGTH) };
   const error = isRecord(json) && isRecord(json.error) ? json.error : isRecord(json) ? json : {};
   const availability = isRecord(error.availability) ? error.availability : {};

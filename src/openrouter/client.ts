@@ -17,6 +17,7 @@ import { isLoopbackHost } from '../loopback.js';
 import { maskKey, maskKeysIn } from '../secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
+import { parseJsonAnswer } from './json-answer.js';
 import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-policy.js';
 import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
 import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
@@ -259,14 +260,12 @@ class Client implements OpenRouterClient, ManagementClient {
       let waitMs: number | undefined;
 
       if (outcome.answered && outcome.status >= 200 && outcome.status < 300) {
-        let json: unknown;
-        try {
-          json = JSON.parse(outcome.text);
-        } catch {
+        const parsed = parseJsonAnswer(outcome.text);
+        if (!parsed.ok) {
           const type = outcome.headers['content-type'];
-          return fail({ kind: 'malformed', status: outcome.status, message: `not JSON${type ? ` (content-type ${String(type)})` : ''}`, attempts: attempt });
+          return fail({ kind: 'malformed', status: outcome.status, message: `${parsed.problem}${type ? ` (content-type ${String(type)})` : ''}`, attempts: attempt });
         }
-        const validated = validate(json);
+        const validated = validate(parsed.json);
         if (!validated.ok) return fail({ kind: 'malformed', status: outcome.status, message: validated.problem, attempts: attempt });
         return { ok: true, status: outcome.status, data: validated.value, path, attempts: attempt, durationMs: Math.round(performance.now() - started) };
       }

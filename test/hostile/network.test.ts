@@ -187,6 +187,12 @@ describe('broken connections and answers that are not the API', () => {
       cause: /malformed answer from GET \/key: not JSON \(content-type text\/html\)/,
     },
     {
+      name: 'JSON nested a million levels deep (JSON.parse alone would block for seconds)',
+      route: '/models',
+      fault: { kind: 'raw', body: `{"data":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`, headers: { 'content-type': 'application/json' } },
+      cause: /malformed answer from GET \/models: JSON nested more than 64 levels deep/,
+    },
+    {
       name: "a 500 page of a million '<' (a quadratic tag-stripping regex would hang)",
       route: '/key',
       fault: { kind: 'status', status: 500, rawBody: '<'.repeat(1_000_000) },
