@@ -317,6 +317,8 @@ function offsetNestedBeyond(text: string, limit: number): number | undefined {
   let indent = 0;
   let indicators = 0;
   let flowDepth = 0;
+  // A comma ends a flow entry, and the indicators counted in it: `{a: 1, b: 2}` is one level, not two.
+  const indicatorsAtFlowStart: number[] = [];
   let atLineStart = true;
   for (const token of new Lexer().lex(text)) {
     const type = CST.tokenType(token);
@@ -338,10 +340,15 @@ function offsetNestedBeyond(text: string, limit: number): number | undefined {
       case 'flow-seq-start':
       case 'flow-map-start':
         flowDepth++;
+        indicatorsAtFlowStart.push(indicators);
         break;
       case 'flow-seq-end':
       case 'flow-map-end':
         flowDepth = Math.max(0, flowDepth - 1);
+        indicators = indicatorsAtFlowStart.pop() ?? indicators;
+        break;
+      case 'comma':
+        indicators = indicatorsAtFlowStart.at(-1) ?? indicators;
         break;
       case 'seq-item-ind':
       case 'explicit-key-ind':
