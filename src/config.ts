@@ -201,12 +201,35 @@ async function readConfigText(file: ConfigFile): Promise<{ ok: true; value: stri
   }
   // The file may have grown since stat.
   if (bytes.length > MAX_CONFIG_FILE_SIZE) return fail(tooLarge(bytes.length));
+  if (UTF16_BOMS.some((bom) => bytes.subarray(0, 2).equals(bom))) return fail('the file is UTF-16 text; save it as UTF-8');
   try {
     // `fatal` turns invalid UTF-8 into an error instead of silent U+FFFD; a BOM is dropped.
     return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return fail('the file is not UTF-8 text');
+    const { offset, line, column } = firstInvalidUtf8(bytes);
+    const byte = `0x${bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')}`;
+    return { ok: false, error: configError(file, { message: `the file is not UTF-8 text (byte ${byte} at column ${column})`, offset }, () => line) };
   }
+}
+
+const UTF16_BOMS = [Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+
+/** Where the first byte that is not UTF-8 is, in bytes that are not: its offset, line and column (in characters). */
+function firstInvalidUtf8(bytes: Buffer): { offset: number; line: number; column: number } {
+  // Lenient decoding marks each bad sequence with U+FFFD; a U+FFFD the file really holds is its own three bytes.
+  const text = bytes.toString('utf8');
+  let offset = 0;
+  let from = 0;
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) {
+    offset += Buffer.byteLength(text.slice(from, at));
+    from = at;
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) break;
+  }
+  const before = text.slice(0, from);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  // Editors do not show a UTF-8 byte-order mark as a character.
+  const bom = lineStart === 0 && text.startsWith('\uFEFF') ? 1 : 0;
+  return { offset, line: before.split('\n').length, column: from - lineStart + 1 - bom };
 }
 
 /** The file's stats, or the error code when it cannot be stat'ed. */

@@ -303,7 +303,7 @@ describe('loadConfig: errors, each with its file and line', () => {
   });
 
   it('refuses a file that is not UTF-8', async () => {
-    expect(await errorOf(Buffer.from([0x63, 0x68, 0x65, 0x63, 0x6b, 0x73, 0x3a, 0x20, 0xff, 0xfe, 0x0a]))).toBe(': the file is not UTF-8 text');
+    expect(await errorOf(Buffer.from([0x63, 0x68, 0x65, 0x63, 0x6b, 0x73, 0x3a, 0x20, 0xff, 0xfe, 0x0a]))).toBe(':1: the file is not UTF-8 text (byte 0xFF at column 9)');
   });
 
   it('masks an API key wherever a message would quote it', async () => {
