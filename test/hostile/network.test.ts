@@ -7,6 +7,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
@@ -249,6 +250,23 @@ describe('a base URL without TLS', () => {
     expect(lines).toEqual([expect.stringMatching(/^error: --base-url: base URL \S+ uses plain http; the API key is only sent over https/)]);
     expect(performance.now() - started).toBeLessThan(5000);
     expect(run.stderr).not.toContain(key);
+  });
+
+  // An address of this machine that is not loopback: a server really listens there, and must see nothing.
+  const localAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)?.address;
+  it.skipIf(localAddress === undefined)('to a listening server on a non-loopback address of this machine: exit 2, and not even a connection', async () => {
+    const listening = await startFakeOpenRouter(scenario(), { host: '0.0.0.0' });
+    try {
+      const port = listening.host.slice(listening.host.lastIndexOf(':') + 1);
+      const run = await audit(['--base-url', `${PLAIN}${localAddress}:${port}/api/v1`]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^error: --base-url: base URL \S+ uses plain http/);
+      expect(listening.connections).toBe(0);
+    } finally {
+      await listening.close();
+    }
   });
 
   it('set in the config file instead is refused the same way, naming the file', async () => {
