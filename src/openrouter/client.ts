@@ -4,7 +4,8 @@
  * - Every call returns an `ApiResult` value; remote failures are never thrown.
  * - Every attempt has one time limit covering connect, headers and the whole body.
  * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`;
- *   a host name that does not exist (ENOTFOUND) is not: it will not exist a second later either.
+ *   a host name that does not exist (ENOTFOUND) and a TLS failure (untrusted certificate, a server
+ *   that does not speak TLS) are not: they will be the same a second later.
  * - Answers larger than `maxResponseBytes` are refused, and redirects are never followed (the key
  *   must not travel to a host nobody configured).
  * - The key only goes over https, or plain http to a loopback host (tests).
@@ -336,7 +337,7 @@ class Client implements OpenRouterClient, ManagementClient {
       if (aborted) return { answered: false, kind: 'aborted', message: aborted };
       if (isUndiciTimeout(error)) return timedOut();
       const failure: Attempt = { answered: false, kind: 'connection', message: connectionMessage(error, this.#origin) };
-      return isUnknownHost(error) ? { ...failure, final: true } : failure;
+      return isPermanentFailure(error) ? { ...failure, final: true } : failure;
     } finally {
       clearTimeout(timer);
       controller.unlink();
@@ -397,13 +398,35 @@ function abortMessage(signals: AbortSignal[], closing: AbortSignal): string | un
   return signals.some((signal) => signal.aborted) ? 'cancelled' : undefined;
 }
 
+/** Certificate problems Node reports by these codes (OpenSSL's verify errors and Node's own host check). */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
- * DNS said the name does not exist (NXDOMAIN): retrying only delays the verdict. A resolver that
- * could not answer (EAI_AGAIN) is a passing failure and is retried like any connection failure.
+ * Failures that trying again cannot fix, so they are reported at once: DNS says the name does not
+ * exist (NXDOMAIN; a resolver that could not answer, EAI_AGAIN, is retried), the certificate is not
+ * trusted, the server does not speak TLS.
  */
-function isUnknownHost(error: unknown): boolean {
+function isPermanentFailure(error: unknown): boolean {
+  const code = causeCode(error);
+  return code === 'ENOTFOUND' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code !== undefined && CERTIFICATE_ERRORS.has(code));
+}
+
+/** The code of the first underlying error (undici wraps connection failures), else of the error itself. */
+function causeCode(error: unknown): string | undefined {
   const cause = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
-  return (errorCode(cause) ?? errorCode(error)) === 'ENOTFOUND';
+  return errorCode(cause) ?? errorCode(error);
 }
 
 function isUndiciTimeout(error: unknown): boolean {
@@ -414,7 +437,7 @@ function isUndiciTimeout(error: unknown): boolean {
 /** What broke, for a person: `connection refused by http://127.0.0.1:9`. */
 function connectionMessage(error: unknown, origin: string): string {
   const cause = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
-  const code = errorCode(cause) ?? errorCode(error);
+  const code = causeCode(error);
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused by ${origin}`;
@@ -425,7 +448,13 @@ function connectionMessage(error: unknown, origin: string): string {
       return `connection reset by ${origin}`;
     case 'UND_ERR_SOCKET':
       return `connection closed by ${origin} before the answer was complete`;
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return `${origin} does not speak TLS (a plain-http server on an https URL?)`;
     default: {
+      if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+        // Usually a proxy that intercepts https: Node trusts its CA once NODE_EXTRA_CA_CERTS names it.
+        return `the TLS certificate of ${origin} is not trusted (${code}); behind an intercepting proxy, set NODE_EXTRA_CA_CERTS to its CA certificate`;
+      }
       const message = cause instanceof Error ? cause.message : String(cause);
       return oneLine(`connection to ${origin} failed: ${code ? `${code} ` : ''}${message}`);
     }

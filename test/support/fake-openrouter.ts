@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -394,6 +395,8 @@ export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
 export interface FakeServerOptions {
   /** The address to listen on; default `127.0.0.1`. */
   host?: string;
+  /** Serve https with this certificate (PEM) instead of plain http. */
+  tls?: { key: string; cert: string };
 }
 
 /** Starts the server; resolves once it listens. */
@@ -420,13 +423,16 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
     res.on('close', stop);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: { code: 500, message: `fake server bug: ${String(error)}` } });
       else res.destroy();
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest);
+  // A client that refuses the certificate hangs up mid-handshake: expected, not a crash.
+  server.on('tlsClientError', () => undefined);
+  server.on('connection', (socket: Socket) => {
     connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -607,7 +613,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
   const host = `${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${address.port}`;
 
   return {
-    baseUrl: `http://${host}${API_PREFIX}`,
+    baseUrl: `${options.tls ? 'https' : 'http'}://${host}${API_PREFIX}`,
     host,
     requests,
     get connections() {
