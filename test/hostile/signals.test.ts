@@ -5,7 +5,7 @@
  * temporary file behind.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -128,6 +128,50 @@ describe('a signal mid-run', () => {
     expect(exit.stdout).toBe('');
     expect(readdirSync(join(reports, 'out'))).toEqual([]);
     expect(readdirSync(reports)).toEqual(['out']);
+  });
+});
+
+describe('a check that ignores its abort signal', () => {
+  it('does not hold the run: Ctrl-C still exits 130 promptly, with no report', async () => {
+    // A plugin check that says when it started, then works for a minute whatever its signal says.
+    const plugin = `import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+export default {
+  id: 'slow-check', title: 'Takes a minute', category: 'reliability', kind: 'static', defaultSeverity: 'error', docs: 'A test plugin.',
+  async run(ctx) {
+    writeFileSync(join(ctx.root, 'started'), '');
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    return [];
+  },
+};
+`;
+    const app = makeTree({ '.openrouter-check.yml': 'plugins: [./slow-check.mjs]\n', 'slow-check.mjs': plugin, 'src/app.ts': 'export const answer = 42;\n' });
+    const reports = makeTree({});
+    const child = spawn(process.execPath, [CLI, app, '--offline', '--only', 'slow-check,hardcoded-key', '--report', `json=${join(reports, 'r.json')}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    try {
+      for (let waited = 0; !existsSync(join(app, 'started')); waited += 20) {
+        if (waited > 15_000) throw new Error(`the plugin check never started; stderr: ${stderr}`);
+        await sleep(20);
+      }
+      const sent = performance.now();
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(performance.now() - sent).toBeLessThan(PROMPT_EXIT_MS);
+      expect(stderr).toBe('openrouter-check: interrupted\n');
+      expect(stdout).toBe('');
+      expect(readdirSync(reports)).toEqual([]);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
   });
 });
 
