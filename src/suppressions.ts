@@ -1,4 +1,5 @@
 import type { Finding } from './checks/types.js';
+import { snippetOf } from './snippet.js';
 import type { Workspace, WorkspaceFile } from './workspace.js';
 
 /**
@@ -11,6 +12,7 @@ import type { Workspace, WorkspaceFile } from './workspace.js';
  * should be able to read why a finding was waived.
  */
 export const SUPPRESSION_MARKER = 'openrouter-check-ignore-next-line';
+const MARKER_BYTES = Buffer.from(SUPPRESSION_MARKER);
 
 /** Ids (word characters and dashes, comma-separated), then an optional `-- reason`. */
 const DIRECTIVE = /^[ \t]+([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)?[ \t]*(?:--(.*))?$/;
@@ -34,9 +36,17 @@ export interface SuppressionOutcome {
 /** Files by path, built once per run for the checks that report file locations. */
 export class SuppressionIndex {
   readonly #files: Map<string, WorkspaceFile>;
+  /** Files that hold the marker at all: the others need no line decoded (a minified line can be megabytes). */
+  readonly #marked = new Map<string, boolean>();
 
   constructor(workspace: Workspace) {
     this.#files = new Map(workspace.files.map((file) => [file.path, file]));
+  }
+
+  #mayHoldDirective(file: WorkspaceFile): boolean {
+    let marked = this.#marked.get(file.path);
+    if (marked === undefined) this.#marked.set(file.path, (marked = file.bytes.includes(MARKER_BYTES)));
+    return marked;
   }
 
   /** Drops `checkId`'s findings waived by a comment on the line above; adds a warning per reasonless waiver. */
@@ -46,7 +56,8 @@ export class SuppressionIndex {
     let suppressed = 0;
     for (const finding of findings) {
       const file = finding.file === undefined ? undefined : this.#files.get(finding.file);
-      const directive = file && finding.line !== undefined && finding.line > 1 ? directiveOn(file, finding.line - 1) : undefined;
+      const directive =
+        file && finding.line !== undefined && finding.line > 1 && this.#mayHoldDirective(file) ? directiveOn(file, finding.line - 1) : undefined;
       if (!file || !directive || (directive.ids.length > 0 && !directive.ids.includes(checkId))) {
         kept.push(finding);
         continue;
@@ -59,7 +70,7 @@ export class SuppressionIndex {
           file: file.path,
           line: directive.line,
           column: directive.column,
-          snippet: file.lineText(directive.line).trim(),
+          snippet: snippetOf(file.lineText(directive.line)),
         });
       }
     }

@@ -41,6 +41,8 @@ export interface Position {
 export class WorkspaceFile {
   private decoded: string | undefined;
   private lineStarts: number[] | undefined;
+  /** The last position asked for: findings come in file order, so the next column counts on from it. */
+  private lastPosition: { offset: number; line: number; column: number } | undefined;
 
   constructor(
     /** Relative to the root, `/` separators. */
@@ -67,7 +69,15 @@ export class WorkspaceFile {
       else high = middle - 1;
     }
     const lineStart = low === 0 ? this.bomLength() : starts[low]!;
-    const column = this.bytes.subarray(lineStart, Math.max(lineStart, offset)).toString('utf8').length + 1;
+    // Counting from the previous position (an ASCII byte ends any sequence before it) keeps a long minified
+    // line with thousands of findings linear instead of decoding its start again for each.
+    const previous = this.lastPosition;
+    const from =
+      previous && previous.line === low + 1 && previous.offset >= lineStart && previous.offset <= offset && this.bytes[previous.offset]! < 0x80
+        ? previous
+        : { offset: lineStart, column: 1 };
+    const column = from.column + this.bytes.subarray(from.offset, Math.max(from.offset, offset)).toString('utf8').length;
+    this.lastPosition = { offset, line: low + 1, column };
     return { line: low + 1, column };
   }
 

@@ -19,17 +19,21 @@ const check: Check = {
       if (file.bytes.indexOf(KEY_PREFIX) === -1) continue;
       // Latin-1 maps each byte to one character, so match indexes are byte offsets.
       const bytesAsText = file.bytes.toString('latin1');
+      // One snippet per line: a minified line may hold thousands of keys.
+      const snippets = new Map<number, string>();
       for (const match of bytesAsText.matchAll(KEY_PATTERN)) {
         const key = match[0];
         if (isPlaceholderKey(key)) continue;
         const { line, column } = file.positionOfByte(match.index);
+        let snippet = snippets.get(line);
+        if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
         findings.push({
           message: `OpenRouter key ${maskKey(key)} is hardcoded`,
           severity: ctx.severity,
           file: file.path,
           line,
           column,
-          snippet: snippetOf(file.lineText(line)),
+          snippet,
         });
       }
     }

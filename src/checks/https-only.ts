@@ -17,15 +17,19 @@ const check: Check = {
   async run(ctx) {
     const findings: Finding[] = [];
     for (const file of ctx.workspace.files) {
+      // One snippet per line: a minified line may hold thousands of URLs.
+      const snippets = new Map<number, string>();
       for (const { offset, url } of plainHttpOpenRouterUrls(file)) {
         const { line, column } = file.positionOfByte(offset);
+        let snippet = snippets.get(line);
+        if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
         findings.push({
           message: `${url} talks to OpenRouter over plain http; use https`,
           severity: ctx.severity,
           file: file.path,
           line,
           column,
-          snippet: snippetOf(file.lineText(line)),
+          snippet,
         });
       }
     }

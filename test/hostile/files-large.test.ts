@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { maskKey } from '../../src/secrets.js';
 import { PLAIN } from '../support/plain-http.js';
 import { generateKey } from '../support/workspace.js';
+import { makeTree } from '../support/tree.js';
 import { auditJson, checkOf, placesOf, unplacedMessages } from './support/audit.js';
 import { CLIENT_AND_CALL, suiteTree } from './support/sources.js';
 
@@ -68,5 +70,23 @@ describe('a 50 MB one-line minified bundle', () => {
       ]);
       expect(checkOf(report, id).status, id).toBe('warn');
     }
+  }, 60_000);
+});
+
+describe('a 1 MB line holding thousands of keys (a leaked key dump, minified)', () => {
+  it('reports every key at its column in seconds, each snippet cut short with its keys masked', async () => {
+    const keys = Array.from({ length: 13_000 }, generateKey);
+    const prefix = 'export const keys=["';
+    const root = makeTree({ 'src/keys.js': `${prefix}${keys.join('","')}"];\n` });
+
+    const { run, report } = await auditJson(root, [], { timeoutMs: 30_000 });
+
+    const findings = checkOf(report, 'hardcoded-key').findings;
+    expect(findings).toHaveLength(keys.length);
+    // Each key and its quotes and comma take 76 columns.
+    expect(findings.map((finding) => finding.column)).toEqual(keys.map((_, index) => prefix.length + 1 + index * 76));
+    const maskedLine = `${prefix}${keys.map(maskKey).join('","')}"];`;
+    expect(new Set(findings.map((finding) => finding.snippet))).toEqual(new Set([`${maskedLine.slice(0, 199)}…`]));
+    for (const key of keys.slice(0, 50)) expect(run.stdout).not.toContain(key);
   }, 60_000);
 });
