@@ -26,6 +26,8 @@ const EXCERPT_WIDTH = 120;
 
 /** UTF-16 units either side of the column laid out from a long line: far more than EXCERPT_WIDTH shows. */
 const RAW_MARGIN = 1000;
+/** Longer than a key: a key that reaches into the window starts within this of it. */
+const KEY_REACH = 80;
 
 /** Tabs in a quoted source line become spaces up to the next multiple of this, so the caret lines up. */
 const TAB_WIDTH = 4;
@@ -181,8 +183,8 @@ function findingLine(check: CheckResult, finding: Finding, paint: ChalkInstance)
 function excerptLines(finding: Finding, indent: string, options: RenderOptions, paint: ChalkInstance): string[] {
   const { file, line, column } = finding;
   if (finding.snippet === undefined) return [];
-  const source = file !== undefined && line !== undefined && column !== undefined ? options.lineOf?.(file, line) : undefined;
-  if (source !== undefined && column !== undefined && column - 1 <= source.length && agreesWithSnippet(source, finding.snippet)) {
+  const source = file !== undefined && line !== undefined && column !== undefined ? quotedLine(file, line, finding.snippet, options) : undefined;
+  if (source !== undefined && column !== undefined && column - 1 <= source.length) {
     const excerpt = sourceExcerpt(source, column);
     if (excerpt.text === '') return [];
     const caretColour = finding.severity === 'error' ? paint.red : paint.yellow;
@@ -191,6 +193,19 @@ function excerptLines(finding: Finding, indent: string, options: RenderOptions, 
   }
   const snippet = printable(maskKeysIn(finding.snippet));
   return snippet === '' ? [] : [`${indent}${snippet}`];
+}
+
+/** Per render, the last line `quotedLine` read: findings on one minified line come together, and it may be megabytes long. */
+const lastQuoted = new WeakMap<RenderOptions, { file: string; line: number; snippet: string; source: string | undefined }>();
+
+/** The finding's line from `lineOf`, if it agrees with the snippet. */
+function quotedLine(file: string, line: number, snippet: string, options: RenderOptions): string | undefined {
+  const last = lastQuoted.get(options);
+  if (last && last.file === file && last.line === line && last.snippet === snippet) return last.source;
+  const read = options.lineOf?.(file, line);
+  const source = read !== undefined && agreesWithSnippet(read, snippet) ? read : undefined;
+  lastQuoted.set(options, { file, line, snippet, source });
+  return source;
 }
 
 /** A line from `lineOf` is the finding's only if the snippet (trimmed, masked, maybe cut with `…`) starts it. */
@@ -221,7 +236,13 @@ interface Cell {
  */
 export function sourceExcerpt(line: string, column: number): SourceExcerpt {
   const index = Math.min(Math.max(column - 1, 0), line.length);
-  const keys = [...line.matchAll(KEY_PATTERN)].map((match) => ({ start: match.index, end: match.index + match[0].length, key: match[0] }));
+  // Keys are looked for near the column only: a minified line may hold thousands.
+  const searchFrom = Math.max(0, index - RAW_MARGIN - KEY_REACH);
+  const keys = [...line.slice(searchFrom, index + RAW_MARGIN + KEY_REACH).matchAll(KEY_PATTERN)].map((match) => ({
+    start: searchFrom + match.index,
+    end: searchFrom + match.index + match[0].length,
+    key: match[0],
+  }));
   // A very long line (minified code) is only laid out near the column; a key is never cut in two.
   let first = Math.max(0, index - RAW_MARGIN);
   let last = Math.min(line.length, index + RAW_MARGIN);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { maskKey } from '../../src/secrets.js';
 import { PLAIN } from '../support/plain-http.js';
 import { generateKey } from '../support/workspace.js';
+import { runCli } from '../support/cli.js';
 import { makeTree } from '../support/tree.js';
 import { auditJson, checkOf, placesOf, unplacedMessages } from './support/audit.js';
 import { CLIENT_AND_CALL, suiteTree } from './support/sources.js';
@@ -88,5 +89,11 @@ describe('a 1 MB line holding thousands of keys (a leaked key dump, minified)', 
     const maskedLine = `${prefix}${keys.map(maskKey).join('","')}"];`;
     expect(new Set(findings.map((finding) => finding.snippet))).toEqual(new Set([`${maskedLine.slice(0, 199)}…`]));
     for (const key of keys.slice(0, 50)) expect(run.stdout).not.toContain(key);
-  }, 60_000);
+
+    // The text report quotes each finding's line around its column: one read of the line, not 13,000.
+    const text = await runCli([root, '--offline'], { timeoutMs: 40_000 });
+    expect(text.status).toBe(1);
+    expect(text.stdout.match(/^ {4}src\/keys\.js:1:\d+ {2}OpenRouter key sk-or-v1-[0-9a-f]{4}…[0-9a-f]{4} is hardcoded$/gm)).toHaveLength(keys.length);
+    expect(text.stdout).not.toMatch(/sk-or-v1-[0-9a-f]{64}/);
+  }, 90_000);
 });
