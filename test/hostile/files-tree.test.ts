@@ -46,6 +46,27 @@ describe('a path with spaces and non-ASCII characters', () => {
   });
 });
 
+describe('odd names and shapes', () => {
+  it('a folder 1,500 levels deep is walked to the bottom (the path is 3,000 characters long)', async () => {
+    const deepFile = `src/${'d/'.repeat(1500)}deep.ts`;
+    const root = makeTree({ [deepFile]: keyLine() });
+
+    const { report } = await auditJson(root);
+
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: deepFile, line: 1, column: KEY_COLUMN }]);
+  });
+
+  it.skipIf(process.platform !== 'linux')('a file name that is not UTF-8 cannot be opened under its decoded name: it is named unreadable, not lost', async () => {
+    const root = makeTree({ 'src/kept.ts': keyLine() });
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/src/bad`), Buffer.from([0xff]), Buffer.from('name.ts')]), keyLine());
+
+    const { report } = await auditJson(root);
+
+    expect(report.workspace.skipped).toEqual([{ file: 'src/bad\uFFFDname.ts', reason: 'unreadable' }]);
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
+  });
+});
+
 describe('symbolic links', () => {
   it('are never followed: loops (a -> ., a -> b -> a) and dangling links are counted, and the real files audited', async () => {
     const root = makeTree({ 'src/real.ts': keyLine() });
