@@ -89,12 +89,14 @@ describe('symbolic links', () => {
 
 describe('a file or folder that changes between the walk and the read', () => {
   // The walk lists the tree first and reads each file after: the hook strikes at that read.
-  type Fault = 'vanish' | 'fifo' | 'eacces';
+  type Fault = 'vanish' | 'fifo' | 'folder' | 'eacces';
   const CASES: { name: string; target: string; fault: Fault; skipped: string }[] = [
     { name: 'a file deleted', target: 'src/vanishing.ts', fault: 'vanish', skipped: 'src/vanishing.ts' },
     { name: 'a file that turns unreadable (EACCES)', target: 'src/locked.ts', fault: 'eacces', skipped: 'src/locked.ts' },
     { name: 'a file replaced by a FIFO nobody writes to (a blocking open would hang)', target: 'src/pipe.ts', fault: 'fifo', skipped: 'src/pipe.ts' },
     { name: 'a folder that turns unreadable', target: 'src/private', fault: 'eacces', skipped: 'src/private' },
+    { name: 'a folder deleted', target: 'src/gone', fault: 'vanish', skipped: 'src/gone' },
+    { name: 'a file replaced by a folder', target: 'src/turned.ts', fault: 'folder', skipped: 'src/turned.ts' },
   ];
 
   it.each(CASES)('$name is skipped as unreadable and named; the other files are audited', async ({ target, fault, skipped }) => {

@@ -1,6 +1,6 @@
 // Preloaded into the CLI (`node --import`) to make the file system misbehave at an exact moment:
 // the first time the CLI opens or lists a path named in ORC_FS_FAULTS, after the walk has seen it.
-// ORC_FS_FAULTS is JSON `{ "<absolute path>": "vanish" | "fifo" | "eacces" }`; each fault, once
+// ORC_FS_FAULTS is JSON `{ "<absolute path>": "vanish" | "fifo" | "folder" | "eacces" }`; each fault, once
 // injected, is appended to the file ORC_FS_FAULTS_LOG, so a test can tell it really happened.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { syncBuiltinESMExports } from 'node:module';
 
 const faults = new Map(Object.entries(JSON.parse(process.env.ORC_FS_FAULTS ?? '{}')));
 const log = process.env.ORC_FS_FAULTS_LOG;
-const original = { appendFileSync: fs.appendFileSync, unlinkSync: fs.unlinkSync };
+const original = { appendFileSync: fs.appendFileSync, unlinkSync: fs.unlinkSync, rmSync: fs.rmSync, mkdirSync: fs.mkdirSync };
 
 /** Injects the fault planned for `path`, if any and not yet done; returns an error to throw instead of the call. */
 function inject(path, syscall) {
@@ -17,8 +17,11 @@ function inject(path, syscall) {
   if (fault === undefined) return undefined;
   faults.delete(key);
   if (log) original.appendFileSync(log, `${fault} ${key}\n`);
-  if (fault === 'vanish') original.unlinkSync(key);
-  else if (fault === 'fifo') {
+  if (fault === 'vanish') original.rmSync(key, { recursive: true });
+  else if (fault === 'folder') {
+    original.unlinkSync(key);
+    original.mkdirSync(key);
+  } else if (fault === 'fifo') {
     original.unlinkSync(key);
     execFileSync('mkfifo', [key]);
   } else if (fault === 'eacces') {
