@@ -14,30 +14,36 @@ const BUNDLE_BYTES = 50 * 1024 * 1024;
 /** The checks that parse JavaScript through the shared usage scan. */
 const USAGE_CHECKS = ['max-tokens', 'client-resilience', 'fallback-configured', 'attribution-headers', 'client-exposure'];
 
+/** Keys are planted at these byte offsets too: straddling, starting at and ending at 16 MiB boundaries. */
+const MIB = 1024 * 1024;
+const PLANTED_AT = [16 * MIB - 40, 32 * MIB, 48 * MIB - 73];
+
 /**
  * A production bundle as a bundler writes it: one 50 MB line of minified code that embeds the OpenAI SDK's
- * client and a completion call, with a key and a plain-http URL planted near its end (columns are
- * 1-based; the line is ASCII, so a column is a byte offset + 1).
+ * client and a completion call, with keys planted inside and near its end and a plain-http URL after them
+ * (columns are 1-based; the line is ASCII, so a column is a byte offset + 1).
  */
-function minifiedBundle(key: string): { bytes: Buffer; keyColumn: number; urlColumn: number } {
+function minifiedBundle(): { bytes: Buffer; keyColumns: number[]; urlColumn: number } {
   const head = CLIENT_AND_CALL.join('');
   const filler = 'var a=function(b){return b+1};';
   const body = filler.repeat(Math.ceil((BUNDLE_BYTES - head.length) / filler.length));
   const keyPrefix = `${head}${body}const k="`;
-  const urlPrefix = `${keyPrefix}${key}";const u="`;
-  const text = `${urlPrefix}${PLAIN}openrouter.ai/api/v1";export{k,u};\n`;
-  return { bytes: Buffer.from(text, 'latin1'), keyColumn: keyPrefix.length + 1, urlColumn: urlPrefix.length + 1 };
+  const lastKey = generateKey();
+  const urlPrefix = `${keyPrefix}${lastKey}";const u="`;
+  const bytes = Buffer.from(`${urlPrefix}${PLAIN}openrouter.ai/api/v1";export{k,u};\n`, 'latin1');
+  for (const offset of PLANTED_AT) bytes.write(`"${generateKey()}"`, offset - 1, 'latin1');
+  return { bytes, keyColumns: [...PLANTED_AT.map((offset) => offset + 1), keyPrefix.length + 1], urlColumn: urlPrefix.length + 1 };
 }
 
 describe('a 50 MB one-line minified bundle', () => {
   let root: string;
   let raisedLimitConfig: string;
-  let keyColumn: number;
+  let keyColumns: number[];
   let urlColumn: number;
 
   beforeAll(() => {
-    const bundle = minifiedBundle(generateKey());
-    ({ keyColumn, urlColumn } = bundle);
+    const bundle = minifiedBundle();
+    ({ keyColumns, urlColumn } = bundle);
     root = suiteTree({ [BUNDLE]: bundle.bytes });
     // Outside the audited root, so one tree serves both runs.
     raisedLimitConfig = join(suiteTree(), 'raised-limit.yml');
@@ -55,13 +61,13 @@ describe('a 50 MB one-line minified bundle', () => {
     expect(checkOf(report, 'hardcoded-key').status).toBe('pass');
   }, 60_000);
 
-  it('under a raised limit, has its key and http URL found at their columns; the code analysis declines it with one warning per check', async () => {
+  it('under a raised limit, has its keys (wherever they fall) and http URL found at their columns; the code analysis declines it with one warning per check', async () => {
     const { run, report } = await auditJson(root, ['--config', raisedLimitConfig]);
 
     expect(run.status).toBe(1);
     expect(report.workspace.filesScanned).toBe(1);
     expect(placesOf(report, ['hardcoded-key', 'https-only'])).toEqual([
-      { check: 'hardcoded-key', file: BUNDLE, line: 1, column: keyColumn },
+      ...keyColumns.map((column) => ({ check: 'hardcoded-key', file: BUNDLE, line: 1, column })),
       { check: 'https-only', file: BUNDLE, line: 1, column: urlColumn },
     ]);
     // Parsing 50 MB of code would take gigabytes of heap: each check that would parse it says it did not.
