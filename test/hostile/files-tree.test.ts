@@ -46,6 +46,31 @@ describe('a path with spaces and non-ASCII characters', () => {
   });
 });
 
+describe('control characters in a file name (a newline, a terminal escape)', () => {
+  const FILES = ['src/new\nline.ts', 'src/esc\u001b[2Jname.ts'];
+
+  it('are kept exactly in JSON, percent-encoded in SARIF, and never reach the terminal or break the XML', async () => {
+    const root = makeTree(Object.fromEntries(FILES.map((file) => [file, keyLine()])));
+
+    const { report } = await auditJson(root);
+    expect(placesOf(report, ['hardcoded-key'])).toEqual(
+      [...FILES].sort().map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })),
+    );
+
+    const sarif = JSON.parse((await runCli([root, '--offline', '--format', 'sarif'])).stdout) as SarifLog;
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
+    const uris = sarif.runs[0]!.results.filter((result) => result.ruleId === 'hardcoded-key').map((result) => result.locations![0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).toEqual(['src/esc%1B%5B2Jname.ts', 'src/new%0Aline.ts']);
+
+    const junit = (await runCli([root, '--offline', '--format', 'junit'])).stdout;
+    expect((await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] })).errors).toEqual([]);
+
+    const text = (await runCli([root, '--offline'])).stdout;
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain(`src/new line.ts:1:${KEY_COLUMN}  OpenRouter key`);
+  });
+});
+
 describe('odd names and shapes', () => {
   it('a folder 1,500 levels deep is walked to the bottom (the path is 3,000 characters long)', async () => {
     const deepFile = `src/${'d/'.repeat(1500)}deep.ts`;
