@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,20 @@ describe('odd names and shapes', () => {
 
     expect(report.workspace.skipped).toEqual([{ file: 'src/bad\uFFFDname.ts', reason: 'unreadable' }]);
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
+  });
+});
+
+describe('hostile names listed by git (--staged)', () => {
+  it('a path with spaces, accents, CJK and a newline reaches the audit exactly as named', async () => {
+    const files = ['src/données client/日本語 file.ts', 'src/new\nline.ts'];
+    const root = makeTree(Object.fromEntries(files.map((file) => [file, keyLine()])));
+    const git = (...args: string[]): void => void execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    git('init', '-q');
+    git('add', '--', ...files);
+
+    const { report } = await auditJson(root, ['--staged']);
+
+    expect(placesOf(report, ['hardcoded-key'])).toEqual(files.map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })));
   });
 });
 
