@@ -3,7 +3,8 @@
  *
  * - Every call returns an `ApiResult` value; remote failures are never thrown.
  * - Every attempt has one time limit covering connect, headers and the whole body.
- * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`;
+ * - 429, 5xx, timeouts and connection failures are retried with backoff, honouring `Retry-After`,
+ *   waiting at most `MAX_TOTAL_RETRY_WAIT_MS` in all between the attempts of one call;
  *   a host name that does not exist (ENOTFOUND) and a TLS failure (untrusted certificate, a server
  *   that does not speak TLS) are not: they will be the same a second later.
  * - Answers larger than `maxResponseBytes` are refused, and redirects are never followed (the key
@@ -19,7 +20,7 @@ import { maskKey, maskKeysIn } from '../secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 import { parseJsonAnswer } from './json-answer.js';
-import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-policy.js';
+import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter } from './retry-policy.js';
 import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
 import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
 
@@ -27,7 +28,7 @@ export { describeApiError, formatDuration } from './api-error.js';
 export { isLoopbackHost } from '../loopback.js';
 export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, CreditsData, KeyData, ManagedKey, ModelEntry } from './responses.js';
-export { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './retry-policy.js';
+export { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './retry-policy.js';
 
 /** OpenRouter's base URL. */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -255,6 +256,7 @@ class Client implements OpenRouterClient, ManagementClient {
       return { ok: false, error: redacted };
     };
 
+    let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(method, pathAndQuery, body, signals);
       let error: Omit<ApiError, 'method' | 'path'>;
@@ -293,7 +295,11 @@ class Client implements OpenRouterClient, ManagementClient {
       }
 
       if (attempt > this.#options.retries) return fail(error);
-      const cancelled = await this.#pause(waitMs ?? backoffDelayMs(attempt), signals);
+      const pauseMs = waitMs ?? backoffDelayMs(attempt);
+      // A server that keeps asking for long pauses would otherwise hold the run for retries × 30 s.
+      if (waitedMs + pauseMs > MAX_TOTAL_RETRY_WAIT_MS) return fail(error);
+      waitedMs += pauseMs;
+      const cancelled = await this.#pause(pauseMs, signals);
       if (cancelled) return fail({ kind: 'aborted', message: cancelled, attempts: attempt });
     }
   }

@@ -6,6 +6,8 @@ export const RETRY_BASE_DELAY_MS = 250;
 export const RETRY_MAX_DELAY_MS = 8_000;
 /** A `Retry-After` longer than this is not waited for: the attempt's error is returned instead. */
 export const MAX_RETRY_AFTER_MS = 30_000;
+/** All the waits between one call's attempts together: past this, the last error is returned instead. */
+export const MAX_TOTAL_RETRY_WAIT_MS = 30_000;
 
 /** 429 (rate limited) and every 5xx are worth another try; other statuses will answer the same again. */
 export function isRetryableStatus(status: number): boolean {
