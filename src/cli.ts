@@ -5,6 +5,7 @@ import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
 import { REPORT_FORMATS } from './reporters/formats.js';
+import { printable } from './reporters/printable.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
 import type { KnownFindings } from './baseline.js';
@@ -373,8 +374,7 @@ async function main(argv: readonly string[], interruption: Interruption): Promis
       process.stderr.write(`${maskKeysIn(error.message)}\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`openrouter-check: internal error: ${maskKeysIn(message.split('\n')[0] ?? '')}\n`);
+    process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
     return 2;
   }
 }
@@ -393,6 +393,27 @@ function endQuietlyWhenOutputCloses(): void {
   process.stderr.on('error', () => undefined);
 }
 
+/**
+ * What nobody caught — a plugin's stray timer that throws, a promise it forgot — ends the run with
+ * one line and exit code 2, like any internal error: no stack trace, no key, no temporary file.
+ */
+function failInOneLineOnUncaught(): void {
+  const fail = (error: unknown): void => {
+    process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
+    removeUnfinishedReportFiles();
+    process.exit(2);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
+/** An error's first line, printable and with any key masked. */
+function firstLineOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return printable(maskKeysIn(message.split('\n')[0] ?? ''));
+}
+
+failInOneLineOnUncaught();
 endQuietlyWhenOutputCloses();
 // Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).
 const interruption = handleInterrupts({ cleanup: removeUnfinishedReportFiles });
