@@ -397,10 +397,12 @@ function endQuietlyWhenOutputCloses(): void {
  * What nobody caught — a plugin's stray timer that throws, a promise it forgot — ends the run with
  * one line and exit code 2, like any internal error: no stack trace, no key, no temporary file.
  */
-function failInOneLineOnUncaught(): void {
+function failInOneLineOnUncaught(interruption: Interruption): void {
   const fail = (error: unknown): void => {
-    process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
     removeUnfinishedReportFiles();
+    // After Ctrl-C, whatever broke broke because of it: the "interrupted" line said all.
+    if (interruption.exitCode !== undefined) process.exit(interruption.exitCode);
+    process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
     process.exit(2);
   };
   process.on('uncaughtException', fail);
@@ -413,10 +415,10 @@ function firstLineOf(error: unknown): string {
   return printable(maskKeysIn(message.split('\n')[0] ?? ''));
 }
 
-failInOneLineOnUncaught();
-endQuietlyWhenOutputCloses();
 // Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).
 const interruption = handleInterrupts({ cleanup: removeUnfinishedReportFiles });
+failInOneLineOnUncaught(interruption);
+endQuietlyWhenOutputCloses();
 const exitCode = await main(process.argv, interruption);
 // Interrupted: go now, rather than wait for whatever the cancelled run left pending.
 if (interruption.exitCode !== undefined) process.exit(interruption.exitCode);

@@ -131,14 +131,19 @@ describe('a signal mid-run', () => {
   });
 });
 
-describe('a check that ignores its abort signal', () => {
-  it('does not hold the run: Ctrl-C still exits 130 promptly, with no report', async () => {
+describe('a check that misbehaves when aborted', () => {
+  it.each([
+    { name: 'ignores its abort signal', onAbort: '' },
+    { name: 'leaves a rejected promise behind when aborted', onAbort: "ctx.signal.addEventListener('abort', () => { Promise.reject(new Error('stray after abort')); });" },
+    { name: 'throws from a timer when aborted', onAbort: "ctx.signal.addEventListener('abort', () => setTimeout(() => { throw new Error('stray after abort'); }, 1));" },
+  ])('$name: Ctrl-C still exits 130 promptly, with only the "interrupted" line and no report', async ({ onAbort }) => {
     // A plugin check that says when it started, then works for a minute whatever its signal says.
     const plugin = `import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 export default {
   id: 'slow-check', title: 'Takes a minute', category: 'reliability', kind: 'static', defaultSeverity: 'error', docs: 'A test plugin.',
   async run(ctx) {
+    ${onAbort}
     writeFileSync(join(ctx.root, 'started'), '');
     await new Promise((resolve) => setTimeout(resolve, 60_000));
     return [];
