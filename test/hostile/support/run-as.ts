@@ -1,12 +1,17 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI } from '../../support/cli.js';
 import type { CliRun } from '../../support/cli.js';
 
 /** The `nobody` account: file permissions hold for it, unlike for root, which reads a chmod-000 file anyway. */
 export const NOBODY = { uid: 65534, gid: 65534 } as const;
 
-/** Whether permission tests can run: as a user chmod binds, or as root able to become `nobody`. */
-export const PERMISSIONS_ENFORCEABLE = process.platform !== 'win32';
+/**
+ * Whether permission tests can run: as a user chmod binds, or as root able to become `nobody` and start
+ * the CLI that way (a checkout under a private home folder would stop `nobody` before the test begins).
+ */
+export const PERMISSIONS_ENFORCEABLE =
+  process.platform !== 'win32' &&
+  (process.getuid?.() !== 0 || spawnSync(process.execPath, [CLI, '--version'], { ...NOBODY, stdio: 'ignore' }).status === 0);
 
 /** The built CLI run as `nobody` when the tests run as root (else as the current user), with no API key. */
 export function runCliUnprivileged(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
