@@ -317,7 +317,7 @@ function cellsOf(line: string, first: number, last: number, keys: readonly KeyMa
       const spaces = TAB_WIDTH - (columnSoFar % TAB_WIDTH);
       for (let space = 0; space < spaces; space++) cells.push({ text: ' ', width: 1, unsure: false });
       columnSoFar += spaces;
-    } else if (printable(character) !== '' && !BIDI_CONTROL.test(character)) {
+    } else if (printable(character) !== '') {
       const cell = cellOf(character, codePoint);
       cells.push(cell);
       columnSoFar += cell.width;
@@ -328,8 +328,6 @@ function cellsOf(line: string, first: number, last: number, keys: readonly KeyMa
   return { cells, cellAt };
 }
 
-/** Characters that reorder the text around them ("Trojan Source"): never passed to the terminal. */
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 const ZERO_WIDTH = /^\p{M}$/u;
 const UNSURE_WIDTH = /^(?:\p{Cf}|\p{Variation_Selector})$/u;
 const EMOJI = /^\p{Extended_Pictographic}$/u;
