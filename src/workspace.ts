@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import type { SkipReason, WorkspaceSummary } from './report.js';
+import { FileCache } from './file-cache.js';
 
 /** Excluded whatever the config says: dependencies, VCS data and build output. */
 export const DEFAULT_EXCLUDES = ['node_modules/', '.git/', 'dist/', 'build/', 'coverage/', 'vendor/', '*.min.js'];
@@ -34,28 +35,67 @@ export interface Position {
   column: number;
 }
 
-/** One audited text file, read once; every static check shares it. */
+/** Bytes and decoded texts of files read lazily, across every workspace of the process. */
+const recentlyRead = new FileCache<WorkspaceFile>(64 * 1024 * 1024);
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One audited text file; every static check shares it. A file of a loaded workspace holds its path and
+ * size only: its bytes are read again when asked for (kept in a bounded cache of recent reads), so a
+ * plugin's `file.bytes` or `file.text()` may re-read the file from disk. Built-in checks ask the
+ * workspace's one byte scan instead (src/analysis/byte-scan.ts), which reads each file once.
+ */
 export class WorkspaceFile {
+  /** Set for a file made from bytes in memory (tests, plugins): those are kept. */
+  private readonly held: Buffer | undefined;
   private decoded: string | undefined;
   private lineStarts: number[] | undefined;
+  /** The file's size in bytes when it was read. */
+  readonly size: number;
 
   constructor(
     /** Relative to the root, `/` separators. */
     readonly path: string,
     readonly absolutePath: string,
-    /** The raw bytes: search these before paying for a decode. */
-    readonly bytes: Buffer,
-  ) {}
+    /** The bytes themselves, or the size of a file whose bytes are read from `absolutePath` on demand. */
+    content: Buffer | number,
+  ) {
+    this.held = typeof content === 'number' ? undefined : content;
+    this.size = typeof content === 'number' ? content : content.length;
+  }
 
-  /** The file as UTF-8 text, without a byte-order mark; decoded once. */
+  /** The raw bytes: search these before paying for a decode. */
+  get bytes(): Buffer {
+    if (this.held) return this.held;
+    const cached = recentlyRead.bytesOf(this);
+    if (cached) return cached;
+    const read = readWhole(this.absolutePath) ?? NO_BYTES;
+    recentlyRead.putBytes(this, read);
+    return read;
+  }
+
+  /** Called by the workspace's read so that what the scan sees needs no second read while it is recent. */
+  remember(bytes: Buffer): void {
+    if (!this.held) recentlyRead.putBytes(this, bytes);
+  }
+
+  /** The file as UTF-8 text, without a byte-order mark; decoded once while the file is recent. */
   text(): string {
-    this.decoded ??= this.bytes.subarray(this.bomLength()).toString('utf8');
-    return this.decoded;
+    if (this.held) {
+      this.decoded ??= this.decode(this.held);
+      return this.decoded;
+    }
+    const cached = recentlyRead.textOf(this);
+    if (cached !== undefined) return cached;
+    const text = this.decode(this.bytes);
+    recentlyRead.putText(this, text);
+    return text;
   }
 
   /** Line and column of a byte offset into `bytes`. */
   positionOfByte(offset: number): Position {
-    const starts = this.byteLineStarts();
+    const bytes = this.bytes;
+    const starts = this.byteLineStarts(bytes);
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -63,38 +103,105 @@ export class WorkspaceFile {
       if (starts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
-    const lineStart = low === 0 ? this.bomLength() : starts[low]!;
-    const column = this.bytes.subarray(lineStart, Math.max(lineStart, offset)).toString('utf8').length + 1;
+    const lineStart = low === 0 ? bomLength(bytes) : starts[low]!;
+    const column = bytes.subarray(lineStart, Math.max(lineStart, offset)).toString('utf8').length + 1;
     return { line: low + 1, column };
   }
 
   /** The text of a 1-based line, without its line ending. */
   lineText(line: number): string {
-    const starts = this.byteLineStarts();
-    const start = line === 1 ? this.bomLength() : starts[line - 1];
+    const bytes = this.bytes;
+    const starts = this.byteLineStarts(bytes);
+    const start = line === 1 ? bomLength(bytes) : starts[line - 1];
     if (start === undefined) return '';
-    let end = line < starts.length ? starts[line]! - 1 : this.bytes.length;
-    if (end > start && this.bytes[end - 1] === 0x0d) end--;
-    return this.bytes.subarray(start, end).toString('utf8');
+    let end = line < starts.length ? starts[line]! - 1 : bytes.length;
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    return bytes.subarray(start, end).toString('utf8');
   }
 
-  private bomLength(): number {
-    return this.bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
+  private decode(bytes: Buffer): string {
+    return bytes.subarray(bomLength(bytes)).toString('utf8');
   }
 
-  private byteLineStarts(): number[] {
+  /** Kept once computed: only files with a finding ask, and a line table is small beside the bytes. */
+  private byteLineStarts(bytes: Buffer): number[] {
     if (this.lineStarts) return this.lineStarts;
     const starts = [0];
-    for (let at = this.bytes.indexOf(0x0a); at !== -1; at = this.bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
     this.lineStarts = starts;
     return starts;
   }
+}
+
+function bomLength(bytes: Buffer): number {
+  return bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
 }
 
 export interface Workspace {
   root: string;
   files: readonly WorkspaceFile[];
   summary: WorkspaceSummary;
+}
+
+/** Sees each auditable file's bytes while the workspace reads it. */
+export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer) => void;
+
+/**
+ * A walked tree whose files are read on first need, once: the first look at `files` or `summary`, or
+ * `visitBytes`, reads every file (skipping binaries and oversized ones) and keeps only paths and sizes.
+ */
+class LoadedWorkspace implements Workspace {
+  private toRead: string[] | undefined;
+  private readonly loaded: WorkspaceFile[] = [];
+
+  constructor(
+    readonly root: string,
+    toRead: string[],
+    private readonly maxFileSize: number,
+    private readonly tallies: WorkspaceSummary,
+  ) {
+    this.toRead = toRead;
+  }
+
+  get files(): readonly WorkspaceFile[] {
+    this.readAll(undefined);
+    return this.loaded;
+  }
+
+  get summary(): WorkspaceSummary {
+    this.readAll(undefined);
+    return this.tallies;
+  }
+
+  /** Reads every file not read yet, showing each one's bytes to `visit`; false when that was done before. */
+  readAll(visit: ByteVisitor | undefined): boolean {
+    const paths = this.toRead;
+    if (!paths) return false;
+    this.toRead = undefined;
+    for (const path of paths) {
+      const absolutePath = join(this.root, path);
+      const outcome = readAuditable(absolutePath, this.maxFileSize);
+      if (typeof outcome === 'string') {
+        skipInto(this.tallies, path, outcome);
+        continue;
+      }
+      const file = new WorkspaceFile(path, absolutePath, outcome.length);
+      file.remember(outcome);
+      this.loaded.push(file);
+      this.tallies.filesScanned++;
+      visit?.(file, outcome);
+    }
+    return true;
+  }
+}
+
+/**
+ * Shows every file's bytes to `visit`: during the workspace's own read when it has not happened yet (so
+ * each file is read once), else by reading each file again (or taking it from memory).
+ */
+export function visitFileBytes(workspace: Workspace, visit: ByteVisitor): void {
+  if (workspace instanceof LoadedWorkspace && workspace.readAll(visit)) return;
+  for (const file of workspace.files) visit(file, file.bytes);
 }
 
 /** gitignore rules that apply below `base`; `prefix` maps a root-relative path into base-relative. */
@@ -113,7 +220,7 @@ interface IgnoreLayer {
 export function loadWorkspace(options: WorkspaceOptions): Workspace {
   if (options.files) return loadListedFiles(options, options.files);
   const { root } = options;
-  const { excluded, included, files, summary, skip, addFile } = collector(options);
+  const { excluded, included, toRead, summary, skip, addFile } = collector(options);
 
   const walk = (directory: string, layers: readonly IgnoreLayer[]): void => {
     let entries: Dirent[];
@@ -145,7 +252,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   };
 
   walk('', ancestorIgnoreLayers(root));
-  return { root, files, summary };
+  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary);
 }
 
 /**
@@ -156,7 +263,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
  */
 function loadListedFiles(options: WorkspaceOptions, paths: readonly string[]): Workspace {
   const { root } = options;
-  const { excluded, included, files, summary, skip, addFile } = collector(options);
+  const { excluded, included, toRead, summary, skip, addFile } = collector(options);
   const layersByFolder = new Map<string, readonly IgnoreLayer[]>();
   const layersOf = (folder: string): readonly IgnoreLayer[] => {
     const cached = layersByFolder.get(folder);
@@ -189,7 +296,7 @@ function loadListedFiles(options: WorkspaceOptions, paths: readonly string[]): W
     if (entry.isSymbolicLink()) skip(path, 'symlink');
     else if (entry.isFile() && (!included || included.ignores(path))) addFile(path);
   }
-  return { root, files, summary };
+  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary);
 }
 
 /** The walk's order: folder by folder, names compared as the walk sorts them. */
@@ -217,26 +324,23 @@ export function scanFilter(options: Pick<WorkspaceOptions, 'include' | 'exclude'
 function collector(options: WorkspaceOptions) {
   const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
   const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
-  const files: WorkspaceFile[] = [];
+  const toRead: string[] = [];
   const summary: WorkspaceSummary = {
     filesScanned: 0,
     filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
     skipped: [],
   };
-  const skip = (file: string, reason: SkipReason): void => {
-    summary.filesSkipped[reason]++;
-    if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
-  };
+  const skip = (file: string, reason: SkipReason): void => skipInto(summary, file, reason);
+  // Read later, once, by LoadedWorkspace.readAll.
   const addFile = (path: string): void => {
-    const absolutePath = join(options.root, path);
-    const outcome = readAuditable(absolutePath, options.maxFileSize);
-    if (typeof outcome === 'string') skip(path, outcome);
-    else {
-      files.push(new WorkspaceFile(path, absolutePath, outcome));
-      summary.filesScanned++;
-    }
+    toRead.push(path);
   };
-  return { excluded, included, files, summary, skip, addFile };
+  return { excluded, included, toRead, summary, skip, addFile };
+}
+
+function skipInto(summary: WorkspaceSummary, file: string, reason: SkipReason): void {
+  summary.filesSkipped[reason]++;
+  if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
 }
 
 /** Git's verdict from the layered .gitignore files: the deepest matching rule wins. */
@@ -296,25 +400,29 @@ function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
     descriptor = openSync(file, 'r');
     const size = fstatSync(descriptor).size;
     if (size > maxFileSize) return 'too-large';
-    const bytes = Buffer.allocUnsafe(size);
-    let filled = 0;
-    let sniffed = false;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    // Small files in one read; a large one sniffs its first 8 KiB first, so a binary costs that, not its whole size.
+    let filled = size <= BINARY_SNIFF_BYTES * 8 ? 0 : readSync(descriptor, bytes, 0, BINARY_SNIFF_BYTES, 0);
+    if (filled > 0 && bytes.subarray(0, filled).includes(0)) return 'binary';
     while (filled < size) {
-      // Read the sniff window first so a binary costs 8 KiB, not its whole size.
-      const wanted = sniffed ? size - filled : Math.min(size, BINARY_SNIFF_BYTES) - filled;
-      const read = readSync(descriptor, bytes, filled, wanted, filled);
+      const read = readSync(descriptor, bytes, filled, size - filled, filled);
       if (read === 0) break;
       filled += read;
-      if (!sniffed && filled >= Math.min(size, BINARY_SNIFF_BYTES)) {
-        sniffed = true;
-        if (bytes.subarray(0, filled).includes(0)) return 'binary';
-      }
     }
-    if (!sniffed && bytes.subarray(0, filled).includes(0)) return 'binary';
+    if (bytes.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) return 'binary';
     return filled === size ? bytes : bytes.subarray(0, filled);
   } catch {
     return 'unreadable';
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
+/** A file's bytes read again after the workspace's own read, or undefined if it can no longer be read. */
+function readWhole(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
   }
 }

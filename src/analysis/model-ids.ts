@@ -34,7 +34,11 @@ export function mayContainModelIds(bytes: Buffer): boolean {
 
 /** Every model id the file sends, in source order. The file is parsed once and the tree dropped on return. */
 export function findModelIds(ts: TypeScript, path: string, text: string, kind: ScriptKindName): ModelIdUse[] {
-  const sourceFile = parseSourceFile(ts, path, text, kind);
+  return modelIdsOf(ts, parseSourceFile(ts, path, text, kind));
+}
+
+/** Every model id a parsed file sends, in source order; within the file only (imports are not followed). */
+export function modelIdsOf(ts: TypeScript, sourceFile: ts.SourceFile): ModelIdUse[] {
   const scope = new FileScope(ts, sourceFile);
   const candidates: ts.Node[] = [];
   // An explicit stack: deeply nested code must not overflow the call stack.
