@@ -48,6 +48,8 @@ const NO_BYTES = Buffer.alloc(0);
 export class WorkspaceFile {
   /** Set for a file made from bytes in memory (tests, plugins): those are kept. */
   private readonly held: Buffer | undefined;
+  /** The bytes the workspace's read has in hand while it shows them to the byte scan (a view of a reused buffer). */
+  private lent: Buffer | undefined;
   private decoded: string | undefined;
   private lineStarts: number[] | undefined;
   /** The file's size in bytes when it was read. */
@@ -67,6 +69,7 @@ export class WorkspaceFile {
   /** The raw bytes: search these before paying for a decode. */
   get bytes(): Buffer {
     if (this.held) return this.held;
+    if (this.lent) return this.lent;
     const cached = recentlyRead.bytesOf(this);
     if (cached) return cached;
     const read = readWhole(this.absolutePath) ?? NO_BYTES;
@@ -74,9 +77,14 @@ export class WorkspaceFile {
     return read;
   }
 
-  /** Called by the workspace's read so that what the scan sees needs no second read while it is recent. */
-  remember(bytes: Buffer): void {
-    if (!this.held) recentlyRead.putBytes(this, bytes);
+  /** While `use` runs, `bytes` (and so positions and lines) are served from `bytes` without a read. */
+  withBytesLent(bytes: Buffer, use: () => void): void {
+    this.lent = bytes;
+    try {
+      use();
+    } finally {
+      this.lent = undefined;
+    }
   }
 
   /** The file as UTF-8 text, without a byte-order mark; decoded once while the file is recent. */
@@ -163,6 +171,9 @@ class LoadedWorkspace implements Workspace {
     this.toRead = toRead;
   }
 
+  /** Reused for every file of the read: fresh buffers per file cost page faults and garbage collection. */
+  private scratch = Buffer.allocUnsafeSlow(1024 * 1024);
+
   get files(): readonly WorkspaceFile[] {
     this.readAll(undefined);
     return this.loaded;
@@ -180,17 +191,21 @@ class LoadedWorkspace implements Workspace {
     this.toRead = undefined;
     for (const path of paths) {
       const absolutePath = join(this.root, path);
-      const outcome = readAuditable(absolutePath, this.maxFileSize);
+      const outcome = readAuditable(absolutePath, this.maxFileSize, (size) => {
+        if (this.scratch.length < size) this.scratch = Buffer.allocUnsafeSlow(size);
+        return this.scratch;
+      });
       if (typeof outcome === 'string') {
         skipInto(this.tallies, path, outcome);
         continue;
       }
       const file = new WorkspaceFile(path, absolutePath, outcome.length);
-      file.remember(outcome);
       this.loaded.push(file);
       this.tallies.filesScanned++;
-      visit?.(file, outcome);
+      // The view is only valid until the next file is read: visitors keep what they extract, never the bytes.
+      if (visit) file.withBytesLent(outcome, () => visit(file, outcome));
     }
+    this.scratch = Buffer.alloc(0);
     return true;
   }
 }
@@ -393,14 +408,14 @@ function readIgnoreFile(file: string): Ignore | undefined {
   }
 }
 
-/** Reads a file once, stopping early for binaries and oversized files. */
-function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
+/** Reads a file once into `bufferOf(size)`, stopping early for binaries and oversized files. */
+function readAuditable(file: string, maxFileSize: number, bufferOf: (size: number) => Buffer): Buffer | SkipReason {
   let descriptor: number | undefined;
   try {
     descriptor = openSync(file, 'r');
     const size = fstatSync(descriptor).size;
     if (size > maxFileSize) return 'too-large';
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = bufferOf(size);
     // Small files in one read; a large one sniffs its first 8 KiB first, so a binary costs that, not its whole size.
     let filled = size <= BINARY_SNIFF_BYTES * 8 ? 0 : readSync(descriptor, bytes, 0, BINARY_SNIFF_BYTES, 0);
     if (filled > 0 && bytes.subarray(0, filled).includes(0)) return 'binary';
@@ -410,7 +425,7 @@ function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
       filled += read;
     }
     if (bytes.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) return 'binary';
-    return filled === size ? bytes : bytes.subarray(0, filled);
+    return bytes.subarray(0, filled);
   } catch {
     return 'unreadable';
   } finally {

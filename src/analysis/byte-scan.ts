@@ -82,6 +82,55 @@ export function scanBytes<T>(workspace: Workspace, extractor: ByteExtractor<T>):
 
 const NOTHING: ByteExtractor<never> = () => undefined;
 
+/** Every word a test searches for gets an index; `spelled[index]` says, for the bytes in `spelledIn`, 1 yes, 2 no, 0 not asked yet. */
+const wordIndexes = new Map<string, number>();
+let spelled = new Uint8Array(64);
+let spelledIn: Buffer | undefined;
+
+/** Whether `bytes` spell word number `index`, remembered while the same bytes are asked about (each file's are a distinct Buffer). */
+function spells(bytes: Buffer, index: number, needle: Buffer): boolean {
+  if (spelledIn !== bytes) {
+    spelled.fill(0);
+    spelledIn = bytes;
+  }
+  const known = spelled[index];
+  if (known) return known === 1;
+  const found = bytes.includes(needle);
+  spelled[index] = found ? 1 : 2;
+  return found;
+}
+
+function indexOfWord(word: string): number {
+  let index = wordIndexes.get(word);
+  if (index === undefined) {
+    index = wordIndexes.size;
+    wordIndexes.set(word, index);
+    if (index >= spelled.length) {
+      spelled = new Uint8Array(spelled.length * 2);
+      spelledIn = undefined;
+    }
+  }
+  return index;
+}
+
+const testsByWords = new Map<string, (bytes: Buffer) => boolean>();
+
+/**
+ * A byte test: true when the bytes spell any of `words` (case-sensitive), searched in the order given. The same
+ * words give the same function, so the byte scan runs it once per file however many checks ask, and a word
+ * two tests share is searched for once per file.
+ */
+export function spellsAnyOf(words: readonly string[]): (bytes: Buffer) => boolean {
+  const key = words.join('\u0000');
+  let test = testsByWords.get(key);
+  if (!test) {
+    const needles = words.map((word) => ({ index: indexOfWord(word), needle: Buffer.from(word) }));
+    test = (bytes) => needles.some(({ index, needle }) => spells(bytes, index, needle));
+    testsByWords.set(key, test);
+  }
+  return test;
+}
+
 /**
  * The workspace's files once its byte scan has read them: a check that only needs paths waits for it
  * rather than making the workspace read every file before the scan's extractors are known.

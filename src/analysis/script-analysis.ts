@@ -58,7 +58,7 @@ class ScriptAnalysis {
 
   analyse<T>(extractor: ScriptExtractor<T>): Promise<{ file: WorkspaceFile; value: T }[]> {
     // The prefilters join the byte scan now, while it still takes extractors.
-    const filtered = extractor.prefilters.map((prefilter) => scanBytes(this.workspace, prefilter));
+    const filtered = extractor.prefilters.map((prefilter) => scanBytes(this.workspace, scriptsOnly(prefilter)));
     return new Promise((resolve, reject) => {
       if (!this.batch) {
         const batch: Pending[] = [];
@@ -139,6 +139,18 @@ class ScriptAnalysis {
       for (const pending of batch) pending.reject(error);
     }
   }
+}
+
+const scriptTests = new WeakMap<ByteExtractor<unknown>, ByteExtractor<unknown>>();
+
+/** A prefilter that never searches a file the pass would not parse; the same prefilter gives the same function. */
+function scriptsOnly(prefilter: ByteExtractor<unknown>): ByteExtractor<unknown> {
+  let test = scriptTests.get(prefilter);
+  if (!test) {
+    test = (bytes, file) => scriptKindOf(file.path) !== undefined && prefilter(bytes, file);
+    scriptTests.set(prefilter, test);
+  }
+  return test;
 }
 
 const analyses = new WeakMap<Workspace, ScriptAnalysis>();
