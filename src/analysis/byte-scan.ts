@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { visitFileBytes } from '../workspace.js';
 import type { Workspace, WorkspaceFile } from '../workspace.js';
+import { ByteWord } from './byte-word.js';
 
 /**
  * What one file's raw bytes yield for one need (a keyword flag, the keys it holds); `undefined` or
@@ -88,14 +89,14 @@ let spelled = new Uint8Array(64);
 let spelledIn: Buffer | undefined;
 
 /** Whether `bytes` spell word number `index`, remembered while the same bytes are asked about (each file's are a distinct Buffer). */
-function spells(bytes: Buffer, index: number, needle: Buffer): boolean {
+function spells(bytes: Buffer, index: number, word: ByteWord): boolean {
   if (spelledIn !== bytes) {
     spelled.fill(0);
     spelledIn = bytes;
   }
   const known = spelled[index];
   if (known) return known === 1;
-  const found = bytes.includes(needle);
+  const found = word.isIn(bytes);
   spelled[index] = found ? 1 : 2;
   return found;
 }
@@ -124,8 +125,8 @@ export function spellsAnyOf(words: readonly string[]): (bytes: Buffer) => boolea
   const key = words.join('\u0000');
   let test = testsByWords.get(key);
   if (!test) {
-    const needles = words.map((word) => ({ index: indexOfWord(word), needle: Buffer.from(word) }));
-    test = (bytes) => needles.some(({ index, needle }) => spells(bytes, index, needle));
+    const needles = words.map((word) => ({ index: indexOfWord(word), word: new ByteWord(word) }));
+    test = (bytes) => needles.some(({ index, word }) => spells(bytes, index, word));
     testsByWords.set(key, test);
   }
   return test;

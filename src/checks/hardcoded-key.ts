@@ -1,10 +1,11 @@
 import type { Check } from './types.js';
 import { scanBytes } from '../analysis/byte-scan.js';
 import type { ByteExtractor } from '../analysis/byte-scan.js';
+import { ByteWord } from '../analysis/byte-word.js';
 import { KEY_PATTERN, KEY_PREFIX, isPlaceholderKey, maskKey } from '../secrets.js';
 import { snippetOf } from '../snippet.js';
 
-const KEY_PREFIX_BYTES = Buffer.from(KEY_PREFIX);
+const KEY_PREFIX_WORD = new ByteWord(KEY_PREFIX);
 
 /** A key found in a file: only its masked form is kept. */
 interface KeyHit {
@@ -17,7 +18,7 @@ interface KeyHit {
 /** The real-format keys a file holds, placeholders left out; located while the scan has the bytes in hand. */
 const keyHitsIn: ByteExtractor<KeyHit[]> = (bytes, file) => {
   // Most files never mention the prefix: a byte search spares decoding them.
-  if (bytes.indexOf(KEY_PREFIX_BYTES) === -1) return undefined;
+  if (!KEY_PREFIX_WORD.isIn(bytes)) return undefined;
   const hits: KeyHit[] = [];
   // Latin-1 maps each byte to one character, so match indexes are byte offsets.
   for (const match of bytes.toString('latin1').matchAll(KEY_PATTERN)) {
