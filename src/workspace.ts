@@ -408,21 +408,30 @@ function readIgnoreFile(file: string): Ignore | undefined {
   }
 }
 
-/** Reads a file once into `bufferOf(size)`, stopping early for binaries and oversized files. */
+/** Most files fit one read of this many bytes, which also tells their end without a stat. */
+const FIRST_READ_BYTES = 1024 * 1024;
+
+/** Reads a file once into `bufferOf(size)` (a reused buffer), stopping early for oversized files; binaries are skipped. */
 function readAuditable(file: string, maxFileSize: number, bufferOf: (size: number) => Buffer): Buffer | SkipReason {
   let descriptor: number | undefined;
   try {
     descriptor = openSync(file, 'r');
-    const size = fstatSync(descriptor).size;
-    if (size > maxFileSize) return 'too-large';
-    const bytes = bufferOf(size);
-    // Small files in one read; a large one sniffs its first 8 KiB first, so a binary costs that, not its whole size.
-    let filled = size <= BINARY_SNIFF_BYTES * 8 ? 0 : readSync(descriptor, bytes, 0, BINARY_SNIFF_BYTES, 0);
-    if (filled > 0 && bytes.subarray(0, filled).includes(0)) return 'binary';
-    while (filled < size) {
-      const read = readSync(descriptor, bytes, filled, size - filled, filled);
-      if (read === 0) break;
-      filled += read;
+    const firstRead = Math.min(maxFileSize + 1, FIRST_READ_BYTES);
+    let bytes = bufferOf(firstRead);
+    // A regular file reads short only at its end: a short first read is the whole file, no stat needed.
+    let filled = readSync(descriptor, bytes, 0, firstRead, 0);
+    if (filled === firstRead) {
+      const size = fstatSync(descriptor).size;
+      if (size > maxFileSize) return 'too-large';
+      if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'binary';
+      const head = Buffer.from(bytes.subarray(0, filled));
+      bytes = bufferOf(size);
+      head.copy(bytes);
+      while (filled < size) {
+        const read = readSync(descriptor, bytes, filled, size - filled, filled);
+        if (read === 0) break;
+        filled += read;
+      }
     }
     if (bytes.subarray(0, Math.min(filled, BINARY_SNIFF_BYTES)).includes(0)) return 'binary';
     return bytes.subarray(0, filled);
