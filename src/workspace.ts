@@ -189,6 +189,7 @@ class LoadedWorkspace implements Workspace {
     const paths = this.toRead;
     if (!paths) return false;
     this.toRead = undefined;
+    let failure: { error: unknown } | undefined;
     for (const path of paths) {
       const absolutePath = join(this.root, path);
       const outcome = readAuditable(absolutePath, this.maxFileSize, (size) => {
@@ -203,9 +204,17 @@ class LoadedWorkspace implements Workspace {
       this.loaded.push(file);
       this.tallies.filesScanned++;
       // The view is only valid until the next file is read: visitors keep what they extract, never the bytes.
-      if (visit) file.withBytesLent(outcome, () => visit(file, outcome));
+      if (visit && failure === undefined) {
+        try {
+          file.withBytesLent(outcome, () => visit(file, outcome));
+        } catch (error) {
+          // The read goes on, so the workspace stays whole for every other check; the visitor's caller gets the error.
+          failure = { error };
+        }
+      }
     }
     this.scratch = Buffer.alloc(0);
+    if (failure) throw failure.error;
     return true;
   }
 }

@@ -13,7 +13,7 @@ import maxTokens from '../../src/checks/max-tokens.js';
 import { outcomeOf } from '../../src/checks/outcome.js';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { codeModelIds } from '../../src/analysis/code-model-ids.js';
-import { loadWorkspace } from '../../src/workspace.js';
+import { loadWorkspace, visitFileBytes } from '../../src/workspace.js';
 import type { Workspace } from '../../src/workspace.js';
 import { contextFor, generateKey, workspaceOf } from '../support/workspace.js';
 import { PLAIN } from '../support/plain-http.js';
@@ -135,5 +135,20 @@ describe("the workspace's byte scan over a tree on disk", () => {
     const b = workspace.files.find((file) => file.path === 'src/b.ts')!;
     expect(b.size).toBe('export const b = 1;\n'.length);
     expect(b.text()).toBe('export const b = 2;\n');
+  });
+
+  it('stays whole when what looks at the bytes during its read fails: the error goes to that caller alone', () => {
+    write({ 'a.ts': 'a', 'b.ts': 'b', 'c.ts': 'c' });
+    const workspace = load();
+    const seen: string[] = [];
+    expect(() =>
+      visitFileBytes(workspace, (file) => {
+        seen.push(file.path);
+        throw new Error('extractor bug');
+      }),
+    ).toThrow('extractor bug');
+    expect(seen).toEqual(['a.ts']);
+    expect(workspace.files.map((file) => file.path)).toEqual(['a.ts', 'b.ts', 'c.ts']);
+    expect(workspace.summary.filesScanned).toBe(3);
   });
 });
