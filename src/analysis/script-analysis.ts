@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Workspace, WorkspaceFile } from '../workspace.js';
 import { scanBytes } from './byte-scan.js';
 import type { ByteExtractor } from './byte-scan.js';
+import { PARSED_BYTES_BETWEEN_COLLECTIONS, collectGarbage } from './heap-collection.js';
 import { loadTypeScript } from './load-typescript.js';
 import type { TypeScript } from './load-typescript.js';
 import { openRouterUsageOf } from './openrouter-usage.js';
@@ -99,8 +100,14 @@ class ScriptAnalysis {
       const modules = this.modules;
       const failed = new Map<Pending, unknown>();
       let lastYield = Date.now();
+      let parsedSinceCollection = 0;
       for (const file of this.workspace.files) {
         if (!chosen.has(file)) continue;
+        parsedSinceCollection += file.size;
+        if (parsedSinceCollection > PARSED_BYTES_BETWEEN_COLLECTIONS) {
+          collectGarbage();
+          parsedSinceCollection = 0;
+        }
         let usage: { value: OpenRouterUsage | undefined } | { error: unknown } | undefined;
         const script: ScriptFile = {
           file,
