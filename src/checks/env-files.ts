@@ -32,10 +32,6 @@ const check: Check = {
     'A committed .env file hands its keys to everyone with the repository, history included. ' +
     'Ignore `.env*` in .gitignore (keep a `.env.example` with placeholders), `git rm --cached` any tracked one, and rotate the keys it held.',
   async run(ctx) {
-    // Asked before git answers, so the workspace's one read serves this check too.
-    const files = scannedFiles(ctx.workspace);
-    // Only awaited when git cannot answer; a failed read is then this check's error, never an unhandled rejection.
-    files.catch(() => undefined);
     const asked = await askGit(ctx.root, ctx.signal);
     if (asked.ok) {
       const inScope = ctx.inScope ?? (() => true);
@@ -46,7 +42,8 @@ const check: Check = {
       return { findings, summary: findings.length === 0 ? 'no .env file is tracked by git or left un-ignored' : countOf(findings) };
     }
     // Without git, the workspace is git's view as far as .gitignore files tell: the walker already dropped ignored files.
-    const findings = (await files).filter((file) => isSecretEnvFile(file.path)).map((file) => findingAt(file.path, 'not-ignored', ctx));
+    // After the byte scan (git answers after it has started), so the workspace's one read serves this check too.
+    const findings = (await scannedFiles(ctx.workspace)).filter((file) => isSecretEnvFile(file.path)).map((file) => findingAt(file.path, 'not-ignored', ctx));
     const judged = `${asked.reason}: judged by the .gitignore files alone`;
     return { findings, summary: findings.length === 0 ? `no un-ignored .env file (${judged})` : `${countOf(findings)} (${judged})` };
   },
