@@ -3,7 +3,11 @@
 // The tree is generated from a seeded PRNG, so a seed always gives the same files; planted keys,
 // plain-http URLs and uncapped calls sit at known places, and every one of them must be reported.
 //
-//   node scripts/bench.mjs [--files N] [--seed N] [--keep]
+//   node scripts/bench.mjs [--files N] [--seed N] [--worst-case] [--keep]
+//
+// The default tree is shaped like a real monorepo: each package builds its OpenRouter client in one module
+// (src/llm/client.ts) that the few files calling the model import. --worst-case makes every TypeScript file
+// build its own client instead, so that every one of them is parsed by the client checks (and warned about).
 //
 // Keys are made at run time from the PRNG and exist only in the temporary tree, which is deleted at the end.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +18,8 @@ import { parseArgs } from 'node:util';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const CLI = join(REPO, 'bin', 'openrouter-check.js');
-const DEFAULT_FILES = 5000;
+const DEFAULT_FILES = 25000;
+const VERSION_RUNS = 5;
 const DEFAULT_SEED = 20261125;
 /** Built from parts so this script never holds a plain-http OpenRouter URL itself. */
 const PLAIN_OPENROUTER = 'http' + '://' + 'openrouter.ai';
@@ -25,10 +30,12 @@ const { values: flags } = parseArgs({
     files: { type: 'string', default: String(DEFAULT_FILES) },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     keep: { type: 'boolean', default: false },
+    'worst-case': { type: 'boolean', default: false },
   },
 });
 const fileCount = Number(flags.files);
 const seed = Number(flags.seed);
+const worstCase = flags['worst-case'];
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 function mulberry32(state) {
@@ -71,17 +78,65 @@ const SCRIPT_BLOCKS = [
   () => [`module.exports.${name()} = { retries: ${int(1, 5)}, timeoutMs: ${int(1, 30) * 1000}, label: '${pick(WORDS)}' };`],
 ];
 
+/** The module each package builds its OpenRouter client in; the files that call the model import it. */
+const CLIENT_MODULE = 'src/llm/client.ts';
+const CLIENT_IMPORT = `import { client } from '../llm/client.js';`;
+const CLIENT_CONSTRUCTION = `const client = new OpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: process.env.OPENROUTER_API_KEY });`;
+
+function clientModuleLines() {
+  return [
+    `import OpenAI from 'openai';`,
+    '',
+    `/** The one OpenRouter client of this package. */`,
+    `export const client = new OpenAI({`,
+    `  baseURL: 'https://openrouter.ai/api/v1',`,
+    `  apiKey: process.env.OPENROUTER_API_KEY,`,
+    `  timeout: 60_000,`,
+    `  defaultHeaders: { 'HTTP-Referer': 'https://app.example.com', 'X-OpenRouter-Title': 'Example' },`,
+    `});`,
+  ];
+}
+
 function sourceLines(targetBytes, typed) {
+  const callsModel = typed && random() < FILES_CALLING_THE_MODEL;
   const lines = typed
-    ? [`import OpenAI from 'openai';`, `import { z } from 'zod';`, `const client = new OpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: process.env.OPENROUTER_API_KEY });`, '']
+    ? worstCase
+      ? [`import OpenAI from 'openai';`, `import { z } from 'zod';`, CLIENT_CONSTRUCTION, '']
+      : [...(callsModel ? [CLIENT_IMPORT] : []), `import { z } from 'zod';`, '']
     : [`// generated ${pick(WORDS)} helpers`, ''];
   const blocks = typed ? SOURCE_BLOCKS : SCRIPT_BLOCKS;
-  if (typed && random() < FILES_CALLING_THE_MODEL) lines.push(...CAPPED_COMPLETION_BLOCK(), '');
+  if (callsModel) lines.push(...CAPPED_COMPLETION_BLOCK(), '');
   let size = 0;
   while (size < targetBytes) {
     const block = pick(blocks)();
     lines.push(...block, '');
     size += block.reduce((sum, line) => sum + line.length + 1, 1);
+  }
+  return lines;
+}
+
+const PYTHON_BLOCKS = [
+  () => [`def load_${pick(WORDS)}_${pick(WORDS)}(item_id: str) -> dict:`, `    response = requests.get(f"https://api.example.com/${pick(WORDS)}/{item_id}", timeout=${int(2, 30)})`, `    response.raise_for_status()`, `    return response.json()`],
+  () => [`async def push_${pick(WORDS)}(payload: dict) -> None:`, `    async with httpx.AsyncClient(timeout=${int(2, 30)}) as http:`, `        await http.post("https://hooks.example.com/${pick(WORDS)}", json=payload)`],
+  () => [`def total_${pick(WORDS)}(items: list[int]) -> int:`, `    total = 0`, `    for item in items:`, `        total += item * ${int(2, 9)}`, `    return total`],
+  () => [`class ${pick(WORDS).replace(/^./, (c) => c.toUpperCase())}Record:`, `    def __init__(self, record_id: str, ${pick(WORDS)}_count: int) -> None:`, `        self.record_id = record_id`, `        self.count = ${pick(WORDS)}_count`],
+];
+
+/** A capped call through the OpenAI SDK, as a Python worker sends it to OpenRouter. */
+const PYTHON_CAPPED_BLOCK = () => [`def summarize_${pick(WORDS)}(text: str) -> str:`, `    completion = llm.chat.completions.create(`, `        model="${pick(MODELS)}",`, `        messages=[{"role": "user", "content": text}],`, `        max_tokens=${int(64, 1024)},`, `    )`, `    return completion.choices[0].message.content or ""`];
+const PYTHON_FILES_CALLING_THE_MODEL = 0.08;
+
+function pythonLines(targetBytes) {
+  const lines = [`"""${pick(WORDS)} worker."""`, 'import os', '', 'import httpx', 'import requests', ''];
+  if (random() < PYTHON_FILES_CALLING_THE_MODEL) {
+    lines.push('from openai import OpenAI', '', 'llm = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"], timeout=60)', '', '');
+    lines.push(...PYTHON_CAPPED_BLOCK(), '', '');
+  }
+  let size = 0;
+  while (size < targetBytes) {
+    const block = pick(PYTHON_BLOCKS)();
+    lines.push(...block, '', '');
+    size += block.reduce((sum, line) => sum + line.length + 1, 2);
   }
   return lines;
 }
@@ -135,22 +190,27 @@ function bundleLine(targetBytes) {
 
 function generateTree() {
   const files = [];
-  const packages = Math.max(2, Math.round(fileCount / 250));
+  const packageCount = Math.max(2, Math.round(fileCount / 250));
+  const packageOf = (index) => `packages/${WORDS[index % WORDS.length]}-${index}`;
   for (let index = 0; index < fileCount; index++) {
-    const pkg = `packages/${pick(WORDS)}-${index % packages}`;
+    const pkg = packageOf(index % packageCount);
     const roll = random();
     let path;
     let lines;
     let kind;
-    if (roll < 0.42) {
+    if (roll < 0.4) {
       kind = 'ts';
       path = `${pkg}/src/${pick(WORDS)}/${name()}-${index}.ts`;
       lines = sourceLines(int(1500, 11000), true);
-    } else if (roll < 0.55) {
+    } else if (roll < 0.52) {
       kind = 'js';
       path = `${pkg}/lib/${name()}-${index}.js`;
       lines = sourceLines(int(1500, 9000), false);
-    } else if (roll < 0.7) {
+    } else if (roll < 0.57) {
+      kind = 'py';
+      path = `${pkg}/workers/${pick(WORDS)}_${pick(WORDS)}_${index}.py`;
+      lines = pythonLines(int(1500, 9000));
+    } else if (roll < 0.71) {
       kind = 'json';
       path = `${pkg}/data/${name()}-${index}.json`;
       lines = jsonLines(int(2000, 14000));
@@ -161,7 +221,7 @@ function generateTree() {
     } else if (roll < 0.965) {
       kind = 'bundle';
       path = `${pkg}/public/assets/${pick(WORDS)}.${hex(8)}.js`;
-      lines = [bundleLine(int(50_000, 160_000))];
+      lines = [bundleLine(int(60_000, 180_000))];
     } else {
       kind = 'binary';
       path = `${pkg}/assets/${name()}-${index}.png`;
@@ -169,7 +229,58 @@ function generateTree() {
     }
     files.push({ path, kind, lines });
   }
+  if (!worstCase) {
+    for (let index = 0; index < packageCount; index++) files.push({ path: `${packageOf(index)}/${CLIENT_MODULE}`, kind: 'client', lines: clientModuleLines() });
+  }
   return files;
+}
+
+/**
+ * Plants what must be found: each entry records the check, file, line and column it must be reported at.
+ * Planted lines are unique, and their line numbers are read once every insertion is done (a later
+ * insertion above an earlier one shifts it).
+ */
+/** Lines planted at a block boundary of a file of `kind`: each must be reported at `needle`'s column. */
+const LINE_PLANTS = [
+  { check: 'hardcoded-key', kind: 'ts', count: 2, text: () => `const apiKey = '${key()}';`, needle: KEY_PREFIX },
+  { check: 'hardcoded-key', kind: 'json', count: 1, text: () => `  "openrouterKey": "${key()}",`, needle: KEY_PREFIX },
+  { check: 'hardcoded-key', kind: 'md', count: 1, text: () => `    export OPENROUTER_API_KEY=${key()}`, needle: KEY_PREFIX },
+  { check: 'hardcoded-key', kind: 'py', count: 2, text: () => `OPENROUTER_API_KEY = "${key()}"`, needle: KEY_PREFIX },
+  { check: 'https-only', kind: 'ts', count: 2, text: () => `const OPENROUTER_BASE = '${PLAIN_OPENROUTER}/api/v1';`, needle: 'http' },
+  { check: 'https-only', kind: 'md', count: 1, text: () => `    curl ${PLAIN_OPENROUTER}/api/v1/models`, needle: 'http' },
+  { check: 'https-only', kind: 'json', count: 1, text: () => `  "baseUrl": "${PLAIN_OPENROUTER}/api/v1",`, needle: 'http' },
+  { check: 'https-only', kind: 'py', count: 1, text: () => `OPENROUTER_BASE_URL = "${PLAIN_OPENROUTER}/api/v1"`, needle: 'http' },
+];
+
+/**
+ * Functions appended at the end of a file of `kind`, with `imports` added at its top: the request in `body` must be
+ * reported at `needle`'s column. Uncapped Python calls (`kind: 'py'`) join this table once Python is analysed.
+ */
+const FUNCTION_PLANTS = [
+  {
+    check: 'max-tokens',
+    kind: 'ts',
+    count: 4,
+    imports: worstCase ? [] : [CLIENT_IMPORT],
+    header: (index) => `export async function uncapped${index}(text${index}: string) {`,
+    body: (index) => `  return client.chat.completions.create({ model: '${pick(MODELS)}', messages: [{ role: 'user', content: text${index} }] });`,
+    footer: '}',
+    needle: 'client',
+  },
+  {
+    check: 'max-tokens',
+    kind: 'js',
+    count: 2,
+    imports: [],
+    header: (index) => `export async function uncappedFetch${index}(messages${index}) {`,
+    body: (index) => `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`,
+    footer: '}',
+    needle: 'fetch',
+  },
+];
+
+function key() {
+  return KEY_PREFIX + hex(64);
 }
 
 /**
@@ -180,27 +291,25 @@ function generateTree() {
 function plant(files) {
   const plantedLines = [];
   const ofKind = (kind) => files.filter((file) => file.kind === kind);
-  const key = () => KEY_PREFIX + hex(64);
   const insertLine = (check, file, text, needle) => {
-    file.lines.splice(int(1, file.lines.length - 1), 0, text);
-    plantedLines.push({ check, file, text, column: text.indexOf(needle) + 1 });
-  };
-  const appendFunction = (check, file, header, text, needle) => {
-    file.lines.push(header, text, '}');
+    // After a blank line when the file has blocks, so a planted line never splits a statement or a Python block.
+    const boundaries = file.lines.flatMap((line, index) => (line === '' && index + 1 < file.lines.length ? [index + 1] : []));
+    const at = boundaries.length > 0 ? pick(boundaries) : int(1, file.lines.length - 1);
+    file.lines.splice(at, 0, text);
     plantedLines.push({ check, file, text, column: text.indexOf(needle) + 1 });
   };
 
-  // Hardcoded keys, in the places they leak in real repositories.
-  for (const file of pickDistinct(ofKind('ts'), 2)) insertLine('hardcoded-key', file, `const apiKey = '${key()}';`, KEY_PREFIX);
-  for (const file of pickDistinct(ofKind('json'), 1)) insertLine('hardcoded-key', file, `  "openrouterKey": "${key()}",`, KEY_PREFIX);
-  for (const file of pickDistinct(ofKind('md'), 1)) insertLine('hardcoded-key', file, `    export OPENROUTER_API_KEY=${key()}`, KEY_PREFIX);
+  for (const { check, kind, count, text, needle } of LINE_PLANTS) {
+    for (const file of pickDistinct(ofKind(kind), count)) insertLine(check, file, text(), needle);
+  }
+  // A key in one bundle's single long line, and in the places keys leak outside the code.
   for (const file of pickDistinct(ofKind('bundle'), 1)) {
     const text = file.lines[0];
     const boundary = text.lastIndexOf(';', int(1000, text.length - 1000)) + 1;
     file.lines[0] = `${text.slice(0, boundary)}var k="${key()}";${text.slice(boundary)}`;
     plantedLines.push({ check: 'hardcoded-key', file, text: file.lines[0], column: boundary + 'var k="'.length + 1 });
   }
-  const envFile = { path: `packages/${pick(WORDS)}-0/.env.production`, kind: 'env', lines: ['NODE_ENV=production', 'LOG_LEVEL=info'] };
+  const envFile = { path: `packages/${WORDS[0]}-0/.env.production`, kind: 'env', lines: ['NODE_ENV=production', 'LOG_LEVEL=info'] };
   files.push(envFile);
   insertLine('hardcoded-key', envFile, `OPENROUTER_API_KEY=${key()}`, KEY_PREFIX);
   const workflow = { path: '.github/workflows/deploy.yml', kind: 'yml', lines: ['name: deploy', 'on: push', 'env:', 'jobs: {}'] };
@@ -208,19 +317,13 @@ function plant(files) {
   workflow.lines.splice(3, 0, `  OPENROUTER_API_KEY: ${key()}`);
   plantedLines.push({ check: 'hardcoded-key', file: workflow, text: workflow.lines[3], column: workflow.lines[3].indexOf(KEY_PREFIX) + 1 });
 
-  // Plain-http OpenRouter URLs (each file gets at most one, so the lines stay unique).
-  for (const file of pickDistinct(ofKind('ts'), 2)) insertLine('https-only', file, `const OPENROUTER_BASE = '${PLAIN_OPENROUTER}/api/v1';`, 'http');
-  for (const file of pickDistinct(ofKind('md'), 1)) insertLine('https-only', file, `    curl ${PLAIN_OPENROUTER}/api/v1/models`, 'http');
-  for (const file of pickDistinct(ofKind('json'), 1)) insertLine('https-only', file, `  "baseUrl": "${PLAIN_OPENROUTER}/api/v1",`, 'http');
-
-  // Uncapped completion calls, each in a function of its own at the end of a source file.
-  for (const [index, file] of pickDistinct(ofKind('ts'), 4).entries()) {
-    const text = `  return client.chat.completions.create({ model: '${pick(MODELS)}', messages: [{ role: 'user', content: text${index} }] });`;
-    appendFunction('max-tokens', file, `export async function uncapped${index}(text${index}: string) {`, text, 'client');
-  }
-  for (const [index, file] of pickDistinct(ofKind('js'), 2).entries()) {
-    const text = `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`;
-    appendFunction('max-tokens', file, `export async function uncappedFetch${index}(messages${index}) {`, text, 'fetch');
+  for (const { check, kind, count, imports, header, body, footer, needle } of FUNCTION_PLANTS) {
+    for (const [index, file] of pickDistinct(ofKind(kind), count).entries()) {
+      const text = body(index);
+      for (const line of imports) if (!file.lines.includes(line)) file.lines.unshift(line);
+      file.lines.push(header(index), text, footer);
+      plantedLines.push({ check, file, text, column: text.indexOf(needle) + 1 });
+    }
   }
 
   return plantedLines.map(({ check, file, text, column }) => {
@@ -270,7 +373,8 @@ function measure(command, args, scratch) {
   if (run.error) fail(`${command} could not run: ${run.error.message}`);
   const rssText = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(rssText)?.[1] ?? NaN);
-  return { seconds, rssMb: rssKb / 1024, status: run.status, stdout: run.stdout, stderr: run.stderr };
+  const cpuSeconds = Number(/User time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN);
+  return { seconds, cpuSeconds, rssMb: rssKb / 1024, status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 function runCli(tree, extraArgs, scratch) {
@@ -314,51 +418,85 @@ function main() {
   }
 }
 
-/** Generates the tree, measures the runs, and returns the exit code: 1 if a planted finding was missed. */
+/** The checks whose every finding must be planted: anything else they report is a false positive. */
+const PRECISE_CHECKS = ['hardcoded-key', 'https-only', 'max-tokens'];
+const TARGETS = { scanRatio: 3, fullMbPerSecond: 50, peakRssMb: 500, versionMs: 150 };
+
+/** Median wall time of `openrouter-check --version`, in milliseconds. */
+function versionMilliseconds(scratch) {
+  const times = [];
+  for (let run = 0; run < VERSION_RUNS; run++) {
+    const measured = measure(process.execPath, [CLI, '--version'], scratch);
+    if (measured.status !== 0) fail(`--version exited ${measured.status}: ${measured.stderr}`);
+    times.push(measured.seconds * 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+const verdict = (met) => (met ? 'target met' : 'TARGET MISSED');
+
+/** Generates the tree, measures the runs, and returns the exit code: 1 if a planted finding was missed or one was invented. */
 function benchmark(tree, scratch) {
   const generationStarted = process.hrtime.bigint();
   const files = generateTree();
   const planted = plant(files);
   const bytes = writeTree(tree, files);
   const generationSeconds = Number(process.hrtime.bigint() - generationStarted) / 1e9;
-  console.log(`tree: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}, generated in ${fixed(generationSeconds)} s${flags.keep ? ` at ${tree}` : ''}`);
-  console.log(`planted: ${planted.length} findings (${['hardcoded-key', 'https-only', 'max-tokens'].map((id) => `${planted.filter((p) => p.check === id).length} ${id}`).join(', ')})`);
-  console.log(`peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}\n`);
+  const count = (kind) => files.filter((file) => file.kind === kind).length;
+  console.log(`tree: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}${worstCase ? ', worst case (every TypeScript file builds its own client)' : ''}, generated in ${fixed(generationSeconds)} s${flags.keep ? ` at ${tree}` : ''}`);
+  console.log(`  ${['ts', 'js', 'py', 'json', 'md', 'bundle', 'binary', 'client'].map((kind) => `${count(kind)} ${kind}`).join(', ')}`);
+  console.log(`planted: ${planted.length} findings (${PRECISE_CHECKS.map((id) => `${planted.filter((p) => p.check === id).length} ${id}`).join(', ')})`);
+  console.log(`peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}; cpu = user + sys\n`);
 
+  const line = (label, run) =>
+    `${label}: ${fixed(run.seconds, 2)} s wall, ${fixed(run.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / run.seconds)} MB/s, ${fixed(files.length / run.seconds, 0)} files/s, peak RSS ${fixed(run.rssMb, 0)} MB`;
   const full = runCli(tree, [], scratch);
-  const scanned = full.report.workspace?.filesScanned ?? files.length;
-  console.log(`full static audit (--offline): ${fixed(full.seconds, 2)} s wall, ${fixed(mb(bytes) / full.seconds)} MB/s, ${fixed(files.length / full.seconds, 0)} files/s, peak RSS ${fixed(full.rssMb, 0)} MB (${scanned} files scanned, report durationMs ${full.report.durationMs})`);
+  console.log(line('full static audit (--offline)', full));
   for (const check of full.report.checks.filter((check) => check.kind === 'static')) {
-    console.log(`  ${check.id.padEnd(14)} ${String(check.durationMs).padStart(6)} ms  ${check.status}, ${check.findings.length} findings`);
+    console.log(`  ${check.id.padEnd(20)} ${String(check.durationMs).padStart(6)} ms  ${check.status}, ${check.findings.length} findings`);
   }
-
   const maxTokens = runCli(tree, ['--only', 'max-tokens'], scratch);
-  console.log(`max-tokens alone (--only max-tokens): ${fixed(maxTokens.seconds, 2)} s wall, ${fixed(files.length / maxTokens.seconds, 0)} files/s, ${fixed(mb(bytes) / maxTokens.seconds)} MB/s, peak RSS ${fixed(maxTokens.rssMb, 0)} MB`);
+  console.log(line('max-tokens alone', maxTokens));
+  const scanOnly = runCli(tree, ['--only', 'hardcoded-key,https-only'], scratch);
+  console.log(line('key and URL scan (--only hardcoded-key,https-only)', scanOnly));
 
+  let scanRatio = NaN;
   if (onPath('rg')) {
     const patterns = ['-e', `${KEY_PREFIX}[0-9a-f]{64}`, '-e', '(?i)http://([a-z0-9-]+\\.)*openrouter\\.ai'];
     const rg = measure('rg', ['--no-ignore', '--hidden', '--count-matches', '--no-messages', ...patterns, tree], scratch);
-    // The same job as ripgrep's: only the two byte-pattern checks, Node start-up included.
-    const scanOnly = runCli(tree, ['--only', 'hardcoded-key,https-only'], scratch);
-    console.log(`ripgrep, same key and URL patterns: ${fixed(rg.seconds, 2)} s wall, ${fixed(mb(bytes) / rg.seconds)} MB/s`);
-    console.log(`  --only hardcoded-key,https-only: ${fixed(scanOnly.seconds, 2)} s wall = ${fixed(scanOnly.seconds / rg.seconds)}x ripgrep; full audit = ${fixed(full.seconds / rg.seconds)}x ripgrep`);
+    scanRatio = scanOnly.seconds / rg.seconds;
+    console.log(`ripgrep, same key and URL patterns: ${fixed(rg.seconds, 2)} s wall, ${fixed(rg.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / rg.seconds)} MB/s`);
+    console.log(`  key and URL scan = ${fixed(scanRatio)}x ripgrep (${verdict(scanRatio <= TARGETS.scanRatio)}: <= ${TARGETS.scanRatio}x); full audit = ${fixed(full.seconds / rg.seconds)}x ripgrep`);
   } else {
     console.log('ripgrep: not on PATH, comparison skipped');
   }
+  const version = versionMilliseconds(scratch);
+  console.log(`openrouter-check --version: ${fixed(version, 0)} ms (median of ${VERSION_RUNS})`);
 
-  const reported = new Set(full.report.checks.flatMap((check) => check.findings.map((f) => `${check.id} ${f.file}:${f.line}:${f.column}`)));
-  const missing = planted.filter((p) => !reported.has(`${p.check} ${p.file}:${p.line}:${p.column}`));
-  const plantedKeys = new Set(planted.map((p) => `${p.check} ${p.file}:${p.line}:${p.column}`));
-  const unexpected = [...reported].filter((location) => !plantedKeys.has(location));
-  if (unexpected.length > 0) {
-    console.log(`\nnote: ${unexpected.length} findings at places nothing was planted, e.g.:\n  ${unexpected.slice(0, 5).join('\n  ')}`);
-  }
+  const fullMbPerSecond = mb(bytes) / full.seconds;
+  const peakRss = Math.max(full.rssMb, maxTokens.rssMb, scanOnly.rssMb);
+  console.log('\ntargets:');
+  console.log(`  key and URL scan vs ripgrep: ${fixed(scanRatio)}x ${Number.isFinite(scanRatio) ? verdict(scanRatio <= TARGETS.scanRatio) : '(no ripgrep)'} (<= ${TARGETS.scanRatio}x)`);
+  console.log(`  full static audit: ${fixed(fullMbPerSecond)} MB/s ${verdict(fullMbPerSecond >= TARGETS.fullMbPerSecond)} (>= ${TARGETS.fullMbPerSecond} MB/s)`);
+  console.log(`  peak RSS: ${fixed(peakRss, 0)} MB ${verdict(peakRss < TARGETS.peakRssMb)} (< ${TARGETS.peakRssMb} MB)`);
+  console.log(`  --version: ${fixed(version, 0)} ms ${verdict(version < TARGETS.versionMs)} (< ${TARGETS.versionMs} ms)`);
+
+  const located = (check, finding) => `${check} ${finding.file}:${finding.line}:${finding.column}`;
+  const reported = new Set(full.report.checks.flatMap((check) => check.findings.map((finding) => located(check.id, finding))));
+  const plantedAt = new Set(planted.map((p) => located(p.check, p)));
+  const missing = [...plantedAt].filter((location) => !reported.has(location));
+  const invented = [...reported].filter((location) => PRECISE_CHECKS.includes(location.split(' ')[0]) && !plantedAt.has(location));
+  let status = 0;
   if (missing.length > 0) {
-    console.error(`\nbench: ${missing.length} of ${planted.length} planted findings were not reported:\n  ${missing.map((p) => `${p.check} ${p.file}:${p.line}:${p.column}`).join('\n  ')}`);
-    return 1;
+    console.error(`\nbench: ${missing.length} of ${planted.length} planted findings were not reported:\n  ${missing.join('\n  ')}`);
+    status = 1;
   }
-  console.log(`\nall ${planted.length} planted findings reported`);
-  return 0;
+  if (invented.length > 0) {
+    console.error(`\nbench: ${invented.length} findings of ${PRECISE_CHECKS.join(', ')} at places nothing was planted:\n  ${invented.slice(0, 10).join('\n  ')}`);
+    status = 1;
+  }
+  if (status === 0) console.log(`\nall ${planted.length} planted findings reported, none elsewhere by ${PRECISE_CHECKS.join(', ')}`);
+  return status;
 }
 
 try {

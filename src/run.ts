@@ -74,6 +74,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope);
     const remoteShared =
       remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+    // Every check's run() is called in this one synchronous loop: the workspace's shared passes (the byte
+    // scan, the script analysis) take what each check asks for at its start, and begin on the next macrotask.
     checks = await Promise.all(
       input.plan.map((planned) =>
         runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
@@ -98,12 +100,14 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
 interface Shared {
   workspace: Workspace;
   remote: RemoteSession | undefined;
-  suppressions: SuppressionIndex;
+  /** Built when the first check ends: before that, looking at the files would read them all ahead of the byte scan. */
+  suppressions: () => SuppressionIndex;
   inScope: (path: string) => boolean;
 }
 
 function sharedOver(workspace: Workspace, remote: RemoteSession | undefined, inScope: (path: string) => boolean): Shared {
-  return { workspace, remote, suppressions: new SuppressionIndex(workspace), inScope };
+  let suppressions: SuppressionIndex | undefined;
+  return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace)), inScope };
 }
 
 async function runOne(
@@ -140,7 +144,7 @@ async function runOne(
     const outcome = outcomeOf(returned);
     const durationMs = elapsed(started);
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
-    const { findings: kept, suppressed } = shared.suppressions.apply(check.id, outcome.findings);
+    const { findings: kept, suppressed } = shared.suppressions().apply(check.id, outcome.findings);
     const sanitized = kept.map((finding) => sanitizeFinding(finding, severity));
     // Fingerprinted after masking, like the SARIF reporter does, so both give the same hashes.
     const { fresh: findings, known, entries } = knownSplit(check.id, sanitized, input.known);

@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import type { SkipReason, WorkspaceSummary } from './report.js';
+import { FileCache } from './file-cache.js';
 
 /** Excluded whatever the config says: dependencies, VCS data and build output. */
 export const DEFAULT_EXCLUDES = ['node_modules/', '.git/', 'dist/', 'build/', 'coverage/', 'vendor/', '*.min.js'];
@@ -37,30 +38,77 @@ export interface Position {
   column: number;
 }
 
-/** One audited text file, read once; every static check shares it. */
+/** Bytes and decoded texts of files read lazily, across every workspace of the process. */
+const recentlyRead = new FileCache<WorkspaceFile>(64 * 1024 * 1024);
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * One audited text file; every static check shares it. A file of a loaded workspace holds its path and
+ * size only: its bytes are read again when asked for (kept in a bounded cache of recent reads), so a
+ * plugin's `file.bytes` or `file.text()` may re-read the file from disk. Built-in checks ask the
+ * workspace's one byte scan instead (src/analysis/byte-scan.ts), which reads each file once.
+ */
 export class WorkspaceFile {
+  /** Set for a file made from bytes in memory (tests, plugins): those are kept. */
+  private readonly held: Buffer | undefined;
+  /** The bytes the workspace's read has in hand while it shows them to the byte scan (a view of a reused buffer). */
+  private lent: Buffer | undefined;
   private decoded: string | undefined;
   private lineStarts: number[] | undefined;
   /** The last position asked for: findings come in file order, so the next column counts on from it. */
   private lastPosition: { offset: number; line: number; column: number } | undefined;
+  /** The file's size in bytes when it was read. */
+  readonly size: number;
 
   constructor(
     /** Relative to the root, `/` separators. */
     readonly path: string,
     readonly absolutePath: string,
-    /** The raw bytes: search these before paying for a decode. */
-    readonly bytes: Buffer,
-  ) {}
+    /** The bytes themselves, or the size of a file whose bytes are read from `absolutePath` on demand. */
+    content: Buffer | number,
+  ) {
+    this.held = typeof content === 'number' ? undefined : content;
+    this.size = typeof content === 'number' ? content : content.length;
+  }
 
-  /** The file as UTF-8 text, without a byte-order mark; decoded once. */
+  /** The raw bytes: search these before paying for a decode. */
+  get bytes(): Buffer {
+    if (this.held) return this.held;
+    if (this.lent) return this.lent;
+    const cached = recentlyRead.bytesOf(this);
+    if (cached) return cached;
+    const read = readWhole(this.absolutePath) ?? NO_BYTES;
+    recentlyRead.putBytes(this, read);
+    return read;
+  }
+
+  /** While `use` runs, `bytes` (and so positions and lines) are served from `bytes` without a read. */
+  withBytesLent(bytes: Buffer, use: () => void): void {
+    this.lent = bytes;
+    try {
+      use();
+    } finally {
+      this.lent = undefined;
+    }
+  }
+
+  /** The file as UTF-8 text, without a byte-order mark; decoded once while the file is recent. */
   text(): string {
-    this.decoded ??= this.bytes.subarray(this.bomLength()).toString('utf8');
-    return this.decoded;
+    if (this.held) {
+      this.decoded ??= this.decode(this.held);
+      return this.decoded;
+    }
+    const cached = recentlyRead.textOf(this);
+    if (cached !== undefined) return cached;
+    const text = this.decode(this.bytes);
+    recentlyRead.putText(this, text);
+    return text;
   }
 
   /** Line and column of a byte offset into `bytes`. */
   positionOfByte(offset: number): Position {
-    const starts = this.byteLineStarts();
+    const bytes = this.bytes;
+    const starts = this.byteLineStarts(bytes);
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -68,46 +116,129 @@ export class WorkspaceFile {
       if (starts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
-    const lineStart = low === 0 ? this.bomLength() : starts[low]!;
+    const lineStart = low === 0 ? bomLength(bytes) : starts[low]!;
     // Counting from the previous position (an ASCII byte ends any sequence before it) keeps a long minified
     // line with thousands of findings linear instead of decoding its start again for each.
     const previous = this.lastPosition;
     const from =
-      previous && previous.line === low + 1 && previous.offset >= lineStart && previous.offset <= offset && this.bytes[previous.offset]! < 0x80
+      previous && previous.line === low + 1 && previous.offset >= lineStart && previous.offset <= offset && bytes[previous.offset]! < 0x80
         ? previous
         : { offset: lineStart, column: 1 };
-    const column = from.column + this.bytes.subarray(from.offset, Math.max(from.offset, offset)).toString('utf8').length;
+    const column = from.column + bytes.subarray(from.offset, Math.max(from.offset, offset)).toString('utf8').length;
     this.lastPosition = { offset, line: low + 1, column };
     return { line: low + 1, column };
   }
 
   /** The text of a 1-based line, without its line ending. */
   lineText(line: number): string {
-    const starts = this.byteLineStarts();
-    const start = line === 1 ? this.bomLength() : starts[line - 1];
+    const bytes = this.bytes;
+    const starts = this.byteLineStarts(bytes);
+    const start = line === 1 ? bomLength(bytes) : starts[line - 1];
     if (start === undefined) return '';
-    let end = line < starts.length ? starts[line]! - 1 : this.bytes.length;
-    if (end > start && this.bytes[end - 1] === 0x0d) end--;
-    return this.bytes.subarray(start, end).toString('utf8');
+    let end = line < starts.length ? starts[line]! - 1 : bytes.length;
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    return bytes.subarray(start, end).toString('utf8');
   }
 
-  private bomLength(): number {
-    return this.bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
+  private decode(bytes: Buffer): string {
+    return bytes.subarray(bomLength(bytes)).toString('utf8');
   }
 
-  private byteLineStarts(): number[] {
+  /** Kept once computed: only files with a finding ask, and a line table is small beside the bytes. */
+  private byteLineStarts(bytes: Buffer): number[] {
     if (this.lineStarts) return this.lineStarts;
     const starts = [0];
-    for (let at = this.bytes.indexOf(0x0a); at !== -1; at = this.bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
+    for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) starts.push(at + 1);
     this.lineStarts = starts;
     return starts;
   }
+}
+
+function bomLength(bytes: Buffer): number {
+  return bytes.subarray(0, 3).equals(BOM) ? 3 : 0;
 }
 
 export interface Workspace {
   root: string;
   files: readonly WorkspaceFile[];
   summary: WorkspaceSummary;
+}
+
+/** Sees each auditable file's bytes while the workspace reads it. */
+export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer) => void;
+
+/**
+ * A walked tree whose files are read on first need, once: the first look at `files` or `summary`, or
+ * `visitBytes`, reads every file (skipping binaries and oversized ones) and keeps only paths and sizes.
+ */
+class LoadedWorkspace implements Workspace {
+  private toRead: string[] | undefined;
+  private readonly loaded: WorkspaceFile[] = [];
+
+  constructor(
+    readonly root: string,
+    toRead: string[],
+    private readonly maxFileSize: number,
+    private readonly tallies: WorkspaceSummary,
+  ) {
+    this.toRead = toRead;
+  }
+
+  /** Reused for every file of the read: fresh buffers per file cost page faults and garbage collection. */
+  private scratch = Buffer.allocUnsafeSlow(1024 * 1024);
+
+  get files(): readonly WorkspaceFile[] {
+    this.readAll(undefined);
+    return this.loaded;
+  }
+
+  get summary(): WorkspaceSummary {
+    this.readAll(undefined);
+    return this.tallies;
+  }
+
+  /** Reads every file not read yet, showing each one's bytes to `visit`; false when that was done before. */
+  readAll(visit: ByteVisitor | undefined): boolean {
+    const paths = this.toRead;
+    if (!paths) return false;
+    this.toRead = undefined;
+    let failure: { error: unknown } | undefined;
+    for (const path of paths) {
+      const absolutePath = join(this.root, path);
+      const outcome = readAuditable(absolutePath, this.maxFileSize, (size) => {
+        if (this.scratch.length < size) this.scratch = Buffer.allocUnsafeSlow(size);
+        return this.scratch;
+      });
+      if (typeof outcome === 'string') {
+        skipInto(this.tallies, path, outcome);
+        continue;
+      }
+      const file = new WorkspaceFile(path, absolutePath, outcome.length);
+      this.loaded.push(file);
+      this.tallies.filesScanned++;
+      // The view is only valid until the next file is read: visitors keep what they extract, never the bytes.
+      if (visit && failure === undefined) {
+        try {
+          file.withBytesLent(outcome, () => visit(file, outcome));
+        } catch (error) {
+          // The read goes on, so the workspace stays whole for every other check; the visitor's caller gets the error.
+          failure = { error };
+        }
+      }
+    }
+    this.scratch = Buffer.alloc(0);
+    if (failure) throw failure.error;
+    return true;
+  }
+}
+
+/**
+ * Shows every file's bytes to `visit`: during the workspace's own read when it has not happened yet (so
+ * each file is read once), else by reading each file again (or taking it from memory).
+ */
+export function visitFileBytes(workspace: Workspace, visit: ByteVisitor): void {
+  if (workspace instanceof LoadedWorkspace && workspace.readAll(visit)) return;
+  for (const file of workspace.files) visit(file, file.bytes);
 }
 
 /** gitignore rules that apply below `base`; `prefix` maps a root-relative path into base-relative. */
@@ -126,7 +257,7 @@ interface IgnoreLayer {
 export function loadWorkspace(options: WorkspaceOptions): Workspace {
   if (options.files) return loadListedFiles(options, options.files);
   const { root } = options;
-  const { excluded, included, files, summary, skip, addFile } = collector(options);
+  const { excluded, included, toRead, summary, skip, addFile } = collector(options);
 
   const walk = (directory: string, layers: readonly IgnoreLayer[]): void => {
     let entries: Dirent[];
@@ -158,7 +289,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   };
 
   walk('', ancestorIgnoreLayers(root));
-  return { root, files, summary };
+  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary);
 }
 
 /**
@@ -169,7 +300,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
  */
 function loadListedFiles(options: WorkspaceOptions, paths: readonly string[]): Workspace {
   const { root } = options;
-  const { excluded, included, files, summary, skip, addFile } = collector(options);
+  const { excluded, included, toRead, summary, skip, addFile } = collector(options);
   const layersByFolder = new Map<string, readonly IgnoreLayer[]>();
   const layersOf = (folder: string): readonly IgnoreLayer[] => {
     const cached = layersByFolder.get(folder);
@@ -202,7 +333,7 @@ function loadListedFiles(options: WorkspaceOptions, paths: readonly string[]): W
     if (entry.isSymbolicLink()) skip(path, 'symlink');
     else if (entry.isFile() && (!included || included.ignores(path))) addFile(path);
   }
-  return { root, files, summary };
+  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary);
 }
 
 /** The walk's order: folder by folder, names compared as the walk sorts them. */
@@ -230,26 +361,23 @@ export function scanFilter(options: Pick<WorkspaceOptions, 'include' | 'exclude'
 function collector(options: WorkspaceOptions) {
   const excluded = ignore().add(DEFAULT_EXCLUDES).add([...options.exclude]);
   const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
-  const files: WorkspaceFile[] = [];
+  const toRead: string[] = [];
   const summary: WorkspaceSummary = {
     filesScanned: 0,
     filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
     skipped: [],
   };
-  const skip = (file: string, reason: SkipReason): void => {
-    summary.filesSkipped[reason]++;
-    if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
-  };
+  const skip = (file: string, reason: SkipReason): void => skipInto(summary, file, reason);
+  // Read later, once, by LoadedWorkspace.readAll.
   const addFile = (path: string): void => {
-    const absolutePath = join(options.root, path);
-    const outcome = readAuditable(absolutePath, options.maxFileSize);
-    if (typeof outcome === 'string') skip(path, outcome);
-    else {
-      files.push(new WorkspaceFile(path, absolutePath, outcome));
-      summary.filesScanned++;
-    }
+    toRead.push(path);
   };
-  return { excluded, included, files, summary, skip, addFile };
+  return { excluded, included, toRead, summary, skip, addFile };
+}
+
+function skipInto(summary: WorkspaceSummary, file: string, reason: SkipReason): void {
+  summary.filesSkipped[reason]++;
+  if (reason === 'too-large' || reason === 'unreadable') summary.skipped.push({ file, reason });
 }
 
 /** Git's verdict from the layered .gitignore files: the deepest matching rule wins. */
@@ -302,42 +430,52 @@ function readIgnoreFile(file: string): Ignore | undefined {
   }
 }
 
+/** Most files fit one read of this many bytes, which also tells their end without a stat. */
+const FIRST_READ_BYTES = 1024 * 1024;
+
 /**
- * Reads a file once, stopping early for binaries and oversized files. UTF-16 with a byte-order mark is
- * read as text and handed on as UTF-8, like every other file.
+ * Reads a file once into `bufferOf(size)` (a reused buffer), stopping early for oversized files; binaries are
+ * skipped. UTF-16 with a byte-order mark is read as text and handed on as UTF-8 (a buffer of its own), like
+ * every other file.
  */
-function readAuditable(file: string, maxFileSize: number): Buffer | SkipReason {
+function readAuditable(file: string, maxFileSize: number, bufferOf: (size: number) => Buffer): Buffer | SkipReason {
   let descriptor: number | undefined;
   try {
     // Non-blocking: a file swapped for a FIFO after the walk must not hang the open (regular files read the same).
     descriptor = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stats = fstatSync(descriptor);
-    if (!stats.isFile()) return 'unreadable';
-    const { size } = stats;
-    if (size > maxFileSize) return 'too-large';
-    const bytes = Buffer.allocUnsafe(size);
-    let filled = 0;
-    let sniffed = false;
-    while (filled < size) {
-      // Read the sniff window first so a binary costs 8 KiB, not its whole size.
-      const wanted = sniffed ? size - filled : Math.min(size, BINARY_SNIFF_BYTES) - filled;
-      const read = readSync(descriptor, bytes, filled, wanted, filled);
-      if (read === 0) break;
-      filled += read;
-      if (!sniffed && filled >= Math.min(size, BINARY_SNIFF_BYTES)) {
-        sniffed = true;
-        if (!isUtf16(bytes) && bytes.subarray(0, filled).includes(0)) return 'binary';
+    const firstRead = Math.min(maxFileSize + 1, FIRST_READ_BYTES);
+    let bytes = bufferOf(firstRead);
+    // A regular file reads short only at its end: a short first read is the whole file, no stat needed.
+    let filled = readSync(descriptor, bytes, 0, firstRead, 0);
+    // Nothing read: an empty file, or a FIFO without a writer (swapped in after the walk).
+    if (filled === 0 && !fstatSync(descriptor).isFile()) return 'unreadable';
+    if (filled === firstRead) {
+      const stats = fstatSync(descriptor);
+      if (!stats.isFile()) return 'unreadable';
+      const { size } = stats;
+      if (size > maxFileSize) return 'too-large';
+      if (!isUtf16(bytes) && bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'binary';
+      const head = Buffer.from(bytes.subarray(0, filled));
+      bytes = bufferOf(size);
+      head.copy(bytes);
+      while (filled < size) {
+        const read = readSync(descriptor, bytes, filled, size - filled, filled);
+        if (read === 0) break;
+        filled += read;
       }
     }
-    const read = filled === size ? bytes : bytes.subarray(0, filled);
-    const text = isUtf16(read) ? utf16AsUtf8(read) : read;
-    if ((!sniffed || text !== read) && text.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'binary';
-    return text;
+    return auditableText(bytes.subarray(0, filled));
   } catch {
     return 'unreadable';
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
+}
+
+/** The bytes as the checks see them: UTF-16 transcoded to UTF-8, or 'binary' when a NUL is near the start. */
+function auditableText(read: Buffer): Buffer | 'binary' {
+  const text = isUtf16(read) ? utf16AsUtf8(read) : read;
+  return text.subarray(0, BINARY_SNIFF_BYTES).includes(0) ? 'binary' : text;
 }
 
 function isUtf16(bytes: Buffer): boolean {
@@ -350,4 +488,14 @@ function utf16AsUtf8(bytes: Buffer): Buffer {
   const units = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
   if (units.subarray(0, 2).equals(UTF16_BE_BOM)) units.swap16();
   return Buffer.from(units.toString('utf16le'), 'utf8');
+}
+
+/** A file's bytes read again after the workspace's own read (as that read saw them), or undefined if it can no longer be read. */
+function readWhole(file: string): Buffer | undefined {
+  try {
+    const text = auditableText(readFileSync(file));
+    return text === 'binary' ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }

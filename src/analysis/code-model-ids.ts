@@ -1,9 +1,7 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { snippetOf } from '../snippet.js';
 import type { Workspace } from '../workspace.js';
-import { loadTypeScript } from './load-typescript.js';
-import { findModelIds, mayContainModelIds } from './model-ids.js';
-import { scriptKindOf } from './parse-source.js';
+import { mayContainModelIds, modelIdsOf } from './model-ids.js';
+import { analyseScripts } from './script-analysis.js';
 import { positionLookup } from './text-position.js';
 
 /** A model id found in the code, with where it is written. */
@@ -14,9 +12,6 @@ export interface CodeModelId {
   column: number;
   snippet: string;
 }
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
 
 const found = new WeakMap<Workspace, Promise<CodeModelId[]>>();
 
@@ -34,31 +29,30 @@ export function codeModelIds(workspace: Workspace): Promise<CodeModelId[]> {
 }
 
 async function collect(workspace: Workspace): Promise<CodeModelId[]> {
-  const files = workspace.files.filter((file) => scriptKindOf(file.path) && mayContainModelIds(file.bytes));
-  if (files.length === 0) return [];
-  const ts = await loadTypeScript();
-  const ids: CodeModelId[] = [];
-  let lastYield = Date.now();
-  for (const file of files) {
-    const text = file.text();
-    let uses: ReturnType<typeof findModelIds>;
-    try {
-      uses = findModelIds(ts, file.path, text, scriptKindOf(file.path)!);
-    } catch {
-      continue; // A file the parser cannot walk names no model we could trust.
-    }
-    const positionOf = positionLookup(text);
-    const seen = new Set<number>();
-    for (const use of uses) {
-      if (seen.has(use.start)) continue; // One const used twice is one place to fix.
-      seen.add(use.start);
-      const { line, column } = positionOf(use.start);
-      ids.push({ id: use.id, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) });
-    }
-    if (Date.now() - lastYield > YIELD_EVERY_MS) {
-      await nextTurn();
-      lastYield = Date.now();
-    }
-  }
-  return ids;
+  // Through the workspace's one script pass: a file other checks parse too is parsed once.
+  const perFile = await analyseScripts(workspace, {
+    prefilters: [mayContainModelIds],
+    extract: ({ file, compiler, modules }) => {
+      const sourceFile = modules.scopeOf(file.path)?.sourceFile;
+      // A file the parser cannot walk names no model we could trust.
+      if (!sourceFile) return [];
+      let uses: ReturnType<typeof modelIdsOf>;
+      try {
+        uses = modelIdsOf(compiler, sourceFile);
+      } catch {
+        return [];
+      }
+      const positionOf = positionLookup(sourceFile.text);
+      const seen = new Set<number>();
+      const ids: CodeModelId[] = [];
+      for (const use of uses) {
+        if (seen.has(use.start)) continue; // One const used twice is one place to fix.
+        seen.add(use.start);
+        const { line, column } = positionOf(use.start);
+        ids.push({ id: use.id, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) });
+      }
+      return ids;
+    },
+  });
+  return perFile.flatMap(({ value }) => value);
 }

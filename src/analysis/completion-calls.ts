@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { spellsAnyOf } from './byte-scan.js';
 import type { CapSpelling, RequestPayload } from './cap-outcome.js';
 import type { FileScope } from './file-scope.js';
 import { followConsts } from './follow-const.js';
@@ -150,11 +151,13 @@ export const COMPLETION_CALL_STYLES: readonly CompletionCallStyle[] = [
   ),
 ];
 
-const KEYWORD_BYTES = [...new Set(COMPLETION_CALL_STYLES.flatMap((style) => style.keywords))].map((keyword) => Buffer.from(keyword));
-
 /** False when a file cannot contain any recognised call: such a file is never parsed. */
-export function mayContainCompletionCall(bytes: Buffer): boolean {
-  return KEYWORD_BYTES.some((keyword) => bytes.includes(keyword));
+export const mayContainCompletionCall: (bytes: Buffer) => boolean = spellsAnyOf(withoutLongerSpellings(COMPLETION_CALL_STYLES.flatMap((style) => style.keywords)));
+
+/** The distinct words, less those that contain another of them (`responsesRequest` is spelled wherever `responses` is not absent). */
+function withoutLongerSpellings(words: readonly string[]): string[] {
+  const distinct = [...new Set(words)];
+  return distinct.filter((word) => !distinct.some((other) => other !== word && word.includes(other)));
 }
 
 /** `<anything>.completions.<method>(options)` or `<anything>.responses.<method>(options)`. */

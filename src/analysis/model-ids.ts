@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { spellsAnyOf } from './byte-scan.js';
 import { FileScope } from './file-scope.js';
 import type { TypeScript } from './load-typescript.js';
 import { parseSourceFile } from './parse-source.js';
@@ -26,15 +27,15 @@ const MODEL_LIST_PROPERTIES = new Set(['models']);
 const MODEL_FACTORIES = new Set(['openrouter', 'createOpenRouter']);
 
 /** Bytes that must occur in a file for it to name a model the ways above: most files skip the parse. */
-const PREFILTER = [Buffer.from('model'), Buffer.from('openrouter(')];
-
-export function mayContainModelIds(bytes: Buffer): boolean {
-  return PREFILTER.some((needle) => bytes.includes(needle));
-}
+export const mayContainModelIds: (bytes: Buffer) => boolean = spellsAnyOf(['model', 'openrouter(']);
 
 /** Every model id the file sends, in source order. The file is parsed once and the tree dropped on return. */
 export function findModelIds(ts: TypeScript, path: string, text: string, kind: ScriptKindName): ModelIdUse[] {
-  const sourceFile = parseSourceFile(ts, path, text, kind);
+  return modelIdsOf(ts, parseSourceFile(ts, path, text, kind));
+}
+
+/** Every model id a parsed file sends, in source order; within the file only (imports are not followed). */
+export function modelIdsOf(ts: TypeScript, sourceFile: ts.SourceFile): ModelIdUse[] {
   const scope = new FileScope(ts, sourceFile);
   const candidates: ts.Node[] = [];
   // An explicit stack: deeply nested code must not overflow the call stack.

@@ -1,6 +1,7 @@
 import type ts from 'typescript';
 import type { WorkspaceFile } from '../workspace.js';
 import type { FileScope } from './file-scope.js';
+import { spellsAnyOf } from './byte-scan.js';
 import { followConsts } from './follow-const.js';
 import type { TypeScript } from './load-typescript.js';
 import { scriptKindOf } from './parse-source.js';
@@ -55,9 +56,9 @@ export interface OpenRouterUsage {
 
 const OPENROUTER_HOST = 'openrouter.ai';
 /** The spellings code uses for the service; Buffer.includes is case-sensitive. */
-const MENTIONS = ['openrouter', 'OPENROUTER', 'OpenRouter', 'Openrouter', 'openRouter'].map((word) => Buffer.from(word));
-const SDK_CALL_WORDS = ['completions', 'chat.send'].map((word) => Buffer.from(word));
-const USE_CLIENT = [Buffer.from("'use client'"), Buffer.from('"use client"')];
+const MENTIONS = ['openrouter', 'OPENROUTER', 'OpenRouter', 'Openrouter', 'openRouter'];
+const SDK_CALL_WORDS = ['completions', 'chat.send'];
+const USE_CLIENT = ["'use client'", '"use client"'];
 /** Paths of the endpoints that run a completion. */
 const COMPLETION_PATHS = ['/chat/completions', '/completions', '/responses'];
 const OPENROUTER_SDK_MODULE = '@openrouter/sdk';
@@ -65,19 +66,13 @@ const OPENROUTER_SDK_MODULE = '@openrouter/sdk';
 const OPTIONS_FIRST_CLIENTS = new Set(['got', 'ky']);
 
 /** False when a file cannot mention OpenRouter (and so is never parsed). */
-export function mayMentionOpenRouter(bytes: Buffer): boolean {
-  return MENTIONS.some((word) => bytes.includes(word));
-}
+export const mayMentionOpenRouter: (bytes: Buffer) => boolean = spellsAnyOf(MENTIONS);
 
 /** False when a file cannot hold an SDK completion call; one through a client imported from another file need not mention OpenRouter. */
-export function mayCallCompletions(bytes: Buffer): boolean {
-  return SDK_CALL_WORDS.some((word) => bytes.includes(word));
-}
+export const mayCallCompletions: (bytes: Buffer) => boolean = spellsAnyOf(SDK_CALL_WORDS);
 
 /** False when a file cannot start with a `'use client'` directive. */
-export function mayBeClientModule(bytes: Buffer): boolean {
-  return USE_CLIENT.some((directive) => bytes.includes(directive));
-}
+export const mayBeClientModule: (bytes: Buffer) => boolean = spellsAnyOf(USE_CLIENT);
 
 /** The JavaScript and TypeScript files of a workspace that pass a byte prefilter. */
 export function scriptFilesWhere(files: readonly WorkspaceFile[], test: (bytes: Buffer) => boolean): WorkspaceFile[] {

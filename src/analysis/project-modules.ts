@@ -24,6 +24,15 @@ const EXTENSION_SUBSTITUTES: ReadonlyMap<string, readonly string[]> = new Map([
   ['.mjs', ['.mts', '.mjs']],
   ['.cjs', ['.cts', '.cjs']],
 ]);
+/** A quoted specifier starting `./` or `../` (latin1 text of the bytes, so offsets are bytes). */
+const RELATIVE_SPECIFIER = /(['"`])(\.\.?\/[^'"`\r\n]*)\1/g;
+const RELATIVE_START = Buffer.from('./');
+
+/** `./`, `../..`: a specifier that names a folder (its index module) without spelling the folder's own name. */
+function namesAFolder(specifier: string): boolean {
+  const last = specifier.slice(specifier.lastIndexOf('/') + 1);
+  return last === '' || last === '.' || last === '..';
+}
 const IMPLIED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
 
 /** `./x` and `../x`: a module of this project; anything else is a package (or an alias the analysis does not know). */
@@ -33,8 +42,8 @@ export function isRelativeSpecifier(specifier: string): boolean {
 
 /**
  * The project's own modules, for following an import into the file that defines the value. Files are taken
- * from the workspace (never read from disk) and parsed on demand, each at most once per run; the cache
- * holds syntax trees, so it lives only as long as one check's run.
+ * from the workspace and parsed on demand; one instance serves the workspace's script pass (all checks),
+ * and its cache of syntax trees is bounded, so a tree's size never decides how many trees are held.
  */
 /** Parsed modules kept per run (least recently used dropped first). */
 const MAX_CACHED_SCOPES = 128;
@@ -44,6 +53,7 @@ export class ProjectModules {
   private readonly scopes = new Map<string, FileScope | undefined>();
   /** Why a file could not be parsed (stack overflow, too large), kept so its own analysis can say so. */
   private readonly parseFailures = new Map<string, string>();
+  private importIndex: Map<string, string[]> | undefined;
 
   constructor(
     private readonly ts: TypeScript,
@@ -90,13 +100,35 @@ export class ProjectModules {
   scriptPathsImporting(modulePath: string, names: readonly string[]): string[] {
     const needles = names.map((name) => Buffer.from(name));
     const stem = posix.basename(modulePath).replace(/\.[^.]*$/, '');
-    const moduleName = Buffer.from(stem === 'index' ? posix.basename(posix.dirname(modulePath)) : stem);
+    const moduleStem = stem === 'index' ? posix.basename(posix.dirname(modulePath)) : stem;
+    const moduleName = Buffer.from(moduleStem);
     const paths: string[] = [];
-    for (const [path, file] of this.filesByPath) {
-      if (path === modulePath || !scriptKindOf(path) || !file.bytes.includes(moduleName)) continue;
-      if (needles.some((needle) => file.bytes.includes(needle))) paths.push(path);
+    for (const [path, specifiers] of this.relativeImports()) {
+      // Only a file whose relative specifiers could name the module is read again.
+      if (path === modulePath || !specifiers.some((specifier) => specifier.includes(moduleStem) || namesAFolder(specifier))) continue;
+      const bytes = this.filesByPath.get(path)!.bytes;
+      if (!bytes.includes(moduleName)) continue;
+      if (needles.some((needle) => bytes.includes(needle))) paths.push(path);
     }
     return paths;
+  }
+
+  /**
+   * The relative specifiers (`'./llm.js'`, `"../config"`) each script file spells, for the files spelling any: read
+   * on first need, once per run, so finding a wrapper's callers never reads the whole tree again per wrapper.
+   */
+  private relativeImports(): ReadonlyMap<string, string[]> {
+    if (this.importIndex) return this.importIndex;
+    const index = new Map<string, string[]>();
+    for (const [path, file] of this.filesByPath) {
+      if (!scriptKindOf(path)) continue;
+      const bytes = file.bytes;
+      if (!bytes.includes(RELATIVE_START)) continue;
+      const specifiers = [...bytes.toString('latin1').matchAll(RELATIVE_SPECIFIER)].map((match) => match[2]!);
+      if (specifiers.length > 0) index.set(path, specifiers);
+    }
+    this.importIndex = index;
+    return index;
   }
 
   /** The root-relative path a relative specifier names among the workspace's files, or undefined. */

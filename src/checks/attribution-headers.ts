@@ -7,6 +7,8 @@ import { headerNamesOf, locationOf, mayMentionOpenRouter } from '../analysis/ope
 import { presenceOfKeys } from '../analysis/resolve-object.js';
 import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
 import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
+import { scanBytes } from '../analysis/byte-scan.js';
+import type { ByteExtractor } from '../analysis/byte-scan.js';
 
 const REFERER = 'http-referer';
 /** The current title header, and the older name OpenRouter still accepts. */
@@ -14,6 +16,8 @@ const TITLES = ['x-openrouter-title', 'x-title'];
 /** @openrouter/sdk reads these when its options leave them out; a workspace that spells them is taken to set them. */
 const SDK_REFERER_ENV = Buffer.from('OPENROUTER_HTTP_REFERER');
 const SDK_TITLE_ENV = Buffer.from('OPENROUTER_APP_TITLE');
+const spellsRefererEnv: ByteExtractor<true> = (bytes) => bytes.includes(SDK_REFERER_ENV);
+const spellsTitleEnv: ByteExtractor<true> = (bytes) => bytes.includes(SDK_TITLE_ENV);
 
 /** Which attribution a client or request leaves out. */
 interface Missing {
@@ -52,11 +56,18 @@ const check: Check = {
     "(X-OpenRouter-Title, or the older X-Title) the app shows unnamed. Send both: defaultHeaders on an OpenAI client, httpReferer and " +
     'appTitle on @openrouter/sdk (or OPENROUTER_HTTP_REFERER / OPENROUTER_APP_TITLE), headers on fetch and axios requests.',
   async run(ctx) {
-    const sdkEnv: Missing = {
-      referer: !ctx.workspace.files.some((file) => file.bytes.includes(SDK_REFERER_ENV)),
-      title: !ctx.workspace.files.some((file) => file.bytes.includes(SDK_TITLE_ENV)),
-    };
-    return scanOpenRouterUsage(ctx, mayMentionOpenRouter, (usage, file, compiler) => findingsInFile(compiler, usage, file, ctx.severity, sdkEnv));
+    // Whether any file spells the variables, from the workspace's byte scan: known before the script pass begins.
+    const sdkEnv: Missing = { referer: true, title: true };
+    const envKnown = Promise.all([scanBytes(ctx.workspace, spellsRefererEnv), scanBytes(ctx.workspace, spellsTitleEnv)]).then(([referer, title]) => {
+      sdkEnv.referer = referer.size === 0;
+      sdkEnv.title = title.size === 0;
+    });
+    return scanOpenRouterUsage(
+      ctx,
+      [mayMentionOpenRouter],
+      (usage, file, compiler) => findingsInFile(compiler, usage, file, ctx.severity, sdkEnv),
+      envKnown,
+    );
   },
 };
 

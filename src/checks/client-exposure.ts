@@ -48,7 +48,7 @@ const check: Check = {
   async run(ctx) {
     const inScripts = await scanOpenRouterUsage(
       ctx,
-      (bytes) => mayMentionOpenRouter(bytes) || mayBeClientModule(bytes),
+      [mayMentionOpenRouter, mayBeClientModule],
       (usage, file, compiler) => scriptFindings(compiler, usage, file, ctx.severity),
     );
     return [...envFileFindings(ctx.workspace.files, ctx.severity), ...inScripts].sort(byLocation);

@@ -40,7 +40,7 @@ const check: Check = {
     'The OpenAI SDK waits 10 minutes before giving up on a request, and a raw fetch never does, so one stalled provider ties up a ' +
     'request handler for minutes; with maxRetries: 0 a single 429 or 5xx becomes a user-facing error. Set an explicit timeout on ' +
     'the client (timeout in the OpenAI SDK, timeoutMs in @openrouter/sdk), keep retries on, and pass signal: AbortSignal.timeout(ms) to fetch.',
-  run: (ctx) => scanOpenRouterUsage(ctx, mayMentionOpenRouter, (usage, file) => findingsInFile(usage, file, ctx.severity)),
+  run: (ctx) => scanOpenRouterUsage(ctx, [mayMentionOpenRouter], (usage, file) => findingsInFile(usage, file, ctx.severity)),
 };
 
 /** Clients without a timeout or with retries off, and fetch calls without a signal, in the order they appear. */

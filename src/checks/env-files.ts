@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { Check, CheckContext, Finding } from './types.js';
+import { scannedFiles } from '../analysis/byte-scan.js';
 
 /** Names that are templates by convention, meant to be committed: `.env.example`, `.env.local.sample`. */
 const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template'];
@@ -41,7 +42,8 @@ const check: Check = {
       return { findings, summary: findings.length === 0 ? 'no .env file is tracked by git or left un-ignored' : countOf(findings) };
     }
     // Without git, the workspace is git's view as far as .gitignore files tell: the walker already dropped ignored files.
-    const findings = ctx.workspace.files.filter((file) => isSecretEnvFile(file.path)).map((file) => findingAt(file.path, 'not-ignored', ctx));
+    // After the byte scan (git answers after it has started), so the workspace's one read serves this check too.
+    const findings = (await scannedFiles(ctx.workspace)).filter((file) => isSecretEnvFile(file.path)).map((file) => findingAt(file.path, 'not-ignored', ctx));
     const judged = `${asked.reason}: judged by the .gitignore files alone`;
     return { findings, summary: findings.length === 0 ? `no un-ignored .env file (${judged})` : `${countOf(findings)} (${judged})` };
   },

@@ -36,7 +36,7 @@ const check: Check = {
     }
     return scanOpenRouterUsage(
       ctx,
-      (bytes) => mayMentionOpenRouter(bytes) || mayCallCompletions(bytes),
+      [mayMentionOpenRouter, mayCallCompletions],
       (usage, file) => findingsInFile(usage, file, ctx.severity),
     );
   },

@@ -1,6 +1,36 @@
-import type { Check, Finding } from './types.js';
+import type { Check } from './types.js';
+import { scanBytes } from '../analysis/byte-scan.js';
+import type { ByteExtractor } from '../analysis/byte-scan.js';
+import { ByteWord } from '../analysis/byte-word.js';
 import { KEY_PATTERN, KEY_PREFIX, isPlaceholderKey, maskKey } from '../secrets.js';
 import { snippetOf } from '../snippet.js';
+
+const KEY_PREFIX_WORD = new ByteWord(KEY_PREFIX);
+
+/** A key found in a file: only its masked form is kept. */
+interface KeyHit {
+  masked: string;
+  line: number;
+  column: number;
+  snippet: string;
+}
+
+/** The real-format keys a file holds, placeholders left out; located while the scan has the bytes in hand. */
+const keyHitsIn: ByteExtractor<KeyHit[]> = (bytes, file) => {
+  // Most files never mention the prefix: a byte search spares decoding them.
+  if (!KEY_PREFIX_WORD.isIn(bytes)) return undefined;
+  const hits: KeyHit[] = [];
+  // One snippet per line: a minified line may hold thousands of keys.
+  const snippets = new Map<number, string>();
+  for (const { offset, key } of keysIn(bytes)) {
+    if (isPlaceholderKey(key)) continue;
+    const { line, column } = file.positionOfByte(offset);
+    let snippet = snippets.get(line);
+    if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
+    hits.push({ masked: maskKey(key), line, column, snippet });
+  }
+  return hits.length > 0 ? hits : undefined;
+};
 
 const check: Check = {
   id: 'hardcoded-key',
@@ -13,28 +43,17 @@ const check: Check = {
     'Revoke the key at openrouter.ai/settings/keys, read it from the environment (OPENROUTER_API_KEY), ' +
     'and keep local .env files out of git with .gitignore.',
   async run(ctx) {
-    const findings: Finding[] = [];
-    for (const file of ctx.workspace.files) {
-      // Most files never mention the prefix: a byte search spares decoding them.
-      if (file.bytes.indexOf(KEY_PREFIX) === -1) continue;
-      // One snippet per line: a minified line may hold thousands of keys.
-      const snippets = new Map<number, string>();
-      for (const { offset, key } of keysIn(file.bytes)) {
-        if (isPlaceholderKey(key)) continue;
-        const { line, column } = file.positionOfByte(offset);
-        let snippet = snippets.get(line);
-        if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
-        findings.push({
-          message: `OpenRouter key ${maskKey(key)} is hardcoded`,
-          severity: ctx.severity,
-          file: file.path,
-          line,
-          column,
-          snippet,
-        });
-      }
-    }
-    return findings;
+    const found = await scanBytes(ctx.workspace, keyHitsIn);
+    return [...found].flatMap(([file, hits]) =>
+      hits.map(({ masked, line, column, snippet }) => ({
+        message: `OpenRouter key ${masked} is hardcoded`,
+        severity: ctx.severity,
+        file: file.path,
+        line,
+        column,
+        snippet,
+      })),
+    );
   },
 };
 

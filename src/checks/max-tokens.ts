@@ -1,18 +1,14 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Check, Finding } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import { mayContainCompletionCall } from '../analysis/completion-calls.js';
 import { findCompletionCalls } from '../analysis/find-completion-calls.js';
 import type { CompletionCallSite } from '../analysis/find-completion-calls.js';
-import { loadTypeScript } from '../analysis/load-typescript.js';
 import type { TypeScript } from '../analysis/load-typescript.js';
 import { scriptKindOf } from '../analysis/parse-source.js';
-import { ProjectModules } from '../analysis/project-modules.js';
+import type { ProjectModules } from '../analysis/project-modules.js';
+import { analyseScripts } from '../analysis/script-analysis.js';
 import { positionLookup } from '../analysis/text-position.js';
 import { snippetOf } from '../snippet.js';
-
-/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
-const YIELD_EVERY_MS = 50;
 
 const check: Check = {
   id: 'max-tokens',
@@ -26,23 +22,21 @@ const check: Check = {
     'for the Responses API) on every request, spelled as the SDK spells it: maxCompletionTokens in @openrouter/sdk, ' +
     'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model.',
   async run(ctx) {
-    const files = ctx.workspace.files.filter((file) => scriptKindOf(file.path) && mayContainCompletionCall(file.bytes));
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript();
-    // Parsed modules are cached for this run only: imports are followed into them on demand.
-    const modules = new ProjectModules(ts, ctx.workspace.files);
-    const filesByPath = new Map(ctx.workspace.files.map((file) => [file.path, file]));
-    const located: Located[] = [];
-    let lastYield = Date.now();
-    for (const file of files) {
-      ctx.signal.throwIfAborted();
-      located.push(...findingsInFile(ts, file, ctx.severity, modules, filesByPath));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await nextTurn();
-        lastYield = Date.now();
-      }
-    }
-    return located.sort(byLocation).map(({ finding }) => finding);
+    let filesByPath: ReadonlyMap<string, WorkspaceFile> | undefined;
+    // Asked synchronously: the workspace's one script pass parses each file once for every check that needs it.
+    const perFile = await analyseScripts(ctx.workspace, {
+      prefilters: [mayContainCompletionCall],
+      extract: ({ file, compiler, modules }) => {
+        // Thrown out of the shared pass, this fails this check's share of it alone.
+        ctx.signal.throwIfAborted();
+        filesByPath ??= new Map(ctx.workspace.files.map((known) => [known.path, known]));
+        return findingsInFile(compiler, file, ctx.severity, modules, filesByPath);
+      },
+    });
+    return perFile
+      .flatMap(({ value }) => value)
+      .sort(byLocation)
+      .map(({ finding }) => finding);
   },
 };
 

@@ -1,5 +1,6 @@
 import type { WorkspaceFile } from '../workspace.js';
 import type { Check, Finding } from './types.js';
+import { scannedFiles } from '../analysis/byte-scan.js';
 
 /** The CI and hook configurations looked at, as people know them (for the message when none exists). */
 const CI_FILES_SHOWN = '.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml, azure-pipelines.yml, Jenkinsfile, .pre-commit-config.yaml';
@@ -21,7 +22,7 @@ const check: Check = {
     'A key pushed by mistake is found by bots within minutes; a scanner in CI or a pre-commit hook catches it before it leaves, or at least at once. ' +
     'Add gitleaks, trufflehog, ggshield, secretlint or detect-secrets to the pipeline (or run openrouter-check there).',
   async run(ctx) {
-    const ciFiles = ctx.workspace.files.filter((file) => isCiFile(file.path));
+    const ciFiles = (await scannedFiles(ctx.workspace)).filter((file) => isCiFile(file.path));
     for (const file of ciFiles) {
       const scanner = scannerIn(file);
       if (scanner) return { findings: [], summary: `${scanner} runs in ${file.path}` };
