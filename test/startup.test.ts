@@ -18,12 +18,21 @@ async function modulesLoadedBy(args: string[]): Promise<{ status: number | null;
 }
 
 describe('start-up cost', async () => {
-  it('--version prints the package version without loading the TypeScript compiler or the checks', async () => {
+  it.each([['--version'], ['-V']])('%s alone prints the package version from the bin script, loading nothing else', async (flag) => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    const run = await modulesLoadedBy(['--version']);
+    const run = await modulesLoadedBy([flag]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(run.modules.some((url) => url.endsWith('/bin/openrouter-check.js'))).toBe(true);
+    expect(run.modules.filter((url) => /\/dist\/|node_modules\//.test(url))).toEqual([]);
+  });
+
+  it('--version with other arguments goes through the CLI, still without the compiler or the checks', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const run = await modulesLoadedBy(['--no-color', '--version']);
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(version);
-    expect(run.modules.some((url) => url.includes('/cli.js'))).toBe(true);
+    expect(run.modules.some((url) => url.includes('/dist/cli.js'))).toBe(true);
     expect(run.modules.filter((url) => /node_modules\/typescript\/|\/checks\/|\/yaml\//.test(url))).toEqual([]);
   });
 
