@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckContext, Finding } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import { mayContainCompletionCall } from '../analysis/completion-calls.js';
 import { findCompletionCalls } from '../analysis/find-completion-calls.js';
@@ -9,6 +9,7 @@ import type { TypeScript } from '../analysis/load-typescript.js';
 import { scriptKindOf } from '../analysis/parse-source.js';
 import { ProjectModules } from '../analysis/project-modules.js';
 import { positionLookup } from '../analysis/text-position.js';
+import { pythonMaxTokensFindings } from '../python/python-findings.js';
 import { snippetOf } from '../snippet.js';
 
 /** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
@@ -24,27 +25,34 @@ const check: Check = {
     "A completion request without an output cap lets one call spend the model's whole default output, and OpenRouter " +
     'reserves credits for that maximum before it answers. Set max_tokens (or max_completion_tokens; max_output_tokens ' +
     'for the Responses API) on every request, spelled as the SDK spells it: maxCompletionTokens in @openrouter/sdk, ' +
-    'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model.',
+    'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model; in Python, max_tokens= ' +
+    '(max_output_tokens= for responses.create) as a keyword, in **kwargs or extra_body, "max_tokens" in a requests/httpx JSON body, ' +
+    'max_tokens= on ChatOpenAI or a LiteLLM completion.',
   async run(ctx) {
-    const files = ctx.workspace.files.filter((file) => scriptKindOf(file.path) && mayContainCompletionCall(file.bytes));
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript();
-    // Parsed modules are cached for this run only: imports are followed into them on demand.
-    const modules = new ProjectModules(ts, ctx.workspace.files);
-    const filesByPath = new Map(ctx.workspace.files.map((file) => [file.path, file]));
-    const located: Located[] = [];
-    let lastYield = Date.now();
-    for (const file of files) {
-      ctx.signal.throwIfAborted();
-      located.push(...findingsInFile(ts, file, ctx.severity, modules, filesByPath));
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await nextTurn();
-        lastYield = Date.now();
-      }
-    }
-    return located.sort(byLocation).map(({ finding }) => finding);
+    return [...(await typeScriptFindings(ctx)), ...(await pythonMaxTokensFindings(ctx))];
   },
 };
+
+/** The findings in JavaScript and TypeScript files, in file then source order. */
+async function typeScriptFindings(ctx: CheckContext): Promise<Finding[]> {
+  const files = ctx.workspace.files.filter((file) => scriptKindOf(file.path) && mayContainCompletionCall(file.bytes));
+  if (files.length === 0) return [];
+  const ts = await loadTypeScript();
+  // Parsed modules are cached for this run only: imports are followed into them on demand.
+  const modules = new ProjectModules(ts, ctx.workspace.files);
+  const filesByPath = new Map(ctx.workspace.files.map((file) => [file.path, file]));
+  const located: Located[] = [];
+  let lastYield = Date.now();
+  for (const file of files) {
+    ctx.signal.throwIfAborted();
+    located.push(...findingsInFile(ts, file, ctx.severity, modules, filesByPath));
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await nextTurn();
+      lastYield = Date.now();
+    }
+  }
+  return located.sort(byLocation).map(({ finding }) => finding);
+}
 
 interface Located {
   file: string;

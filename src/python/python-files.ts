@@ -1,0 +1,45 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Node } from 'web-tree-sitter';
+import type { WorkspaceFile } from '../workspace.js';
+import { loadPythonParser } from './load-python.js';
+import { isPythonPath, pythonSourceOf } from './python-source.js';
+import type { PythonSource } from './python-source.js';
+
+/** Analysis is synchronous; handing the event loop back this often lets time limits and other checks run. */
+const YIELD_EVERY_MS = 50;
+
+export interface PythonFileVisit {
+  /** A file containing none of these byte strings cannot hold what is looked for: it is not even parsed. */
+  needles: readonly Buffer[];
+  signal?: AbortSignal;
+  /** Called with each parsed file; the tree is freed when it returns. */
+  visit(source: PythonSource, root: Node): void;
+  /** A file that could not be read as Python (a broken notebook) or whose analysis crashed. */
+  failed(file: WorkspaceFile, cause: string): void;
+}
+
+/** Parses the .py files and notebooks that may hold something of interest, one at a time, and visits each. */
+export async function visitPythonFiles(files: readonly WorkspaceFile[], { needles, signal, visit, failed }: PythonFileVisit): Promise<void> {
+  const candidates = files.filter((file) => isPythonPath(file.path) && needles.some((needle) => file.bytes.includes(needle)));
+  if (candidates.length === 0) return;
+  const parser = await loadPythonParser();
+  let lastYield = Date.now();
+  for (const file of candidates) {
+    signal?.throwIfAborted();
+    try {
+      const source = pythonSourceOf(file);
+      const tree = parser.parse(source.python);
+      try {
+        visit(source, tree.rootNode);
+      } finally {
+        tree.delete(); // WASM memory is not garbage-collected.
+      }
+    } catch (error) {
+      failed(file, error instanceof Error ? error.message : String(error));
+    }
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await nextTurn();
+      lastYield = Date.now();
+    }
+  }
+}

@@ -1,0 +1,474 @@
+import type { Node } from 'web-tree-sitter';
+
+/** What a name is bound to in one scope of a Python module. */
+export type PythonBinding =
+  | { kind: 'value'; value: Node; at: number }
+  | { kind: 'parameter'; owner: string }
+  | { kind: 'import'; from: string; imported?: string }
+  | { kind: 'definition' }
+  /** A for target, a tuple unpacking, `x += …`, `with … as x`: nothing this analysis follows. */
+  | { kind: 'other' };
+
+/** Why a value could not be followed to what it holds, kept as data until a message is written. */
+export type PythonUnresolved =
+  | { why: 'parameter'; name: string; owner: string }
+  | { why: 'import'; name: string; from: string }
+  | { why: 'undefined'; name: string }
+  | { why: 'rebound'; name: string }
+  | { why: 'not-dict'; text: string }
+  | { why: 'splat'; text: string; cause: PythonUnresolved }
+  | { why: 'computed-key'; text: string }
+  | { why: 'not-json-body'; text: string }
+  | { why: 'too-deep'; text: string };
+
+/** A value followed through the assignments of its module; `scope` is where it was found. */
+export type Followed = { node: Node; scope: Scope } | { unresolved: PythonUnresolved };
+
+/** Whether a dict (or a call's keyword arguments) holds one of some keys, and the values it may hold for them. */
+export type KeyPresence =
+  | { kind: 'present'; values: { node: Node; scope: Scope }[] }
+  | { kind: 'absent' }
+  | { kind: 'unknown'; unresolved: PythonUnresolved };
+
+/** A function's (or the module's, or a class body's) names. */
+export interface Scope {
+  node: Node;
+  /** `ask()`, or `the module`. */
+  label: string;
+  parent?: Scope;
+  bindings: Map<string, PythonBinding[]>;
+  /** `name["key"] = value`, `name.update(…)`, `name.setdefault(…)` on a dict held by a name of this scope. */
+  mutations: Map<string, Node[]>;
+}
+
+const SCOPE_TYPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
+/** Following values stops here: deeper chains are too rare to be worth the risk of a runaway walk. */
+const MAX_FOLLOW_DEPTH = 24;
+const MUTATING_METHODS = new Set(['update', 'setdefault']);
+/** Calls that return a copy of the dict they are given. */
+const COPY_FUNCTIONS = new Set(['copy', 'deepcopy', 'dict']);
+
+/**
+ * The names of one parsed Python module, by scope: module constants, function locals, parameters and
+ * imports, so a request's `**kwargs`, body or URL can be followed to the dict or string that built it.
+ */
+export class PythonModuleScope {
+  readonly module: Scope;
+  readonly #scopes = new Map<number, Scope>();
+  /** Every call in the module, in source order. */
+  readonly calls: Node[] = [];
+  /** Modules this file imports anything from (`openai`, `litellm`, `urllib.request`). */
+  readonly importedModules = new Set<string>();
+  /** Argument lists of `name.bind(…)` calls by the receiver's name (LangChain's bound call options). */
+  readonly bindCalls = new Map<string, Node[]>();
+
+  constructor(root: Node) {
+    this.module = this.#scopeFor(root, undefined);
+    // An explicit stack: deeply nested code must not overflow the call stack.
+    const pending: { node: Node; scope: Scope }[] = [{ node: root, scope: this.module }];
+    for (let item = pending.pop(); item; item = pending.pop()) {
+      const { node } = item;
+      let scope = item.scope;
+      if (node !== root && SCOPE_TYPES.has(node.type)) {
+        this.#recordDefinition(node, scope);
+        // Functions do not see a class body's names: their parent is the class's own scope.
+        const parent = scope.node.type === 'class_definition' && node.type !== 'class_definition' ? scope.parent : scope;
+        scope = this.#scopeFor(node, parent);
+        this.#recordParameters(node, scope);
+      }
+      this.#record(node, scope);
+      const children = node.namedChildren;
+      for (let index = children.length - 1; index >= 0; index--) {
+        const child = children[index];
+        if (child) pending.push({ node: child, scope });
+      }
+    }
+  }
+
+  /** The scope a node is in: its nearest enclosing function, class body or the module. */
+  scopeOf(node: Node): Scope {
+    for (let at = node.parent; at; at = at.parent) {
+      if (SCOPE_TYPES.has(at.type)) {
+        const scope = this.#scopes.get(at.id);
+        if (scope) return scope;
+      }
+    }
+    return this.module;
+  }
+
+  /** What `name` is bound to where `use` is, looking outwards. */
+  bindingOf(name: string, scope: Scope, use: number): { binding: PythonBinding; scope: Scope } | undefined {
+    for (let at: Scope | undefined = scope; at; at = at.parent) {
+      const bindings = at.bindings.get(name);
+      if (!bindings) continue;
+      const decisive = bindings.find((binding) => binding.kind !== 'value') ?? lastBefore(bindings, use);
+      return decisive && { binding: decisive, scope: at };
+    }
+    return undefined;
+  }
+
+  /** Unwraps parentheses, follows names through assignments, `await` and `x.copy()`. */
+  follow(node: Node, scope: Scope, depth = 0): Followed {
+    if (depth > MAX_FOLLOW_DEPTH) return { unresolved: { why: 'too-deep', text: node.text } };
+    if (node.type === 'parenthesized_expression' || node.type === 'await') {
+      const inner = node.namedChildren[0];
+      return inner ? this.follow(inner, scope, depth + 1) : { node, scope };
+    }
+    if (node.type !== 'identifier') return { node, scope };
+    const name = node.text;
+    const found = this.bindingOf(name, this.scopeFor(node, scope), node.startIndex);
+    if (!found) return { unresolved: { why: 'undefined', name } };
+    const { binding } = found;
+    switch (binding.kind) {
+      case 'value':
+        return this.follow(binding.value, found.scope, depth + 1);
+      case 'parameter':
+        return { unresolved: { why: 'parameter', name, owner: binding.owner } };
+      case 'import':
+        return { unresolved: { why: 'import', name, from: binding.from } };
+      default:
+        return { unresolved: { why: 'rebound', name } };
+    }
+  }
+
+  /** Whether the dict `node` evaluates to holds one of `keys`. */
+  keysIn(node: Node, scope: Scope, keys: readonly string[], depth = 0): KeyPresence {
+    if (depth > MAX_FOLLOW_DEPTH) return { kind: 'unknown', unresolved: { why: 'too-deep', text: node.text } };
+    const followed = this.follow(node, scope, depth);
+    if ('unresolved' in followed) return { kind: 'unknown', unresolved: followed.unresolved };
+    const value = followed.node;
+    const mutated = node.type === 'identifier' ? this.#mutationsOf(node, scope) : [];
+    const presences = [this.#keysInValue(value, followed.scope, keys, depth), ...mutated.map((mutation) => this.#keysInMutation(mutation, followed.scope, keys, depth))];
+    return unionOf(presences);
+  }
+
+  /** A call's keyword arguments (and `**splats`) as one dict. */
+  keysInArguments(argumentList: Node, scope: Scope, keys: readonly string[], depth = 0): KeyPresence {
+    const presences: KeyPresence[] = [];
+    for (const argument of argumentList.namedChildren) {
+      if (!argument) continue;
+      if (argument.type === 'keyword_argument') {
+        const name = argument.childForFieldName('name')?.text;
+        const value = argument.childForFieldName('value');
+        if (name !== undefined && value && keys.includes(name)) presences.push({ kind: 'present', values: [{ node: value, scope }] });
+      } else if (argument.type === 'dictionary_splat') {
+        const splatted = argument.namedChildren[0];
+        if (splatted) presences.push(splatPresence(splatted, this.keysIn(splatted, scope, keys, depth + 1)));
+      }
+    }
+    return unionOf(presences);
+  }
+
+  /** The keyword argument `name` of a call, or undefined. */
+  keywordArgument(argumentList: Node | null, name: string): Node | undefined {
+    for (const argument of argumentList?.namedChildren ?? []) {
+      if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.text === name) return argument.childForFieldName('value') ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** The string a value is known to be, exactly (literal, constant, concatenation of those), or undefined. */
+  stringOf(node: Node, scope: Scope, depth = 0): string | undefined {
+    const text = this.partialTextOf(node, scope, depth);
+    return text.includes(UNKNOWN_TEXT) ? undefined : text;
+  }
+
+  /** A string's text with each part that cannot be known (a parameter in an f-string) as UNKNOWN_TEXT. */
+  partialTextOf(node: Node, scope: Scope, depth = 0): string {
+    if (depth > MAX_FOLLOW_DEPTH) return UNKNOWN_TEXT;
+    const followed = this.follow(node, scope, depth);
+    if ('unresolved' in followed) return UNKNOWN_TEXT;
+    const value = followed.node;
+    const at = followed.scope;
+    switch (value.type) {
+      case 'string': {
+        let text = '';
+        for (const part of value.namedChildren) {
+          if (!part) continue;
+          if (part.type === 'string_content' || part.type === 'escape_sequence') text += part.text;
+          else if (part.type === 'interpolation') {
+            const expression = part.childForFieldName('expression') ?? part.namedChildren[0];
+            text += expression ? this.partialTextOf(expression, at, depth + 1) : UNKNOWN_TEXT;
+          }
+        }
+        return text;
+      }
+      case 'concatenated_string':
+        return value.namedChildren.map((part) => (part ? this.partialTextOf(part, at, depth + 1) : '')).join('');
+      case 'binary_operator': {
+        const operator = value.childForFieldName('operator')?.text;
+        const left = value.childForFieldName('left');
+        const right = value.childForFieldName('right');
+        if (operator === '+' && left && right) return this.partialTextOf(left, at, depth + 1) + this.partialTextOf(right, at, depth + 1);
+        // `"%s/chat/completions" % base`: the template's own text, its fields unknown.
+        if (operator === '%' && left) return this.partialTextOf(left, at, depth + 1).replace(/%[sdr]/g, UNKNOWN_TEXT);
+        return UNKNOWN_TEXT;
+      }
+      case 'call': {
+        const callee = value.childForFieldName('function');
+        const args = value.childForFieldName('arguments');
+        // `"{}/chat/completions".format(base)`
+        if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'format') {
+          const template = callee.childForFieldName('object');
+          return template ? this.partialTextOf(template, at, depth + 1).replace(/\{[^}]*\}/g, UNKNOWN_TEXT) : UNKNOWN_TEXT;
+        }
+        // `urljoin(base, "chat/completions")`: the URL ends as its last part does.
+        if (calleeName(callee) === 'urljoin' && args) {
+          const last = args.namedChildren.at(-1);
+          return last ? `${UNKNOWN_TEXT}/${this.partialTextOf(last, at, depth + 1).replace(/^\/+/, '')}` : UNKNOWN_TEXT;
+        }
+        return UNKNOWN_TEXT;
+      }
+      default:
+        return UNKNOWN_TEXT;
+    }
+  }
+
+  /** The scope a name is resolved in: where it is written (every node belongs to one place of the module). */
+  scopeFor(node: Node, _from: Scope): Scope {
+    return this.scopeOf(node);
+  }
+
+  #keysInValue(value: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
+    switch (value.type) {
+      case 'dictionary': {
+        const presences: KeyPresence[] = [];
+        for (const entry of value.namedChildren) {
+          if (!entry) continue;
+          if (entry.type === 'pair') {
+            const keyNode = entry.childForFieldName('key');
+            const valueNode = entry.childForFieldName('value');
+            if (!keyNode || !valueNode) continue;
+            const key = this.stringOf(keyNode, scope, depth + 1);
+            if (key === undefined) presences.push({ kind: 'unknown', unresolved: { why: 'computed-key', text: keyNode.text } });
+            else if (keys.includes(key)) presences.push({ kind: 'present', values: [{ node: valueNode, scope }] });
+          } else if (entry.type === 'dictionary_splat') {
+            const splatted = entry.namedChildren[0];
+            if (splatted) presences.push(splatPresence(splatted, this.keysIn(splatted, scope, keys, depth + 1)));
+          }
+        }
+        return unionOf(presences);
+      }
+      case 'call': {
+        const callee = value.childForFieldName('function');
+        const args = value.childForFieldName('arguments');
+        const name = calleeName(callee);
+        if (!args || args.type !== 'argument_list') break;
+        if (name !== undefined && COPY_FUNCTIONS.has(name)) {
+          // dict(base, key=…), copy.deepcopy(base), base.copy()
+          const copied = callee?.type === 'attribute' && name === 'copy' && args.namedChildren.length === 0 ? callee.childForFieldName('object') : firstPositional(args);
+          const presences = [this.keysInArguments(args, scope, keys, depth + 1)];
+          if (copied) presences.push(this.keysIn(copied, scope, keys, depth + 1));
+          return unionOf(presences);
+        }
+        break;
+      }
+      case 'binary_operator': {
+        // `base | {"max_tokens": 5}`
+        const left = value.childForFieldName('left');
+        const right = value.childForFieldName('right');
+        if (value.childForFieldName('operator')?.text === '|' && left && right) {
+          return unionOf([this.keysIn(left, scope, keys, depth + 1), this.keysIn(right, scope, keys, depth + 1)]);
+        }
+        break;
+      }
+      case 'conditional_expression': {
+        // `a if cond else b`: each branch may be what is sent.
+        const branches = value.namedChildren.filter((child, index): child is Node => child !== null && index !== 1);
+        return worstPresenceOf(branches.map((branch) => this.keysIn(branch, scope, keys, depth + 1)));
+      }
+    }
+    return { kind: 'unknown', unresolved: { why: 'not-dict', text: value.text } };
+  }
+
+  #keysInMutation(mutation: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
+    if (mutation.type === 'assignment') {
+      const target = mutation.childForFieldName('left');
+      const key = target?.childForFieldName('subscript');
+      const value = mutation.childForFieldName('right');
+      if (!key || !value) return { kind: 'absent' };
+      const name = this.stringOf(key, scope, depth + 1);
+      if (name === undefined) return { kind: 'unknown', unresolved: { why: 'computed-key', text: key.text } };
+      return keys.includes(name) ? { kind: 'present', values: [{ node: value, scope }] } : { kind: 'absent' };
+    }
+    const method = mutation.childForFieldName('function')?.childForFieldName('attribute')?.text;
+    const args = mutation.childForFieldName('arguments');
+    if (!args) return { kind: 'absent' };
+    if (method === 'setdefault') {
+      const [key, value] = args.namedChildren;
+      const name = key ? this.stringOf(key, scope, depth + 1) : undefined;
+      return name !== undefined && keys.includes(name) && value ? { kind: 'present', values: [{ node: value, scope }] } : { kind: 'absent' };
+    }
+    const updated = firstPositional(args);
+    const presences = [this.keysInArguments(args, scope, keys, depth + 1)];
+    if (updated) presences.push(this.keysIn(updated, scope, keys, depth + 1));
+    return unionOf(presences);
+  }
+
+  /** Mutations of the dict a name holds, made in the scope that binds the name. */
+  #mutationsOf(identifier: Node, scope: Scope): Node[] {
+    const found = this.bindingOf(identifier.text, this.scopeFor(identifier, scope), identifier.startIndex);
+    return found?.binding.kind === 'value' ? (found.scope.mutations.get(identifier.text) ?? []) : [];
+  }
+
+  #scopeFor(node: Node, parent: Scope | undefined): Scope {
+    const name = node.childForFieldName('name')?.text;
+    const label = node.type === 'module' ? 'the module' : node.type === 'lambda' ? 'a lambda' : `${name ?? '?'}()`;
+    const scope: Scope = { node, label, parent, bindings: new Map(), mutations: new Map() };
+    this.#scopes.set(node.id, scope);
+    return scope;
+  }
+
+  #recordDefinition(node: Node, scope: Scope): void {
+    const name = node.childForFieldName('name');
+    if (name && node.type !== 'lambda') bind(scope, name.text, { kind: 'definition' });
+  }
+
+  #recordParameters(node: Node, scope: Scope): void {
+    const parameters = node.childForFieldName('parameters');
+    for (const parameter of parameters?.namedChildren ?? []) {
+      if (!parameter) continue;
+      const name = parameter.type === 'identifier' ? parameter : (parameter.childForFieldName('name') ?? parameter.namedChildren.find((child) => child?.type === 'identifier'));
+      if (name?.type === 'identifier') bind(scope, name.text, { kind: 'parameter', owner: scope.label });
+    }
+  }
+
+  #record(node: Node, scope: Scope): void {
+    switch (node.type) {
+      case 'call': {
+        this.calls.push(node);
+        const callee = node.childForFieldName('function');
+        const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : undefined;
+        const method = callee?.childForFieldName('attribute')?.text;
+        if (receiver?.type === 'identifier' && method !== undefined) {
+          if (MUTATING_METHODS.has(method)) pushTo(scope.mutations, receiver.text, node);
+          if (method === 'bind') {
+            const args = node.childForFieldName('arguments');
+            if (args) pushTo(this.bindCalls, receiver.text, args);
+          }
+        }
+        return;
+      }
+      case 'assignment':
+        this.#recordAssignment(node, scope);
+        return;
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (name && value) bind(scope, name.text, { kind: 'value', value, at: node.startIndex });
+        return;
+      }
+      case 'augmented_assignment':
+      case 'for_statement':
+      case 'for_in_clause': {
+        for (const name of identifiersIn(node.childForFieldName('left'))) bind(scope, name, { kind: 'other' });
+        return;
+      }
+      case 'as_pattern': {
+        for (const name of identifiersIn(node.childForFieldName('alias'))) bind(scope, name, { kind: 'other' });
+        return;
+      }
+      case 'import_statement':
+        for (const imported of node.namedChildren) {
+          if (!imported) continue;
+          const module = imported.type === 'aliased_import' ? imported.childForFieldName('name')?.text : imported.text;
+          if (module === undefined) continue;
+          this.importedModules.add(module);
+          const local = imported.type === 'aliased_import' ? imported.childForFieldName('alias')?.text : module.split('.')[0];
+          if (local) bind(scope, local, { kind: 'import', from: module });
+        }
+        return;
+      case 'import_from_statement': {
+        const module = node.childForFieldName('module_name')?.text ?? '';
+        this.importedModules.add(module);
+        for (const imported of node.childrenForFieldName('name')) {
+          if (!imported) continue;
+          const name = imported.type === 'aliased_import' ? imported.childForFieldName('name')?.text : imported.text;
+          const local = imported.type === 'aliased_import' ? imported.childForFieldName('alias')?.text : imported.text;
+          if (name !== undefined && local !== undefined) bind(scope, local, { kind: 'import', from: module, imported: name });
+        }
+        return;
+      }
+    }
+  }
+
+  #recordAssignment(node: Node, scope: Scope): void {
+    const target = node.childForFieldName('left');
+    let value = node.childForFieldName('right');
+    // `a = b = {…}`: the innermost right-hand side is every target's value.
+    while (value?.type === 'assignment') value = value.childForFieldName('right');
+    if (!target) return;
+    if (target.type === 'identifier') {
+      bind(scope, target.text, value ? { kind: 'value', value, at: node.startIndex } : { kind: 'other' });
+    } else if (target.type === 'subscript') {
+      const holder = target.childForFieldName('value');
+      if (holder?.type === 'identifier') pushTo(scope.mutations, holder.text, node);
+    } else {
+      for (const name of identifiersIn(target)) bind(scope, name, { kind: 'other' });
+    }
+    const inner = node.childForFieldName('right');
+    if (inner?.type === 'assignment') this.#recordAssignment(inner, scope);
+  }
+}
+
+/** Stands for a part of a string the analysis cannot know. */
+export const UNKNOWN_TEXT = '\u0000';
+
+/** The last name in `a.b.c` or the name `c`; undefined for anything else. */
+export function calleeName(callee: Node | null | undefined): string | undefined {
+  if (!callee) return undefined;
+  if (callee.type === 'identifier') return callee.text;
+  if (callee.type === 'attribute') return callee.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+export function firstPositional(argumentList: Node): Node | undefined {
+  return argumentList.namedChildren.find(
+    (argument): argument is Node => argument !== null && argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat' && argument.type !== 'list_splat' && argument.type !== 'comment',
+  );
+}
+
+export function positionalArguments(argumentList: Node): Node[] {
+  return argumentList.namedChildren.filter(
+    (argument): argument is Node => argument !== null && argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat' && argument.type !== 'list_splat' && argument.type !== 'comment',
+  );
+}
+
+function lastBefore(bindings: readonly PythonBinding[], use: number): PythonBinding | undefined {
+  const values = bindings.filter((binding): binding is Extract<PythonBinding, { kind: 'value' }> => binding.kind === 'value');
+  const before = values.filter((binding) => binding.at < use);
+  return before.at(-1) ?? values.at(-1);
+}
+
+function splatPresence(splatted: Node, presence: KeyPresence): KeyPresence {
+  return presence.kind === 'unknown' ? { kind: 'unknown', unresolved: { why: 'splat', text: splatted.text, cause: presence.unresolved } } : presence;
+}
+
+/** Several sources of keys merged into one dict: a key found anywhere is present. */
+function unionOf(presences: readonly KeyPresence[]): KeyPresence {
+  const present = presences.filter((presence): presence is Extract<KeyPresence, { kind: 'present' }> => presence.kind === 'present');
+  if (present.length > 0) return { kind: 'present', values: present.flatMap((presence) => presence.values) };
+  return presences.find((presence) => presence.kind === 'unknown') ?? { kind: 'absent' };
+}
+
+/** Alternatives (branches): a key missing from one of them may be missing. */
+function worstPresenceOf(presences: readonly KeyPresence[]): KeyPresence {
+  return presences.find((presence) => presence.kind === 'absent') ?? presences.find((presence) => presence.kind === 'unknown') ?? unionOf(presences);
+}
+
+function bind(scope: Scope, name: string, binding: PythonBinding): void {
+  pushTo(scope.bindings, name, binding);
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function identifiersIn(node: Node | null): string[] {
+  if (!node) return [];
+  if (node.type === 'identifier') return [node.text];
+  if (node.type === 'attribute' || node.type === 'subscript') return [];
+  return node.namedChildren.flatMap((child) => identifiersIn(child));
+}
