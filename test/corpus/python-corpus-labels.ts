@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { CapLabel } from './corpus-labels.js';
 
 /** The labelled Python max-tokens corpus: a small project whose every completion call site is labelled by hand. */
@@ -41,13 +42,22 @@ function loadPythonParser(): Promise<Parser> {
   return pythonParser;
 }
 
-/** Offsets (UTF-16 code units, as JavaScript strings index) where a `call` node of the Python grammar starts. */
-export async function pythonCallStarts(text: string): Promise<Set<number>> {
+/** Reads a Python source's syntax tree; the tree is freed afterwards, so `read` must not keep nodes. */
+export async function readPythonTree<T>(text: string, read: (root: Node) => T): Promise<T> {
   const tree = (await loadPythonParser()).parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
-    return new Set(tree.rootNode.descendantsOfType('call').flatMap((node) => (node ? [node.startIndex] : [])));
+    return read(tree.rootNode);
   } finally {
     tree.delete();
   }
+}
+
+/** Every `call` node of the Python grammar; offsets count UTF-16 code units, as JavaScript strings index. */
+export function callNodes(root: Node): Node[] {
+  return root.descendantsOfType('call').filter((node): node is Node => node !== null);
+}
+
+export async function pythonCallStarts(text: string): Promise<Set<number>> {
+  return readPythonTree(text, (root) => new Set(callNodes(root).map((node) => node.startIndex)));
 }

@@ -1,9 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';
 import { CAP_LABELS, locationKey } from './corpus-labels.js';
 import type { CapLabel } from './corpus-labels.js';
+import { withInlineCapsRemoved } from './python-cap-removal.js';
 import { PYTHON_CORPUS, PYTHON_CORPUS_STYLES, loadPythonLabels, pythonCallStarts } from './python-corpus-labels.js';
 import type { PythonCallSiteLabel } from './python-corpus-labels.js';
 
@@ -15,6 +18,8 @@ import type { PythonCallSiteLabel } from './python-corpus-labels.js';
 
 const labels = loadPythonLabels();
 const MIN_CALL_SITES = 60;
+/** Capped sites whose cap is written in the call itself; the removal test must keep this many to mean something. */
+const MIN_INLINE_CAPPED_SITES = 30;
 const SUPPRESSION = /openrouter-check-ignore-next-line[ \t]+max-tokens[ \t]+--[ \t]*\S/;
 
 const corpusFiles = readdirSync(PYTHON_CORPUS, { recursive: true, withFileTypes: true })
@@ -118,6 +123,15 @@ interface ClassScore {
   falseNegatives: string[];
 }
 
+/** The max-tokens findings of a CLI run on `root`, or a thrown error saying how the CLI failed. */
+async function maxTokensCheckOf(root: string): Promise<JsonReport['checks'][number]> {
+  const run = await runCli([root, '--only', 'max-tokens', '--format', 'json', '--offline']);
+  if (run.status !== 0 && run.status !== 1) throw new Error(`the CLI exited ${run.status}: ${run.stderr}`);
+  const check = (JSON.parse(run.stdout) as JsonReport).checks.find((candidate) => candidate.id === 'max-tokens');
+  if (!check) throw new Error('the JSON report has no max-tokens check');
+  return check;
+}
+
 function predictionOf(finding: JsonFinding | undefined): CapLabel {
   if (!finding) return 'capped';
   return finding.severity === 'error' ? 'uncapped' : 'unknown';
@@ -189,11 +203,7 @@ describe('max-tokens against the labelled Python corpus (fixtures/python-corpus)
   }
 
   beforeAll(async () => {
-    const run = await runCli([PYTHON_CORPUS, '--only', 'max-tokens', '--format', 'json', '--offline']);
-    if (run.status !== 0 && run.status !== 1) throw new Error(`the CLI exited ${run.status}: ${run.stderr}`);
-    const report = JSON.parse(run.stdout) as JsonReport;
-    const check = report.checks.find((candidate) => candidate.id === 'max-tokens');
-    if (!check) throw new Error('the JSON report has no max-tokens check');
+    const check = await maxTokensCheckOf(PYTHON_CORPUS);
     checkMessage = check.message ?? '';
     const byLocation = new Map(check.findings.map((finding) => [locationKey(finding), finding]));
     const labelled = new Set(labels.map(locationKey));
@@ -233,5 +243,36 @@ describe('max-tokens against the labelled Python corpus (fixtures/python-corpus)
 
   it('reports nothing at a location no label names (the decoys)', () => {
     expect(unlabelledFindings.map((finding) => `${locationKey(finding)} ${finding.severity}: ${finding.message}`), styleTable()).toEqual([]);
+  });
+});
+
+/**
+ * A capped site produces no finding whether the check saw it or not. For the sites whose cap is written in the
+ * call, remove it in a copy of the corpus: the check must then report each of them as an error, at the same place.
+ */
+describe('max-tokens recognises the capped call sites (fixtures/python-corpus with inline caps removed)', () => {
+  let copy = '';
+  afterAll(() => {
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('reports each capped call as an error once the cap written in it is removed', async () => {
+    copy = mkdtempSync(join(tmpdir(), 'python-corpus-uncapped-'));
+    cpSync(PYTHON_CORPUS, copy, { recursive: true });
+    const uncappedCopies: PythonCallSiteLabel[] = [];
+    for (const site of labels.filter((label) => label.label === 'capped')) {
+      const path = join(copy, site.file);
+      const text = readFileSync(path, 'utf8');
+      const edited = await withInlineCapsRemoved(text, offsetOf(text, site)!);
+      if (edited === undefined) continue;
+      writeFileSync(path, edited);
+      uncappedCopies.push(site);
+    }
+    expect(uncappedCopies.length).toBeGreaterThanOrEqual(MIN_INLINE_CAPPED_SITES);
+    const findings = new Map((await maxTokensCheckOf(copy)).findings.map((finding) => [locationKey(finding), finding]));
+    const unseen = uncappedCopies
+      .filter((site) => findings.get(locationKey(site))?.severity !== 'error')
+      .map((site) => `${locationKey(site)} [${site.style}] ${site.note} — got ${findings.get(locationKey(site))?.message ?? 'no finding'}`);
+    expect(unseen).toEqual([]);
   });
 });
