@@ -7,7 +7,7 @@ const CAP_NAMES = new Set(['max_tokens', 'max_completion_tokens', 'max_output_to
 /**
  * The call starting at `offset` with the caps written in its own argument list blanked out: keyword arguments
  * (`max_tokens=10`) and top-level keys of dict arguments (`json={..., "max_tokens": 10}`,
- * `extra_body={"max_tokens": 300}`). Blanking with spaces keeps every line and column in place.
+ * `extra_body={"max_tokens": 300}`, `json=dict(..., max_tokens=40)`). Blanking with spaces keeps every line and column in place.
  * Undefined when the call writes no cap in its arguments (its cap lives in a variable, a constant, a dict).
  */
 export async function withInlineCapsRemoved(text: string, offset: number): Promise<string | undefined> {
@@ -37,9 +37,15 @@ function inlineCapRanges(call: Node): [number, number][] {
       for (const pair of value.namedChildren) {
         if (pair?.type === 'pair' && CAP_NAMES.has(stringContent(pair.childForFieldName('key')))) ranges.push(withTrailingComma(pair));
       }
-    }
+    } else if (value?.type === 'call' && value.childForFieldName('function')?.text === 'dict') ranges.push(...capKeywordRanges(value));
   }
   return ranges;
+}
+
+function capKeywordRanges(call: Node): [number, number][] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? [])
+    .filter((argument): argument is Node => argument?.type === 'keyword_argument' && CAP_NAMES.has(argument.childForFieldName('name')?.text ?? ''))
+    .map(withTrailingComma);
 }
 
 function withTrailingComma(node: Node): [number, number] {
