@@ -111,7 +111,7 @@ export function explainUnresolved(unresolved: PythonUnresolved, subject: Subject
     case 'import':
       return `${comeFrom} \`${unresolved.name}\`, imported from '${unresolved.from}'`;
     case 'not-dict':
-      return `${comeFrom} \`${shorten(unresolved.text)}\`, which is not a dict this file defines`;
+      return `${comeFrom} \`${shorten(unresolved.text)}\`, ${madeClause(unresolved.made)}`;
     default:
       return describe(unresolved);
   }
@@ -128,9 +128,10 @@ function describe(unresolved: PythonUnresolved): string {
     case 'rebound':
       return `\`${unresolved.name}\` is not a value this file assigns once`;
     case 'not-dict':
-      return `\`${shorten(unresolved.text)}\` is not a dict this file defines`;
+      return `\`${shorten(unresolved.text)}\` is ${unresolved.made === undefined ? 'not a dict this file defines' : madeClause(unresolved.made).replace(/^which is /, '')}`;
     case 'splat': {
-      const cause = unresolved.cause.why === 'not-dict' && unresolved.cause.text === unresolved.text ? '' : ` (${describe(unresolved.cause)})`;
+      const { cause: why } = unresolved;
+      const cause = why.why === 'not-dict' && why.text === unresolved.text && why.made === undefined ? '' : ` (${describe(why)})`;
       return `\`**${shorten(unresolved.text)}\` could not be resolved${cause}`;
     }
     case 'computed-key':
@@ -140,6 +141,13 @@ function describe(unresolved: PythonUnresolved): string {
     case 'too-deep':
       return `\`${shorten(unresolved.text)}\` has too many levels to follow`;
   }
+}
+
+/** Why a value that is no dict literal cannot be read here. */
+function madeClause(made: 'attribute' | 'call' | undefined): string {
+  if (made === 'attribute') return 'which is an attribute set at run time, not a dict this file defines';
+  if (made === 'call') return "which is a call's result, not a dict this file defines";
+  return 'which is not a dict this file defines';
 }
 
 /** Source quoted in a message stays on one short line. */

@@ -168,11 +168,17 @@ function liteLlmCompletion(call: Node, module: PythonModuleScope, scope: Scope):
   } else if (calleeName(callee?.childForFieldName('object')) !== 'litellm') {
     return undefined;
   }
-  const model = module.keywordArgument(args, 'model') ?? firstPositional(args);
-  const base = module.keywordArgument(args, 'api_base') ?? module.keywordArgument(args, 'base_url');
+  // The model may come in a `**payload` dict, read the way its cap is.
+  const valuesOf = (key: string): { node: Node; scope: Scope }[] => {
+    const presence = module.keysInArguments(args, scope, [key]);
+    return presence.kind === 'present' ? presence.values : [];
+  };
+  const first = firstPositional(args);
+  const models = [...valuesOf('model'), ...(first ? [{ node: first, scope }] : [])];
+  const bases = [...valuesOf('api_base'), ...valuesOf('base_url')];
   const toOpenRouter =
-    (model !== undefined && module.partialTextOf(model, scope).startsWith('openrouter/')) ||
-    (base !== undefined && module.partialTextOf(base, scope).includes('openrouter.ai'));
+    models.some(({ node, scope: at }) => module.partialTextOf(node, at).startsWith('openrouter/')) ||
+    bases.some(({ node, scope: at }) => module.partialTextOf(node, at).includes('openrouter.ai'));
   if (!toOpenRouter) return undefined;
   return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args } };
 }

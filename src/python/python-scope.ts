@@ -15,7 +15,8 @@ export type PythonUnresolved =
   | { why: 'import'; name: string; from: string }
   | { why: 'undefined'; name: string }
   | { why: 'rebound'; name: string }
-  | { why: 'not-dict'; text: string }
+  /** `made`: what the value is instead, when that says why it cannot be followed (an attribute, a call's result). */
+  | { why: 'not-dict'; text: string; made?: 'attribute' | 'call' }
   | { why: 'splat'; text: string; cause: PythonUnresolved }
   | { why: 'computed-key'; text: string }
   | { why: 'not-json-body'; text: string }
@@ -278,7 +279,8 @@ export class PythonModuleScope {
         return worstPresenceOf(branches.map((branch) => this.keysIn(branch, scope, keys, depth + 1)));
       }
     }
-    return { kind: 'unknown', unresolved: { why: 'not-dict', text: value.text } };
+    const made = value.type === 'attribute' ? 'attribute' : value.type === 'call' ? 'call' : undefined;
+    return { kind: 'unknown', unresolved: { why: 'not-dict', text: value.text, ...(made ? { made } : {}) } };
   }
 
   #keysInMutation(mutation: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
@@ -305,10 +307,14 @@ export class PythonModuleScope {
     return unionOf(presences);
   }
 
-  /** Mutations of the dict a name holds, made in the scope that binds the name. */
-  #mutationsOf(identifier: Node, scope: Scope): Node[] {
-    const found = this.bindingOf(identifier.text, this.scopeFor(identifier, scope), identifier.startIndex);
-    return found?.binding.kind === 'value' ? (found.scope.mutations.get(identifier.text) ?? []) : [];
+  /**
+   * Mutations of the dict a name holds, made in the scope that binds the name, that always run before `use`:
+   * a key set inside an `if` (or a loop, an `except`) that does not also hold the use may not be set.
+   */
+  #mutationsOf(use: Node, scope: Scope): Node[] {
+    const found = this.bindingOf(use.text, this.scopeFor(use, scope), use.startIndex);
+    if (found?.binding.kind !== 'value') return [];
+    return (found.scope.mutations.get(use.text) ?? []).filter((mutation) => runsWhenever(mutation, use, found.scope.node));
   }
 
   #scopeFor(node: Node, parent: Scope | undefined): Scope {
@@ -432,6 +438,17 @@ export function positionalArguments(argumentList: Node): Node[] {
   return argumentList.namedChildren.filter(
     (argument): argument is Node => argument !== null && argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat' && argument.type !== 'list_splat' && argument.type !== 'comment',
   );
+}
+
+/** Statements that run their body only sometimes. */
+const CONDITIONAL_TYPES = new Set(['if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'case_clause', 'except_clause', 'conditional_expression', 'boolean_operator']);
+
+/** `statement` is not inside a branch or loop of `scopeNode` that leaves `use` out. */
+function runsWhenever(statement: Node, use: Node, scopeNode: Node): boolean {
+  for (let at = statement.parent; at && at.id !== scopeNode.id; at = at.parent) {
+    if (CONDITIONAL_TYPES.has(at.type) && !(at.startIndex <= use.startIndex && use.endIndex <= at.endIndex)) return false;
+  }
+  return true;
 }
 
 function lastBefore(bindings: readonly PythonBinding[], use: number): PythonBinding | undefined {

@@ -42,6 +42,7 @@ describe('max-tokens on Python', () => {
     ['dict merged with |', lines('BASE = {"max_tokens": 5}', 'def f(m):', '    return client.chat.completions.create(**(BASE | {"model": m}), messages=[])')],
     ['nested dict splat', lines('CAPS = {"max_tokens": 5}', 'OPTS = {**CAPS, "model": "a/b"}', 'client.chat.completions.create(messages=[], **OPTS)')],
     ['key set after the dict', lines('def f():', '    kw = {"model": "a/b"}', '    kw["max_tokens"] = 9', '    client.chat.completions.create(**kw)')],
+    ['key set in a branch that also holds the call', lines('def f(short):', '    kw = {"model": "a/b"}', '    if short:', '        kw["max_tokens"] = 9', '        client.chat.completions.create(**kw)')],
     ['update()', lines('def f():', '    kw = {"model": "a/b"}', '    kw.update(max_tokens=9)', '    client.chat.completions.create(**kw)')],
     ['key from a constant', lines('CAP = "max_tokens"', 'client.chat.completions.create(model=m, **{CAP: 5})')],
     ['requests json', `import requests\nrequests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": 5})`],
@@ -74,7 +75,26 @@ describe('max-tokens on Python', () => {
     ['dict without a cap', lines('PARAMS = {"model": "a/b"}', 'client.chat.completions.create(**PARAMS)'), [error(4, 1, uncapped(CHAT))]],
     ['**kwargs parameter', lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'), [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of ask())'))]],
     ['imported dict', lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'), [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))]],
-    ['a dict from a call', lines('client.chat.completions.create(**build())'), [warn(3, 1, unverified(CHAT, '`**build()` could not be resolved'))]],
+    [
+      'a dict from a call',
+      lines('client.chat.completions.create(**build())'),
+      [warn(3, 1, unverified(CHAT, "`**build()` could not be resolved (`build()` is a call's result, not a dict this file defines)"))],
+    ],
+    [
+      'a dict from an attribute',
+      lines('class Bot:', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
+      [warn(5, 16, unverified(CHAT, '`**self.overrides` could not be resolved (`self.overrides` is an attribute set at run time, not a dict this file defines)'))],
+    ],
+    [
+      'a cap set only in one branch',
+      lines('def f(detailed):', '    params = {"model": m}', '    if not detailed:', '        params["max_tokens"] = 120', '    return client.chat.completions.create(**params)'),
+      [error(7, 12, uncapped(CHAT))],
+    ],
+    [
+      'LiteLLM model read through **payload',
+      lines('from litellm import completion', 'def f():', '    payload = {"model": "openrouter/meta-llama/llama-3.1-8b-instruct", "messages": []}', '    return completion(**payload)'),
+      [error(6, 12, uncapped('completion()', 'LiteLLM'))],
+    ],
     ['computed key', lines('def f(k):', '    client.chat.completions.create(model=m, **{k: 5})'), [warn(4, 5, unverified(CHAT, '`**{k: 5}` could not be resolved (computed key `k` could not be resolved)'))]],
     [
       'requests to an f-string URL',
