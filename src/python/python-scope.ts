@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 
 /** What a name is bound to in one scope of a Python module. */
 export type PythonBinding =
+  /** `at`: where the assignment ends; a use after it sees this value (`d = {**d}` reads the one before). */
   | { kind: 'value'; value: Node; at: number }
   | { kind: 'parameter'; owner: string }
   | { kind: 'import'; from: string; imported?: string }
@@ -62,6 +63,9 @@ export class PythonModuleScope {
   readonly importedModules = new Set<string>();
   /** Argument lists of `name.bind(…)` calls by the receiver's name (LangChain's bound call options). */
   readonly bindCalls = new Map<string, Node[]>();
+  /** Answers already worked out: a dict splatted twice into another, level after level, must not cost 2^depth. */
+  readonly #keysMemo = new Map<string, KeyPresence>();
+  readonly #textMemo = new Map<number, string>();
 
   constructor(root: Node) {
     this.module = this.#scopeFor(root, undefined);
@@ -134,6 +138,17 @@ export class PythonModuleScope {
 
   /** Whether the dict `node` evaluates to holds one of `keys`. */
   keysIn(node: Node, scope: Scope, keys: readonly string[], depth = 0): KeyPresence {
+    const memoKey = `${node.id}\u0000${keys.join(',')}`;
+    const known = this.#keysMemo.get(memoKey);
+    if (known) return known;
+    // Until it is known, a value that reaches itself again is one too deep to follow.
+    this.#keysMemo.set(memoKey, { kind: 'unknown', unresolved: { why: 'too-deep', text: node.text } });
+    const presence = this.#keysInUncached(node, scope, keys, depth);
+    this.#keysMemo.set(memoKey, presence);
+    return presence;
+  }
+
+  #keysInUncached(node: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
     if (depth > MAX_FOLLOW_DEPTH) return { kind: 'unknown', unresolved: { why: 'too-deep', text: node.text } };
     const followed = this.follow(node, scope, depth);
     if ('unresolved' in followed) return { kind: 'unknown', unresolved: followed.unresolved };
@@ -176,6 +191,15 @@ export class PythonModuleScope {
 
   /** A string's text with each part that cannot be known (a parameter in an f-string) as UNKNOWN_TEXT. */
   partialTextOf(node: Node, scope: Scope, depth = 0): string {
+    const known = this.#textMemo.get(node.id);
+    if (known !== undefined) return known;
+    this.#textMemo.set(node.id, UNKNOWN_TEXT);
+    const text = this.#partialTextUncached(node, scope, depth);
+    this.#textMemo.set(node.id, text);
+    return text;
+  }
+
+  #partialTextUncached(node: Node, scope: Scope, depth: number): string {
     if (depth > MAX_FOLLOW_DEPTH) return UNKNOWN_TEXT;
     const followed = this.follow(node, scope, depth);
     if ('unresolved' in followed) return UNKNOWN_TEXT;
@@ -361,7 +385,7 @@ export class PythonModuleScope {
       case 'named_expression': {
         const name = node.childForFieldName('name');
         const value = node.childForFieldName('value');
-        if (name && value) bind(scope, name.text, { kind: 'value', value, at: node.startIndex });
+        if (name && value) bind(scope, name.text, { kind: 'value', value, at: node.endIndex });
         return;
       }
       case 'augmented_assignment':
@@ -405,7 +429,7 @@ export class PythonModuleScope {
     while (value?.type === 'assignment') value = value.childForFieldName('right');
     if (!target) return;
     if (target.type === 'identifier') {
-      bind(scope, target.text, value ? { kind: 'value', value, at: node.startIndex } : { kind: 'other' });
+      bind(scope, target.text, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other' });
     } else if (target.type === 'subscript') {
       const holder = target.childForFieldName('value');
       if (holder?.type === 'identifier') pushTo(scope.mutations, holder.text, node);
