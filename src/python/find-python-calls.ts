@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { PYTHON_CALL_STYLES } from './python-calls.js';
+import { PYTHON_CALL_STYLES, PYTHON_CALLEE_NAMES } from './python-calls.js';
 import type { PythonCallStyle, PythonPayload } from './python-calls.js';
 import { calleeName, firstPositional, PythonModuleScope } from './python-scope.js';
 import type { KeyPresence, PythonUnresolved, Scope } from './python-scope.js';
@@ -25,6 +25,7 @@ export function findPythonCalls(root: Node): PythonCallSite[] {
   const module = new PythonModuleScope(root);
   const sites: PythonCallSite[] = [];
   for (const call of module.calls) {
+    if (!PYTHON_CALLEE_NAMES.has(calleeName(call.childForFieldName('function')) ?? '')) continue;
     const scope = module.scopeOf(call);
     for (const style of PYTHON_CALL_STYLES) {
       const match = style.match(call, module, scope);

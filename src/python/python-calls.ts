@@ -88,6 +88,11 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
   },
 ];
 
+/** The last name of every callee some style recognises: any other call is passed over without asking each style. */
+export const PYTHON_CALLEE_NAMES = new Set([
+  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'post', 'request', 'Request', 'urlopen',
+]);
+
 /** Bytes one of the styles needs in a file: a file without any is never parsed. */
 export const PYTHON_CALL_KEYWORDS = ['completion', 'Completion', 'responses', 'ChatOpen', 'init_chat_model', 'openrouter'].map((keyword) => Buffer.from(keyword));
 

@@ -55,30 +55,29 @@ interface PythonModelIdUse {
 export function findPythonModelIds(root: Node): PythonModelIdUse[] {
   const module = new PythonModuleScope(root);
   const uses: PythonModelIdUse[] = [];
+  for (const argument of module.keywordArguments) {
+    const key = argument.childForFieldName('name')?.text ?? '';
+    const value = argument.childForFieldName('value');
+    if (!value || (!MODEL_KEYS.has(key) && !MODEL_LIST_KEYS.has(key))) continue;
+    const call = argument.parent?.parent;
+    if (call?.type !== 'call' || isLocalModelCall(module, call, module.scopeOf(call))) continue;
+    uses.push(...idsAt(module, key, value, PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')));
+  }
+  // `get_model("openrouter/…")`, `completion("openrouter/…", …)`: the model as the first argument.
   for (const call of module.calls) {
-    const scope = module.scopeOf(call);
+    if (!PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')) continue;
     const args = call.childForFieldName('arguments');
-    if (args?.type !== 'argument_list' || isLocalModelCall(module, call, scope)) continue;
-    const prefixRouted = PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '');
-    for (const argument of args.namedChildren) {
-      if (argument?.type !== 'keyword_argument') continue;
-      const key = argument.childForFieldName('name')?.text ?? '';
-      const value = argument.childForFieldName('value');
-      if (value) uses.push(...idsAt(module, key, value, prefixRouted));
-    }
-    const first = prefixRouted ? firstPositional(args) : undefined;
+    const first = args?.type === 'argument_list' ? firstPositional(args) : undefined;
     if (first) uses.push(...idsIn(module, [first], true));
   }
   // Request bodies and option dicts: `{"model": "openai/gpt-4o", "models": [...]}`.
-  const pending: Node[] = [root];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    if (node.type === 'pair') {
-      const key = node.childForFieldName('key');
-      const value = node.childForFieldName('value');
-      const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
-      if (name !== undefined && value && !insideLocalModelCall(module, node)) uses.push(...idsAt(module, name, value, false));
+  for (const pair of module.pairs) {
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
+    if (name !== undefined && value && (MODEL_KEYS.has(name) || MODEL_LIST_KEYS.has(name)) && !insideLocalModelCall(module, pair)) {
+      uses.push(...idsAt(module, name, value, false));
     }
-    for (const child of node.namedChildren) if (child) pending.push(child);
   }
   return uses.sort((a, b) => a.start - b.start);
 }

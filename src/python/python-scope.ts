@@ -41,9 +41,17 @@ export interface Scope {
   bindings: Map<string, PythonBinding[]>;
   /** `name["key"] = value`, `name.update(…)`, `name.setdefault(…)` on a dict held by a name of this scope. */
   mutations: Map<string, Node[]>;
+  /** The node's span, kept as numbers: asking WASM for them on each lookup is what costs. */
+  start: number;
+  end: number;
 }
 
 const SCOPE_TYPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
+/** The node types the walk records (bindings, calls, dict entries); every other node is only passed through. */
+const RECORDED_TYPES = new Set([
+  'call', 'assignment', 'named_expression', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern',
+  'import_statement', 'import_from_statement', 'pair', 'keyword_argument',
+]);
 /** Following values stops here: deeper chains are too rare to be worth the risk of a runaway walk. */
 const MAX_FOLLOW_DEPTH = 24;
 const MUTATING_METHODS = new Set(['update', 'setdefault']);
@@ -59,6 +67,9 @@ export class PythonModuleScope {
   readonly #scopes = new Map<number, Scope>();
   /** Every call in the module, in source order. */
   readonly calls: Node[] = [];
+  /** Every `key: value` of a dict literal, and every `name=value` argument, in source order. */
+  readonly pairs: Node[] = [];
+  readonly keywordArguments: Node[] = [];
   /** Modules this file imports anything from (`openai`, `litellm`, `urllib.request`). */
   readonly importedModules = new Set<string>();
   /** Argument lists of `name.bind(…)` calls by the receiver's name (LangChain's bound call options). */
@@ -69,36 +80,28 @@ export class PythonModuleScope {
 
   constructor(root: Node) {
     this.module = this.#scopeFor(root, undefined);
-    // An explicit stack: deeply nested code must not overflow the call stack.
-    const pending: { node: Node; scope: Scope }[] = [{ node: root, scope: this.module }];
-    for (let item = pending.pop(); item; item = pending.pop()) {
-      const { node } = item;
-      let scope = item.scope;
-      if (node !== root && SCOPE_TYPES.has(node.type)) {
-        this.#recordDefinition(node, scope);
-        // Functions do not see a class body's names: their parent is the class's own scope.
-        const parent = scope.node.type === 'class_definition' && node.type !== 'class_definition' ? scope.parent : scope;
-        scope = this.#scopeFor(node, parent);
-        this.#recordParameters(node, scope);
-      }
-      this.#record(node, scope);
-      const children = node.namedChildren;
-      for (let index = children.length - 1; index >= 0; index--) {
-        const child = children[index];
-        if (child) pending.push({ node: child, scope });
-      }
+    // Two queries into the tree instead of a walk: every node crossing from WASM costs, so only those recorded do.
+    for (const node of root.descendantsOfType([...SCOPE_TYPES].filter((type) => type !== 'module'))) {
+      if (!node) continue;
+      const outer = this.scopeOf(node);
+      this.#recordDefinition(node, outer);
+      // Functions do not see a class body's names: their parent is the scope around the class.
+      const parent = outer.node.type === 'class_definition' && node.type !== 'class_definition' ? outer.parent : outer;
+      this.#recordParameters(node, this.#scopeFor(node, parent));
+    }
+    for (const node of root.descendantsOfType([...RECORDED_TYPES])) {
+      if (node) this.#record(node, this.scopeOf(node));
     }
   }
 
-  /** The scope a node is in: its nearest enclosing function, class body or the module. */
+  /** The scope a node is in: its innermost enclosing function, lambda, class body, or the module. */
   scopeOf(node: Node): Scope {
-    for (let at = node.parent; at; at = at.parent) {
-      if (SCOPE_TYPES.has(at.type)) {
-        const scope = this.#scopes.get(at.id);
-        if (scope) return scope;
-      }
+    const at = node.startIndex;
+    let innermost = this.module;
+    for (const scope of this.#scopes.values()) {
+      if (scope !== this.module && scope.start < at && at < scope.end && (innermost === this.module || scope.start > innermost.start)) innermost = scope;
     }
-    return this.module;
+    return innermost;
   }
 
   /** What `name` is bound to where `use` is, looking outwards. */
@@ -344,7 +347,7 @@ export class PythonModuleScope {
   #scopeFor(node: Node, parent: Scope | undefined): Scope {
     const name = node.childForFieldName('name')?.text;
     const label = node.type === 'module' ? 'the module' : node.type === 'lambda' ? 'a lambda' : `${name ?? '?'}()`;
-    const scope: Scope = { node, label, parent, bindings: new Map(), mutations: new Map() };
+    const scope: Scope = { node, label, parent, bindings: new Map(), mutations: new Map(), start: node.startIndex, end: node.endIndex };
     this.#scopes.set(node.id, scope);
     return scope;
   }
@@ -365,6 +368,12 @@ export class PythonModuleScope {
 
   #record(node: Node, scope: Scope): void {
     switch (node.type) {
+      case 'pair':
+        this.pairs.push(node);
+        return;
+      case 'keyword_argument':
+        this.keywordArguments.push(node);
+        return;
       case 'call': {
         this.calls.push(node);
         const callee = node.childForFieldName('function');
