@@ -124,7 +124,7 @@ export class PythonModuleScope {
     }
     if (node.type !== 'identifier') return { node, scope };
     const name = node.text;
-    const found = this.bindingOf(name, this.scopeFor(node, scope), node.startIndex);
+    const found = this.bindingOf(name, this.scopeOf(node), node.startIndex);
     if (!found) return { unresolved: { why: 'undefined', name } };
     const { binding } = found;
     switch (binding.kind) {
@@ -252,11 +252,6 @@ export class PythonModuleScope {
     }
   }
 
-  /** The scope a name is resolved in: where it is written (every node belongs to one place of the module). */
-  scopeFor(node: Node, _from: Scope): Scope {
-    return this.scopeOf(node);
-  }
-
   #keysInValue(value: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
     switch (value.type) {
       case 'dictionary': {
@@ -339,7 +334,7 @@ export class PythonModuleScope {
    * a key set inside an `if` (or a loop, an `except`) that does not also hold the use may not be set.
    */
   #mutationsOf(use: Node, scope: Scope): Node[] {
-    const found = this.bindingOf(use.text, this.scopeFor(use, scope), use.startIndex);
+    const found = this.bindingOf(use.text, this.scopeOf(use), use.startIndex);
     if (found?.binding.kind !== 'value') return [];
     return (found.scope.mutations.get(use.text) ?? []).filter((mutation) => runsWhenever(mutation, use, found.scope.node));
   }

@@ -15,7 +15,13 @@ export interface PythonSource {
   locate(offset: number): SourceLocation;
 }
 
-export const isPythonPath = (path: string): boolean => path.endsWith('.py') || path.endsWith('.ipynb');
+/**
+ * Installed packages (a virtualenv's `site-packages/`, when it is not git-ignored) are not the app's code, and
+ * `.ipynb_checkpoints/` holds Jupyter's autosaved copies of notebooks: auditing them would repeat every finding.
+ */
+const NOT_THE_APPS_CODE = /(?:^|\/)(?:site-packages|\.ipynb_checkpoints)\//;
+
+export const isPythonPath = (path: string): boolean => (path.endsWith('.py') || path.endsWith('.ipynb')) && !NOT_THE_APPS_CODE.test(path);
 
 /** Throws a NotebookError for a notebook that cannot be read. */
 export function pythonSourceOf(file: WorkspaceFile): PythonSource {

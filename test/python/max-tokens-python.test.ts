@@ -177,6 +177,16 @@ describe('max-tokens on Python', () => {
     expect(finding).toMatchObject({ file: 'app.py', line: 4, column: 5, snippet: 'client.chat.completions.create(model=m)' });
   });
 
+  it("leaves out installed packages and Jupyter's checkpoint copies", async () => {
+    const call = 'client.chat.completions.create(model=m)';
+    const findings = await findingsOf(check, {
+      '.venv/lib/python3.12/site-packages/openai/resources/chat.py': call,
+      'notebooks/.ipynb_checkpoints/a-checkpoint.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', source: [call] }] }),
+      'app/main.py': call,
+    });
+    expect(findings.map((finding) => finding.file)).toEqual(['app/main.py']);
+  });
+
   it('reports a notebook it cannot read as a warning about that file', async () => {
     const findings = await findingsOf(check, { 'broken.ipynb': '{"cells": [{"cell_type": "code", "source": ["client.chat.completions.create(' });
     expect(findings).toEqual([{ message: expect.stringMatching(/^could not analyse broken\.ipynb: not valid JSON at line 1/), severity: 'warn' }]);
