@@ -77,6 +77,8 @@ export class PythonModuleScope {
   /** Answers already worked out: a dict splatted twice into another, level after level, must not cost 2^depth. */
   readonly #keysMemo = new Map<string, KeyPresence>();
   readonly #textMemo = new Map<number, string>();
+  /** `self.name = value` assignments, by the class they are made in (its node id), then by name. */
+  readonly #selfAttributes = new Map<number, Map<string, PythonBinding[]>>();
 
   constructor(root: Node) {
     this.module = this.#scopeFor(root, undefined);
@@ -122,6 +124,7 @@ export class PythonModuleScope {
       const inner = node.namedChildren[0];
       return inner ? this.follow(inner, scope, depth + 1) : { node, scope };
     }
+    if (node.type === 'attribute') return this.#followSelfAttribute(node, scope, depth);
     if (node.type !== 'identifier') return { node, scope };
     const name = node.text;
     const found = this.bindingOf(name, this.scopeOf(node), node.startIndex);
@@ -137,6 +140,33 @@ export class PythonModuleScope {
       default:
         return { unresolved: { why: 'rebound', name } };
     }
+  }
+
+  /**
+   * `self.url` inside a class: the value the class assigns to it (`self.url = …` in one of its methods, once) or
+   * a class attribute of that name. Any other attribute is left as it is: a value set at run time.
+   */
+  #followSelfAttribute(node: Node, scope: Scope, depth: number): Followed {
+    const object = node.childForFieldName('object');
+    const name = node.childForFieldName('attribute')?.text;
+    if (object?.type !== 'identifier' || object.text !== 'self' || name === undefined) return { node, scope };
+    const owner = this.#classAround(node.startIndex);
+    if (!owner) return { node, scope };
+    const assigned = this.#selfAttributes.get(owner.node.id)?.get(name) ?? owner.bindings.get(name) ?? [];
+    if (assigned.length === 0) return { node, scope };
+    const [only] = assigned;
+    if (assigned.length > 1 || only?.kind !== 'value') return { unresolved: { why: 'rebound', name: node.text } };
+    return this.follow(only.value, this.scopeOf(only.value), depth + 1);
+  }
+
+  /** The innermost class whose body holds the offset. */
+  #classAround(offset: number): Scope | undefined {
+    let innermost: Scope | undefined;
+    for (const scope of this.#scopes.values()) {
+      if (scope.node.type !== 'class_definition' || !(scope.start < offset && offset < scope.end)) continue;
+      if (!innermost || scope.start > innermost.start) innermost = scope;
+    }
+    return innermost;
   }
 
   /** Whether the dict `node` evaluates to holds one of `keys`. */
@@ -437,6 +467,15 @@ export class PythonModuleScope {
     } else if (target.type === 'subscript') {
       const holder = target.childForFieldName('value');
       if (holder?.type === 'identifier') pushTo(scope.mutations, holder.text, node);
+    } else if (target.type === 'attribute') {
+      const object = target.childForFieldName('object');
+      const name = target.childForFieldName('attribute')?.text;
+      const owner = object?.type === 'identifier' && object.text === 'self' ? this.#classAround(node.startIndex) : undefined;
+      if (owner && name !== undefined) {
+        let attributes = this.#selfAttributes.get(owner.node.id);
+        if (!attributes) this.#selfAttributes.set(owner.node.id, (attributes = new Map()));
+        pushTo(attributes, name, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other' });
+      }
     } else {
       for (const name of identifiersIn(target)) bind(scope, name, { kind: 'other' });
     }

@@ -43,6 +43,7 @@ describe('max-tokens on Python', () => {
     ['nested dict splat', lines('CAPS = {"max_tokens": 5}', 'OPTS = {**CAPS, "model": "a/b"}', 'client.chat.completions.create(messages=[], **OPTS)')],
     ['key set after the dict', lines('def f():', '    kw = {"model": "a/b"}', '    kw["max_tokens"] = 9', '    client.chat.completions.create(**kw)')],
     ['key set in a branch that also holds the call', lines('def f(short):', '    kw = {"model": "a/b"}', '    if short:', '        kw["max_tokens"] = 9', '        client.chat.completions.create(**kw)')],
+    ['options kept on self', lines('class Bot:', '    defaults = {"max_tokens": 5}', '    def ask(self):', '        return client.chat.completions.create(model=m, **self.defaults)')],
     ['update()', lines('def f():', '    kw = {"model": "a/b"}', '    kw.update(max_tokens=9)', '    client.chat.completions.create(**kw)')],
     ['key from a constant', lines('CAP = "max_tokens"', 'client.chat.completions.create(model=m, **{CAP: 5})')],
     ['requests json', `import requests\nrequests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": 5})`],
@@ -84,6 +85,24 @@ describe('max-tokens on Python', () => {
       'a dict from an attribute',
       lines('class Bot:', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
       [warn(5, 16, unverified(CHAT, '`**self.overrides` could not be resolved (`self.overrides` is an attribute set at run time, not a dict this file defines)'))],
+    ],
+    [
+      'a URL and a body kept on self',
+      lines(
+        'API_URL = "https://openrouter.ai/api/v1/chat/completions"',
+        'class Client:',
+        '    def __init__(self, model):',
+        '        self.url = API_URL',
+        '        self.body = {"model": model}',
+        '    def ask(self):',
+        '        return requests.post(self.url, json=self.body)',
+      ),
+      [error(9, 16, uncapped('requests.post()', 'raw HTTP', HTTP_FIX))],
+    ],
+    [
+      'options kept on self from a parameter',
+      lines('class Bot:', '    def __init__(self, **overrides):', '        self.overrides = overrides', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
+      [warn(7, 16, unverified(CHAT, '`**self.overrides` could not be resolved (parameter `overrides` of __init__())'))],
     ],
     [
       'a cap set only in one branch',
