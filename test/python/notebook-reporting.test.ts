@@ -7,6 +7,7 @@ import { renderSarif } from '../../src/reporters/sarif.js';
 import { renderText } from '../../src/reporters/text.js';
 import { SuppressionIndex } from '../../src/suppressions.js';
 import { passingReport, sampleOptions } from '../support/sample-reports.js';
+import { validateSarif } from '../support/sarif.js';
 import { workspaceOf } from '../support/workspace.js';
 
 /** An uncapped call in cell 3, line 2 of a notebook, at line 41, column 16 of its JSON text. */
@@ -46,7 +47,9 @@ describe('a finding in a notebook cell', () => {
   });
 
   it('SARIF points its region into the .ipynb text and names the cell in the result properties', () => {
-    const sarif = JSON.parse(renderSarif(reportWith(IN_NOTEBOOK), sampleOptions())) as {
+    const rendered: unknown = JSON.parse(renderSarif(reportWith(IN_NOTEBOOK), sampleOptions()));
+    expect(validateSarif(rendered), JSON.stringify(validateSarif.errors)).toBe(true);
+    const sarif = rendered as {
       runs: { results: { locations: { physicalLocation: { region: Record<string, unknown> } }[]; properties?: unknown }[] }[];
     };
     const [result] = sarif.runs[0]!.results;
