@@ -1,14 +1,17 @@
 import type { Node } from 'web-tree-sitter';
 
-/** What a name is bound to in one scope of a Python module. */
-export type PythonBinding =
-  /** `at`: where the assignment ends; a use after it sees this value (`d = {**d}` reads the one before). */
-  | { kind: 'value'; value: Node; at: number }
+/**
+ * What a name is bound to in one scope of a Python module. `at`: where the binding takes effect (an assignment's
+ * end, so `d = {**d}` reads the `d` before it); a use sees the last binding before it.
+ */
+export type PythonBinding = { at: number } & (
+  | { kind: 'value'; value: Node }
   | { kind: 'parameter'; owner: string }
   | { kind: 'import'; from: string; imported?: string }
   | { kind: 'definition' }
   /** A for target, a tuple unpacking, `x += …`, `with … as x`: nothing this analysis follows. */
-  | { kind: 'other' };
+  | { kind: 'other' }
+);
 
 /** Why a value could not be followed to what it holds, kept as data until a message is written. */
 export type PythonUnresolved =
@@ -111,13 +114,13 @@ export class PythonModuleScope {
     for (let at: Scope | undefined = scope; at; at = at.parent) {
       const bindings = at.bindings.get(name);
       if (!bindings) continue;
-      const decisive = bindings.find((binding) => binding.kind !== 'value') ?? lastBefore(bindings, use);
+      const decisive = lastBefore(bindings, use);
       return decisive && { binding: decisive, scope: at };
     }
     return undefined;
   }
 
-  /** Unwraps parentheses, follows names through assignments, `await` and `x.copy()`. */
+  /** Unwraps parentheses and `await`; follows names through their assignments, and `self.x` to what its class assigns. */
   follow(node: Node, scope: Scope, depth = 0): Followed {
     if (depth > MAX_FOLLOW_DEPTH) return { unresolved: { why: 'too-deep', text: node.text } };
     if (node.type === 'parenthesized_expression' || node.type === 'await') {
@@ -379,7 +382,7 @@ export class PythonModuleScope {
 
   #recordDefinition(node: Node, scope: Scope): void {
     const name = node.childForFieldName('name');
-    if (name && node.type !== 'lambda') bind(scope, name.text, { kind: 'definition' });
+    if (name && node.type !== 'lambda') bind(scope, name.text, { kind: 'definition', at: name.endIndex });
   }
 
   #recordParameters(node: Node, scope: Scope): void {
@@ -387,7 +390,7 @@ export class PythonModuleScope {
     for (const parameter of parameters?.namedChildren ?? []) {
       if (!parameter) continue;
       const name = parameter.type === 'identifier' ? parameter : (parameter.childForFieldName('name') ?? parameter.namedChildren.find((child) => child?.type === 'identifier'));
-      if (name?.type === 'identifier') bind(scope, name.text, { kind: 'parameter', owner: scope.label });
+      if (name?.type === 'identifier') bind(scope, name.text, { kind: 'parameter', owner: scope.label, at: name.endIndex });
     }
   }
 
@@ -425,11 +428,11 @@ export class PythonModuleScope {
       case 'augmented_assignment':
       case 'for_statement':
       case 'for_in_clause': {
-        for (const name of identifiersIn(node.childForFieldName('left'))) bind(scope, name, { kind: 'other' });
+        for (const name of identifiersIn(node.childForFieldName('left'))) bind(scope, name, { kind: 'other', at: node.startIndex });
         return;
       }
       case 'as_pattern': {
-        for (const name of identifiersIn(node.childForFieldName('alias'))) bind(scope, name, { kind: 'other' });
+        for (const name of identifiersIn(node.childForFieldName('alias'))) bind(scope, name, { kind: 'other', at: node.endIndex });
         return;
       }
       case 'import_statement':
@@ -439,7 +442,7 @@ export class PythonModuleScope {
           if (module === undefined) continue;
           this.importedModules.add(module);
           const local = imported.type === 'aliased_import' ? imported.childForFieldName('alias')?.text : module.split('.')[0];
-          if (local) bind(scope, local, { kind: 'import', from: module });
+          if (local) bind(scope, local, { kind: 'import', from: module, at: node.endIndex });
         }
         return;
       case 'import_from_statement': {
@@ -449,7 +452,7 @@ export class PythonModuleScope {
           if (!imported) continue;
           const name = imported.type === 'aliased_import' ? imported.childForFieldName('name')?.text : imported.text;
           const local = imported.type === 'aliased_import' ? imported.childForFieldName('alias')?.text : imported.text;
-          if (name !== undefined && local !== undefined) bind(scope, local, { kind: 'import', from: module, imported: name });
+          if (name !== undefined && local !== undefined) bind(scope, local, { kind: 'import', from: module, imported: name, at: node.endIndex });
         }
         return;
       }
@@ -463,7 +466,7 @@ export class PythonModuleScope {
     while (value?.type === 'assignment') value = value.childForFieldName('right');
     if (!target) return;
     if (target.type === 'identifier') {
-      bind(scope, target.text, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other' });
+      bind(scope, target.text, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other', at: node.endIndex });
     } else if (target.type === 'subscript') {
       const holder = target.childForFieldName('value');
       if (holder?.type === 'identifier') pushTo(scope.mutations, holder.text, node);
@@ -474,10 +477,10 @@ export class PythonModuleScope {
       if (owner && name !== undefined) {
         let attributes = this.#selfAttributes.get(owner.node.id);
         if (!attributes) this.#selfAttributes.set(owner.node.id, (attributes = new Map()));
-        pushTo(attributes, name, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other' });
+        pushTo(attributes, name, value ? { kind: 'value', value, at: node.endIndex } : { kind: 'other', at: node.endIndex });
       }
     } else {
-      for (const name of identifiersIn(target)) bind(scope, name, { kind: 'other' });
+      for (const name of identifiersIn(target)) bind(scope, name, { kind: 'other', at: node.endIndex });
     }
     const inner = node.childForFieldName('right');
     if (inner?.type === 'assignment') this.#recordAssignment(inner, scope);
@@ -519,9 +522,11 @@ function runsWhenever(statement: Node, use: Node, scopeNode: Node): boolean {
 }
 
 function lastBefore(bindings: readonly PythonBinding[], use: number): PythonBinding | undefined {
-  const values = bindings.filter((binding): binding is Extract<PythonBinding, { kind: 'value' }> => binding.kind === 'value');
-  const before = values.filter((binding) => binding.at < use);
-  return before.at(-1) ?? values.at(-1);
+  // A name used before any binding of its scope (a module constant read in a function defined above it) sees the last one.
+  // Bindings are recorded in two passes (definitions and parameters first), so the latest is found by position.
+  const latest = (candidates: readonly PythonBinding[]): PythonBinding | undefined =>
+    candidates.reduce<PythonBinding | undefined>((best, binding) => (best === undefined || binding.at >= best.at ? binding : best), undefined);
+  return latest(bindings.filter((binding) => binding.at < use)) ?? latest(bindings);
 }
 
 function splatPresence(splatted: Node, presence: KeyPresence): KeyPresence {
