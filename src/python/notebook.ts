@@ -10,12 +10,15 @@ export interface NotebookCode {
   cells: { index: number; start: number }[];
 }
 
+/** Cell magics whose cell is still Python run by the kernel (`%%time`); any other (`%%bash`, `%%writefile`) is not. */
+const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug']);
+
 /** A file named .ipynb that is no notebook the audit can read: reported as a warning about that file. */
 export class NotebookError extends Error {}
 
 /**
  * The code cells of an nbformat 4 notebook. IPython magics and shell escapes (`%pip`, `!ls`) are not
- * Python: their lines become comments, and a cell magic (`%%bash`) drops its whole cell.
+ * Python: their lines become comments, and a cell magic of another language (`%%bash`) drops its whole cell.
  */
 export function notebookCode(text: string): NotebookCode {
   let root: JsonNode;
@@ -35,7 +38,8 @@ export function notebookCode(text: string): NotebookCode {
     const kind = valueOf(cell, 'cell_type');
     if (kind?.type !== 'string' || decodeJsonString(text, kind).value !== 'code') return;
     const source = sourceOf(text, valueOf(cell, 'source'));
-    if (source.value.trimStart().startsWith('%%')) return;
+    const cellMagic = /^\s*%%(\w+)/.exec(source.value)?.[1];
+    if (cellMagic !== undefined && !PYTHON_CELL_MAGICS.has(cellMagic)) return;
     if (code.python !== '' && !code.python.endsWith('\n')) {
       code.python += '\n';
       code.rawOffsets.push(-1);

@@ -212,6 +212,15 @@ describe('max-tokens on Python', () => {
     expect(findings).toEqual([{ message: expect.stringMatching(/^could not analyse broken\.ipynb: not valid JSON at line 1/), severity: 'warn' }]);
   });
 
+  it('reads a %%time cell as Python, and drops a %%bash one', async () => {
+    const cells = [
+      { cell_type: 'code', source: ['%%bash\n', 'client.chat.completions.create(model=m)\n'] },
+      { cell_type: 'code', source: ['%%time\n', 'client.chat.completions.create(model=m)\n'] },
+    ];
+    const findings = await findingsOf(check, { 'nb.ipynb': JSON.stringify({ cells, nbformat: 4 }, null, 1) });
+    expect(findings.map(({ cell }) => cell)).toEqual([{ index: 2, line: 2, column: 1 }]);
+  });
+
   it('points into a notebook: the JSON line and column, and the cell (counting every cell) with its line', async () => {
     const notebook = JSON.stringify(
       {
@@ -219,6 +228,7 @@ describe('max-tokens on Python', () => {
           { cell_type: 'markdown', metadata: {}, source: ['# Notes\n'] },
           { cell_type: 'code', metadata: {}, outputs: [], source: ['!pip install openai\n', 'from openai import OpenAI\n', 'client = OpenAI()'] },
           { cell_type: 'code', metadata: {}, outputs: [], source: ['%%bash\n', 'echo chat.completions.create\n'] },
+          { cell_type: 'code', metadata: {}, outputs: [], source: ['%%time\n', 'client.chat.completions.create(model="a/b", max_tokens=5)\n'] },
           { cell_type: 'code', metadata: {}, outputs: [], source: ['x = "é\\"";  y = client.chat.completions.create(model="a/b")\n'] },
         ],
         metadata: {},
@@ -238,7 +248,7 @@ describe('max-tokens on Python', () => {
         file: 'nb/analysis.ipynb',
         line: jsonLine,
         column: jsonColumn,
-        cell: { index: 4, line: 1, column: 17 },
+        cell: { index: 5, line: 1, column: 17 },
         snippet: 'x = "é\\"";  y = client.chat.completions.create(model="a/b")',
       },
     ]);
