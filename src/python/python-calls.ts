@@ -137,8 +137,11 @@ function langChainModel(call: Node, module: PythonModuleScope, scope: Scope): Py
   if (name === undefined || !LANGCHAIN_MODELS.has(name) || args?.type !== 'argument_list') return undefined;
   if (callee?.type === 'identifier') {
     const binding = module.bindingOf(name, scope, call.startIndex)?.binding;
-    // Imported from LangChain, or not declared in the file at all (a snippet): a class of the same name defined here is someone else's.
-    if (binding && !(binding.kind === 'import' && binding.from.includes('langchain'))) return undefined;
+    // Imported from LangChain, not declared in the file at all (a snippet), or a subclass of LangChain's ChatOpenAI
+    // defined here (the usual `class ChatOpenRouter(ChatOpenAI)`); any other definition of the name is someone else's.
+    const fromLangChain = binding?.kind === 'import' && binding.from.includes('langchain');
+    const subclass = binding?.kind === 'definition' && /\bChatOpenAI\b/.test(binding.node.childForFieldName('superclasses')?.text ?? '');
+    if (binding && !fromLangChain && !subclass) return undefined;
   }
   return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args, bound: boundOptionsOf(call, module) } };
 }

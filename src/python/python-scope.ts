@@ -8,7 +8,8 @@ export type PythonBinding = { at: number } & (
   | { kind: 'value'; value: Node }
   | { kind: 'parameter'; owner: string }
   | { kind: 'import'; from: string; imported?: string }
-  | { kind: 'definition' }
+  /** `def name` or `class name`: `node` is the definition. */
+  | { kind: 'definition'; node: Node }
   /** A for target, a tuple unpacking, `x += …`, `with … as x`: nothing this analysis follows. */
   | { kind: 'other' }
 );
@@ -382,7 +383,7 @@ export class PythonModuleScope {
 
   #recordDefinition(node: Node, scope: Scope): void {
     const name = node.childForFieldName('name');
-    if (name && node.type !== 'lambda') bind(scope, name.text, { kind: 'definition', at: name.endIndex });
+    if (name && node.type !== 'lambda') bind(scope, name.text, { kind: 'definition', node, at: name.endIndex });
   }
 
   #recordParameters(node: Node, scope: Scope): void {

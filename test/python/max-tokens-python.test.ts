@@ -56,6 +56,7 @@ describe('max-tokens on Python', () => {
     ['LangChain bind', `from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="openai/gpt-4o")\nshort = llm.bind(max_tokens=50)`],
     ['LangChain model_kwargs', `from langchain_openai import ChatOpenAI\nChatOpenAI(model="a/b", model_kwargs={"max_tokens": 50})`],
     ['LangChain init_chat_model', `from langchain.chat_models import init_chat_model\ninit_chat_model("openai:gpt-4o", max_tokens=50)`],
+    ['a ChatOpenAI of the project that is not LangChain', `class ChatOpenAI:\n    pass\nChatOpenAI(model="a/b")`],
     ['LiteLLM openrouter', `import litellm\nlitellm.completion(model="openrouter/openai/gpt-4o", messages=[], max_tokens=5)`],
     ['LiteLLM other provider is not OpenRouter', `from litellm import completion\ncompletion(model="anthropic/claude-3-haiku", messages=[])`],
     ['a local function named completion', `def completion(**kw): ...\ncompletion(model="openrouter/a/b")`],
@@ -162,6 +163,11 @@ describe('max-tokens on Python', () => {
       [error(4, 7, uncapped('ChatOpenAI()', 'LangChain'))],
     ],
     ['ChatOpenRouter', lines('from langchain_openrouter import ChatOpenRouter', 'ChatOpenRouter(model="a/b")'), [error(4, 1, uncapped('ChatOpenRouter()', 'LangChain'))]],
+    [
+      'a ChatOpenRouter subclass of ChatOpenAI defined in the project',
+      lines('from langchain_openai import ChatOpenAI', 'class ChatOpenRouter(ChatOpenAI):', '    pass', 'llm = ChatOpenRouter(model="a/b")'),
+      [error(6, 7, uncapped('ChatOpenRouter()', 'LangChain'))],
+    ],
     ['init_chat_model', lines('from langchain.chat_models import init_chat_model', 'm = init_chat_model("openai:gpt-4o")'), [error(4, 5, uncapped('init_chat_model()', 'LangChain'))]],
     [
       'LiteLLM to OpenRouter',
