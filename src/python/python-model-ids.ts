@@ -11,7 +11,9 @@ const MODEL_KEYS = new Set(['model', 'model_name']);
 /** Holding the fallback chain. */
 const MODEL_LIST_KEYS = new Set(['models']);
 /** LiteLLM and the llm CLI route by prefix: only their `openrouter/…` models go to OpenRouter. */
-const PREFIX_ROUTED_CALLS = new Set(['completion', 'acompletion', 'get_model', 'get_async_model']);
+const PREFIX_ROUTED_CALLS = new Set(['completion', 'acompletion', 'get_model', 'get_async_model', 'LM']);
+/** Names Hugging Face uses as much as LLM libraries (smolagents' `LiteLLMModel(model_id=…)`): an id counts only with the `openrouter/` prefix. */
+const PREFIXED_ONLY_KEYS = new Set(['model_id']);
 const OPENROUTER_PREFIX = 'openrouter/';
 /** Hugging Face (and other local-model) loaders: their `org/name` ids name repositories, not OpenRouter models. */
 const LOCAL_MODEL_CALLS = new Set([
@@ -23,7 +25,7 @@ const LOCAL_MODEL_MODULES = ['transformers', 'sentence_transformers', 'huggingfa
 /** `os.getenv("MODEL", "openai/gpt-4o")`: the default is a model the code sends. */
 const ENV_LOOKUPS = new Set(['getenv', 'get']);
 
-const NEEDLES = [Buffer.from('model')];
+const NEEDLES = [Buffer.from('model'), Buffer.from(OPENROUTER_PREFIX)];
 
 /** Model ids the workspace's Python files and notebooks send, each once per place it is written, in file then source order. */
 export async function pythonModelIds(workspace: Workspace): Promise<CodeModelId[]> {
@@ -58,7 +60,7 @@ export function findPythonModelIds(root: Node): PythonModelIdUse[] {
   for (const argument of module.keywordArguments) {
     const key = argument.childForFieldName('name')?.text ?? '';
     const value = argument.childForFieldName('value');
-    if (!value || (!MODEL_KEYS.has(key) && !MODEL_LIST_KEYS.has(key))) continue;
+    if (!value || (!MODEL_KEYS.has(key) && !MODEL_LIST_KEYS.has(key) && !PREFIXED_ONLY_KEYS.has(key))) continue;
     const call = argument.parent?.parent;
     if (call?.type !== 'call' || isLocalModelCall(module, call, module.scopeOf(call))) continue;
     uses.push(...idsAt(module, key, value, PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')));
@@ -84,6 +86,7 @@ export function findPythonModelIds(root: Node): PythonModelIdUse[] {
 
 function idsAt(module: PythonModuleScope, key: string, value: Node, prefixRouted: boolean): PythonModelIdUse[] {
   if (MODEL_KEYS.has(key)) return idsIn(module, [value], prefixRouted);
+  if (PREFIXED_ONLY_KEYS.has(key)) return idsIn(module, [value], true);
   if (MODEL_LIST_KEYS.has(key)) {
     const followed = module.follow(value, module.scopeOf(value));
     if (!('node' in followed) || (followed.node.type !== 'list' && followed.node.type !== 'tuple')) return [];
