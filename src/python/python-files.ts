@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Node } from 'web-tree-sitter';
 import type { WorkspaceFile } from '../workspace.js';
 import { loadPythonParser } from './load-python.js';
+import type { PythonParser } from './load-python.js';
 import { isPythonPath, pythonSourceOf } from './python-source.js';
 import type { PythonSource } from './python-source.js';
 
@@ -16,13 +17,21 @@ export interface PythonFileVisit {
   visit(source: PythonSource, root: Node): void;
   /** A file that could not be read as Python (a broken notebook) or whose analysis crashed. */
   failed(file: WorkspaceFile, cause: string): void;
+  /** The parser itself could not be loaded: none of `files` was analysed. */
+  parserUnavailable(files: readonly WorkspaceFile[], cause: string): void;
 }
 
 /** Parses the .py files and notebooks that may hold something of interest, one at a time, and visits each. */
-export async function visitPythonFiles(files: readonly WorkspaceFile[], { needles, signal, visit, failed }: PythonFileVisit): Promise<void> {
+export async function visitPythonFiles(files: readonly WorkspaceFile[], { needles, signal, visit, failed, parserUnavailable }: PythonFileVisit): Promise<void> {
   const candidates = files.filter((file) => isPythonPath(file.path) && needles.some((needle) => file.bytes.includes(needle)));
   if (candidates.length === 0) return;
-  const parser = await loadPythonParser();
+  let parser: PythonParser;
+  try {
+    parser = await loadPythonParser();
+  } catch (error) {
+    parserUnavailable(candidates, error instanceof Error ? error.message : String(error));
+    return;
+  }
   let lastYield = Date.now();
   for (const file of candidates) {
     signal?.throwIfAborted();

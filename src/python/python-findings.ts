@@ -26,6 +26,11 @@ export async function pythonMaxTokensFindings(ctx: CheckContext): Promise<Findin
     failed(file, cause) {
       findings.push({ message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' });
     },
+    parserUnavailable(files, cause) {
+      // The JavaScript and TypeScript findings still stand: one warning says what was not looked at.
+      const what = files.length === 1 ? files[0]!.path : `${files.length} Python files`;
+      findings.push({ message: `could not analyse ${what}: the Python parser could not be loaded (${cause})`, severity: 'warn' });
+    },
   });
   return findings;
 }

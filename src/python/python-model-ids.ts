@@ -43,6 +43,9 @@ export async function pythonModelIds(workspace: Workspace): Promise<CodeModelId[
     failed() {
       // A file that cannot be read names no model we could trust; max-tokens reports it.
     },
+    parserUnavailable() {
+      // Likewise: max-tokens says the Python files were not analysed.
+    },
   });
   return ids;
 }
