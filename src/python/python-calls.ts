@@ -213,6 +213,7 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     else return undefined;
     url ??= module.keywordArgument(args, 'url');
     if (!url || !urlEndsWithOneOf(module.partialTextOf(url, scope), paths)) return undefined;
+    if (callee?.type === 'attribute' && isInProcessTestClient(callee.childForFieldName('object'), module, scope)) return undefined;
     const receiver = callee?.type === 'attribute' ? calleeName(callee.childForFieldName('object')) : undefined;
     const label = receiver !== undefined && name !== 'Request' && name !== 'urlopen' ? `${receiver}.${name}()` : `${name}()`;
     const json = module.keywordArgument(args, 'json');
@@ -221,6 +222,21 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     // No body: no completion request (a route declaration, a GET).
     return body ? { callee: label, payload: { kind: 'body', body, serialised: true } } : undefined;
   };
+}
+
+/**
+ * `TestClient(app)` (Starlette, FastAPI) or `httpx.AsyncClient(app=…)` / `transport=ASGITransport(…)`: a test posting
+ * to the app's own `/v1/chat/completions` route, in process. It sends nothing to OpenRouter.
+ */
+function isInProcessTestClient(receiver: Node | null, module: PythonModuleScope, scope: Scope): boolean {
+  if (!receiver) return false;
+  const followed = module.follow(receiver, scope);
+  if (!('node' in followed) || followed.node.type !== 'call') return false;
+  const maker = followed.node;
+  if (calleeName(maker.childForFieldName('function')) === 'TestClient') return true;
+  const args = maker.childForFieldName('arguments');
+  const transport = module.keywordArgument(args, 'transport');
+  return module.keywordArgument(args, 'app') !== undefined || (transport !== undefined && /ASGITransport|WSGITransport/.test(transport.text));
 }
 
 /** A URL's known text, with its query and trailing slashes dropped, ends in one of the paths. */

@@ -433,7 +433,15 @@ export class PythonModuleScope {
         return;
       }
       case 'as_pattern': {
-        for (const name of identifiersIn(node.childForFieldName('alias'))) bind(scope, name, { kind: 'other', at: node.endIndex });
+        const alias = node.childForFieldName('alias');
+        const target = alias?.namedChildren[0] ?? alias;
+        const value = node.namedChildren[0];
+        // `with httpx.Client() as http:` — clients' __enter__ returns the client itself.
+        if (node.parent?.type === 'with_item' && target?.type === 'identifier' && value) {
+          bind(scope, target.text, { kind: 'value', value, at: node.endIndex });
+          return;
+        }
+        for (const name of identifiersIn(alias)) bind(scope, name, { kind: 'other', at: node.endIndex });
         return;
       }
       case 'import_statement':

@@ -51,6 +51,8 @@ describe('max-tokens on Python', () => {
     ['httpx data=json.dumps', `import httpx, json\nhttpx.post(URL + "/chat/completions", data=json.dumps({"model": m, "max_tokens": 5}))`],
     ['urllib Request', `import urllib.request, json\nreq = urllib.request.Request("https://openrouter.ai/api/v1/chat/completions", data=json.dumps({"max_tokens": 5}).encode(), method="POST")`],
     ['raw responses', `requests.post("https://openrouter.ai/api/v1/responses", json={"model": m, "max_output_tokens": 5})`],
+    ['a FastAPI TestClient posting to the app itself', `from fastapi.testclient import TestClient\ntc = TestClient(app)\ntc.post("/v1/chat/completions", json={"model": "a/b"})`],
+    ['an httpx client over the ASGI app', `async def t():\n    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as ac:\n        await ac.post("/v1/chat/completions", json={})`],
     ['a route declaration sends nothing', `@app.post("/v1/chat/completions")\nasync def proxy(q): ...`],
     ['LangChain model', `from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="openai/gpt-4o", max_tokens=300)\nllm.invoke("hi")`],
     ['LangChain bind', `from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="openai/gpt-4o")\nshort = llm.bind(max_tokens=50)`],
