@@ -25,8 +25,8 @@ export function findPythonCalls(root: Node): PythonCallSite[] {
   const module = new PythonModuleScope(root);
   const sites: PythonCallSite[] = [];
   for (const call of module.calls) {
-    if (!PYTHON_CALLEE_NAMES.has(calleeName(call.childForFieldName('function')) ?? '')) continue;
     const scope = module.scopeOf(call);
+    if (!PYTHON_CALLEE_NAMES.has(module.libraryNameOf(call.childForFieldName('function'), scope) ?? '')) continue;
     for (const style of PYTHON_CALL_STYLES) {
       const match = style.match(call, module, scope);
       if (!match) continue;

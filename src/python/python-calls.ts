@@ -133,10 +133,10 @@ function openRouterSendCall(call: Node, module: PythonModuleScope): PythonCallMa
 function langChainModel(call: Node, module: PythonModuleScope, scope: Scope): PythonCallMatch | undefined {
   const callee = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
-  const name = calleeName(callee);
+  const name = module.libraryNameOf(callee, scope);
   if (name === undefined || !LANGCHAIN_MODELS.has(name) || args?.type !== 'argument_list') return undefined;
   if (callee?.type === 'identifier') {
-    const binding = module.bindingOf(name, scope, call.startIndex)?.binding;
+    const binding = module.bindingOf(callee.text, scope, call.startIndex)?.binding;
     // Imported from LangChain, not declared in the file at all (a snippet), or a subclass of LangChain's ChatOpenAI
     // defined here (the usual `class ChatOpenRouter(ChatOpenAI)`); any other definition of the name is someone else's.
     const fromLangChain = binding?.kind === 'import' && binding.from.includes('langchain');
@@ -168,10 +168,10 @@ function boundOptionsOf(call: Node, module: PythonModuleScope): Node[] {
 function liteLlmCompletion(call: Node, module: PythonModuleScope, scope: Scope): PythonCallMatch | undefined {
   const callee = call.childForFieldName('function');
   const args = call.childForFieldName('arguments');
-  const name = calleeName(callee);
+  const name = module.libraryNameOf(callee, scope);
   if (name === undefined || !LITELLM_FUNCTIONS.has(name) || args?.type !== 'argument_list') return undefined;
   if (callee?.type === 'identifier') {
-    const binding = module.bindingOf(name, scope, call.startIndex)?.binding;
+    const binding = module.bindingOf(callee.text, scope, call.startIndex)?.binding;
     if (binding?.kind !== 'import' || !binding.from.startsWith('litellm')) return undefined;
   } else if (calleeName(callee?.childForFieldName('object')) !== 'litellm') {
     return undefined;

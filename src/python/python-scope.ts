@@ -121,6 +121,14 @@ export class PythonModuleScope {
     return undefined;
   }
 
+  /** A callee's last name, as its library spells it: `completion` for `llm_call` after `from litellm import completion as llm_call`. */
+  libraryNameOf(callee: Node | null | undefined, scope: Scope): string | undefined {
+    const name = calleeName(callee);
+    if (callee?.type !== 'identifier' || name === undefined) return name;
+    const binding = this.bindingOf(name, scope, callee.startIndex)?.binding;
+    return binding?.kind === 'import' && binding.imported !== undefined ? binding.imported : name;
+  }
+
   /** Unwraps parentheses and `await`; follows names through their assignments, and `self.x` to what its class assigns. */
   follow(node: Node, scope: Scope, depth = 0): Followed {
     if (depth > MAX_FOLLOW_DEPTH) return { unresolved: { why: 'too-deep', text: node.text } };

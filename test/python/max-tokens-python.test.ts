@@ -177,6 +177,11 @@ describe('max-tokens on Python', () => {
       [error(5, 11, uncapped('acompletion()', 'LiteLLM'))],
     ],
     [
+      'imported under another name',
+      lines('from litellm import completion as llm_call', 'from langchain_openai import ChatOpenAI as Chat', 'llm_call(model="openrouter/a/b")', 'Chat(model="a/b")'),
+      [error(5, 1, uncapped('completion()', 'LiteLLM')), error(6, 1, uncapped('ChatOpenAI()', 'LangChain'))],
+    ],
+    [
       'LiteLLM with an OpenRouter api_base',
       lines('import litellm', 'litellm.completion(model="openai/gpt-4o", api_base="https://openrouter.ai/api/v1", messages=[])'),
       [error(4, 1, uncapped('completion()', 'LiteLLM'))],
