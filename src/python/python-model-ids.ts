@@ -66,11 +66,11 @@ export function findPythonModelIds(root: Node): PythonModelIdUse[] {
     if (!value || (!MODEL_KEYS.has(key) && !MODEL_LIST_KEYS.has(key) && !PREFIXED_ONLY_KEYS.has(key))) continue;
     const call = argument.parent?.parent;
     if (call?.type !== 'call' || isLocalModelCall(module, call, module.scopeOf(call))) continue;
-    uses.push(...idsAt(module, key, value, PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')));
+    uses.push(...idsAt(module, key, value, PREFIX_ROUTED_CALLS.has(module.libraryNameOf(call.childForFieldName('function'), module.scopeOf(call)) ?? '')));
   }
   // `get_model("openrouter/…")`, `completion("openrouter/…", …)`: the model as the first argument.
   for (const call of module.calls) {
-    if (!PREFIX_ROUTED_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')) continue;
+    if (!PREFIX_ROUTED_CALLS.has(module.libraryNameOf(call.childForFieldName('function'), module.scopeOf(call)) ?? '')) continue;
     const args = call.childForFieldName('arguments');
     const first = args?.type === 'argument_list' ? firstPositional(args) : undefined;
     if (first) uses.push(...idsIn(module, [first], true));

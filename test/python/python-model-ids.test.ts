@@ -15,6 +15,7 @@ describe('model ids in Python', () => {
     ['LangChain model_name', 'ChatOpenAI(model_name="openai/gpt-4o")', [{ id: 'openai/gpt-4o', line: 1, column: 23 }]],
     ['LiteLLM openrouter/ prefix normalised', 'from litellm import completion\ncompletion(model="openrouter/anthropic/claude-3.5-haiku")', [{ id: 'anthropic/claude-3.5-haiku', line: 2, column: 18 }]],
     ['LiteLLM without the prefix goes elsewhere', 'from litellm import completion\ncompletion(model="anthropic/claude-3-haiku-20240307")', []],
+    ['LiteLLM under another name', 'from litellm import completion as ask\nask(model="anthropic/claude-3-haiku-20240307")\nask(model="openrouter/openai/gpt-4o")', [{ id: 'openai/gpt-4o', line: 3, column: 11 }]],
     ['llm CLI get_model', 'import llm\nllm.get_model("openrouter/openai/gpt-4o")', [{ id: 'openai/gpt-4o', line: 2, column: 15 }]],
     ['DSPy LM with the prefix', 'import dspy\nlm = dspy.LM("openrouter/google/gemini-2.0-flash-001")', [{ id: 'google/gemini-2.0-flash-001', line: 2, column: 14 }]],
     ['smolagents model_id with the prefix', 'LiteLLMModel(model_id="openrouter/openai/gpt-4o")', [{ id: 'openai/gpt-4o', line: 1, column: 23 }]],
