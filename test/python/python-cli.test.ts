@@ -22,7 +22,8 @@ interface JsonReport {
 }
 
 const pythonApp = materializeFixture('python-app');
-const notebookApp = materializeFixture('notebook-app').root;
+const notebookFixture = materializeFixture('notebook-app');
+const notebookApp = notebookFixture.root;
 
 async function auditJson(root: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; check: (id: string) => JsonReport['checks'][number] }> {
   const run = await runCli([root, '--format', 'json', ...args], { env });
@@ -99,7 +100,7 @@ describe('model ids in Python reach model-availability', () => {
   let fake: FakeOpenRouter;
   beforeAll(async () => {
     fake = await startFakeOpenRouter({
-      keys: { [pythonApp.key]: FAKE_KEYS.limited },
+      keys: { [pythonApp.key]: FAKE_KEYS.limited, [notebookFixture.key]: FAKE_KEYS.limited },
       models: [fakeModel('openai/gpt-4o-mini'), fakeModel('anthropic/claude-3.5-haiku'), fakeModel('openai/gpt-5')],
     });
   });
@@ -122,5 +123,20 @@ describe('model ids in Python reach model-availability', () => {
       },
     ]);
     expect(JSON.stringify(availability)).not.toMatch(/distilbert|sentence-transformers|claude-3-haiku-20240307/);
+  });
+
+  it('an id in a notebook cell is reported at that cell', async () => {
+    fake.setScenario({ keys: { [notebookFixture.key]: FAKE_KEYS.limited }, models: [fakeModel('openai/gpt-4o')] });
+    const { check } = await auditJson(notebookApp, ['--only', 'model-availability', '--base-url', fake.baseUrl], { OPENROUTER_API_KEY: notebookFixture.key });
+    expect(check('model-availability').findings.map(where)).toEqual([
+      {
+        file: 'analysis.ipynb',
+        line: 22,
+        column: 14,
+        cell: { index: 2, line: 6, column: 9 },
+        severity: 'error',
+        message: expect.stringMatching(/^openai\/gpt-4o-mini \(used in code\) does not exist on OpenRouter/),
+      },
+    ]);
   });
 });
