@@ -196,11 +196,10 @@ export class PythonModuleScope {
   #keysInUncached(node: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
     if (depth > MAX_FOLLOW_DEPTH) return { kind: 'unknown', unresolved: { why: 'too-deep', text: node.text } };
     const followed = this.follow(node, scope, depth);
-    if ('unresolved' in followed) return { kind: 'unknown', unresolved: followed.unresolved };
-    const value = followed.node;
-    const mutated = node.type === 'identifier' ? this.#mutationsOf(node, scope) : [];
-    const presences = [this.#keysInValue(value, followed.scope, keys, depth), ...mutated.map((mutation) => this.#keysInMutation(mutation, followed.scope, keys, depth))];
-    return unionOf(presences);
+    const held: KeyPresence = 'unresolved' in followed ? { kind: 'unknown', unresolved: followed.unresolved } : this.#keysInValue(followed.node, followed.scope, keys, depth);
+    // Keys set on the name afterwards count even when what it held is unknown: `kwargs.setdefault("max_tokens", 512)`.
+    const mutated = node.type === 'identifier' ? this.#mutationsOf(node) : [];
+    return unionOf([held, ...mutated.map((mutation) => this.#keysInMutation(mutation, this.scopeOf(mutation), keys, depth))]);
   }
 
   /** A call's keyword arguments (and `**splats`) as one dict. */
@@ -372,12 +371,12 @@ export class PythonModuleScope {
   }
 
   /**
-   * Mutations of the dict a name holds, made in the scope that binds the name, that always run before `use`:
+   * Mutations of the dict a name (a variable or a `**kwargs` parameter) holds, made in the scope that binds it, that always run:
    * a key set inside an `if` (or a loop, an `except`) that does not also hold the use may not be set.
    */
-  #mutationsOf(use: Node, scope: Scope): Node[] {
+  #mutationsOf(use: Node): Node[] {
     const found = this.bindingOf(use.text, this.scopeOf(use), use.startIndex);
-    if (found?.binding.kind !== 'value') return [];
+    if (found?.binding.kind !== 'value' && found?.binding.kind !== 'parameter') return [];
     return (found.scope.mutations.get(use.text) ?? []).filter((mutation) => runsWhenever(mutation, use, found.scope.node));
   }
 

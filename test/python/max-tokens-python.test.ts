@@ -45,6 +45,7 @@ describe('max-tokens on Python', () => {
     ['key set in a branch that also holds the call', lines('def f(short):', '    kw = {"model": "a/b"}', '    if short:', '        kw["max_tokens"] = 9', '        client.chat.completions.create(**kw)')],
     ['options kept on self', lines('class Bot:', '    defaults = {"max_tokens": 5}', '    def ask(self):', '        return client.chat.completions.create(model=m, **self.defaults)')],
     ['a parameter rebuilt with a cap', lines('def send(payload):', '    payload = {**payload, "max_tokens": 100}', '    return requests.post("https://openrouter.ai/api/v1/chat/completions", json=payload)')],
+    ['a default cap on **kwargs', lines('def chat(messages, **kwargs):', '    kwargs.setdefault("max_tokens", 512)', '    return client.chat.completions.create(messages=messages, **kwargs)')],
     ['update()', lines('def f():', '    kw = {"model": "a/b"}', '    kw.update(max_tokens=9)', '    client.chat.completions.create(**kw)')],
     ['key from a constant', lines('CAP = "max_tokens"', 'client.chat.completions.create(model=m, **{CAP: 5})')],
     ['requests json', `import requests\nrequests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": 5})`],
