@@ -377,7 +377,11 @@ export class PythonModuleScope {
   #mutationsOf(use: Node): Node[] {
     const found = this.bindingOf(use.text, this.scopeOf(use), use.startIndex);
     if (found?.binding.kind !== 'value' && found?.binding.kind !== 'parameter') return [];
-    return (found.scope.mutations.get(use.text) ?? []).filter((mutation) => runsWhenever(mutation, use, found.scope.node));
+    // In the use's own scope a key set after the call comes too late; a function defined there runs later, after it.
+    const sameScope = this.scopeOf(use) === found.scope;
+    return (found.scope.mutations.get(use.text) ?? []).filter(
+      (mutation) => runsWhenever(mutation, use, found.scope.node) && (!sameScope || mutation.startIndex < use.startIndex),
+    );
   }
 
   #scopeFor(node: Node, parent: Scope | undefined): Scope {

@@ -46,6 +46,7 @@ describe('max-tokens on Python', () => {
     ['options kept on self', lines('class Bot:', '    defaults = {"max_tokens": 5}', '    def ask(self):', '        return client.chat.completions.create(model=m, **self.defaults)')],
     ['a parameter rebuilt with a cap', lines('def send(payload):', '    payload = {**payload, "max_tokens": 100}', '    return requests.post("https://openrouter.ai/api/v1/chat/completions", json=payload)')],
     ['a default cap on **kwargs', lines('def chat(messages, **kwargs):', '    kwargs.setdefault("max_tokens", 512)', '    return client.chat.completions.create(messages=messages, **kwargs)')],
+    ['a module dict capped below the function that reads it', lines('DEFAULTS = {"model": "a/b"}', 'def f():', '    return client.chat.completions.create(**DEFAULTS)', 'DEFAULTS["max_tokens"] = 9')],
     ['update()', lines('def f():', '    kw = {"model": "a/b"}', '    kw.update(max_tokens=9)', '    client.chat.completions.create(**kw)')],
     ['key from a constant', lines('CAP = "max_tokens"', 'client.chat.completions.create(model=m, **{CAP: 5})')],
     ['requests json', `import requests\nrequests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": 5})`],
@@ -113,6 +114,11 @@ describe('max-tokens on Python', () => {
       'a cap set only in one branch',
       lines('def f(detailed):', '    params = {"model": m}', '    if not detailed:', '        params["max_tokens"] = 120', '    return client.chat.completions.create(**params)'),
       [error(7, 12, uncapped(CHAT))],
+    ],
+    [
+      'a cap set after the call',
+      lines('def f():', '    kw = {"model": "a/b"}', '    client.chat.completions.create(**kw)', '    kw["max_tokens"] = 9'),
+      [error(5, 5, uncapped(CHAT))],
     ],
     [
       'LiteLLM model read through **payload',
