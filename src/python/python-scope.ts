@@ -39,7 +39,7 @@ export type KeyPresence =
 /** A function's (or the module's, or a class body's) names. */
 export interface Scope {
   node: Node;
-  /** `ask()`, or `the module`. */
+  /** "`ask`", "the constructor of `Bot`", or "the module". */
   label: string;
   parent?: Scope;
   bindings: Map<string, PythonBinding[]>;
@@ -384,9 +384,16 @@ export class PythonModuleScope {
     );
   }
 
+  /** As the TypeScript analysis names functions: "`ask`", "the constructor of `Bot`", "an anonymous function". */
+  #functionLabel(node: Node, name: string | undefined): string {
+    if (node.type === 'lambda' || name === undefined) return 'an anonymous function';
+    const owner = name === '__init__' ? this.#classAround(node.startIndex)?.node.childForFieldName('name')?.text : undefined;
+    return owner === undefined ? `\`${name}\`` : `the constructor of \`${owner}\``;
+  }
+
   #scopeFor(node: Node, parent: Scope | undefined): Scope {
     const name = node.childForFieldName('name')?.text;
-    const label = node.type === 'module' ? 'the module' : node.type === 'lambda' ? 'a lambda' : `${name ?? '?'}()`;
+    const label = node.type === 'module' ? 'the module' : this.#functionLabel(node, name);
     const scope: Scope = { node, label, parent, bindings: new Map(), mutations: new Map(), start: node.startIndex, end: node.endIndex };
     this.#scopes.set(node.id, scope);
     return scope;

@@ -80,7 +80,7 @@ describe('max-tokens on Python', () => {
     ['responses with the chat key', `client.responses.create(model=m, input="hi", max_tokens=5)`, [error(3, 1, uncapped('responses.create()', 'OpenAI SDK', 'max_output_tokens=1024'))]],
     ['legacy completions', `client.completions.create(model=m, prompt="hi")`, [error(3, 1, uncapped('completions.create()'))]],
     ['dict without a cap', lines('PARAMS = {"model": "a/b"}', 'client.chat.completions.create(**PARAMS)'), [error(4, 1, uncapped(CHAT))]],
-    ['**kwargs parameter', lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'), [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of ask())'))]],
+    ['**kwargs parameter', lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'), [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))]],
     ['imported dict', lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'), [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))]],
     [
       'a dict from a call',
@@ -108,7 +108,7 @@ describe('max-tokens on Python', () => {
     [
       'options kept on self from a parameter',
       lines('class Bot:', '    def __init__(self, **overrides):', '        self.overrides = overrides', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
-      [warn(7, 16, unverified(CHAT, '`**self.overrides` could not be resolved (parameter `overrides` of __init__())'))],
+      [warn(7, 16, unverified(CHAT, '`**self.overrides` could not be resolved (parameter `overrides` of the constructor of `Bot`)'))],
     ],
     [
       'a cap set only in one branch',
@@ -159,7 +159,7 @@ describe('max-tokens on Python', () => {
     [
       'a body from a parameter',
       lines('def send(body):', '    return requests.post("https://openrouter.ai/api/v1/chat/completions", json=body)'),
-      [warn(4, 12, unverified('requests.post()', 'the body comes from parameter `body` of send()', 'raw HTTP'))],
+      [warn(4, 12, unverified('requests.post()', 'the body comes from parameter `body` of `send`', 'raw HTTP'))],
     ],
     [
       'raw responses',

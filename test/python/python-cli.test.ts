@@ -52,7 +52,7 @@ describe('max-tokens over a Python project', () => {
         line: 43,
         column: 18,
         severity: 'warn',
-        message: 'cannot verify the output cap of chat.completions.create() (OpenAI SDK): `**options` could not be resolved (parameter `options` of ask())',
+        message: 'cannot verify the output cap of chat.completions.create() (OpenAI SDK): `**options` could not be resolved (parameter `options` of `ask`)',
       },
       { file: 'worker/tasks.py', line: 15, column: 16, severity: 'error', message: 'requests.post() sends no output cap (raw HTTP); add "max_tokens": 1024 to the JSON body' },
       { file: 'worker/tasks.py', line: 28, column: 13, severity: 'error', message: 'completion() sends no output cap (LiteLLM); add max_tokens=1024' },
