@@ -48,6 +48,8 @@ export interface Scope {
   /** The node's span, kept as numbers: asking WASM for them on each lookup is what costs. */
   start: number;
   end: number;
+  /** The scope written around this one (a method's class, unlike `parent`); undefined for the module. */
+  enclosing?: Scope;
 }
 
 const SCOPE_TYPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
@@ -68,7 +70,8 @@ const COPY_FUNCTIONS = new Set(['copy', 'deepcopy', 'dict']);
  */
 export class PythonModuleScope {
   readonly module: Scope;
-  readonly #scopes = new Map<number, Scope>();
+  /** Every scope but the module's, in source order (the order the tree query returns them). */
+  readonly #scopes: Scope[] = [];
   /** Every call in the module, in source order. */
   readonly calls: Node[] = [];
   /** Every `key: value` of a dict literal, and every `name=value` argument, in source order. */
@@ -85,7 +88,7 @@ export class PythonModuleScope {
   readonly #selfAttributes = new Map<number, Map<string, PythonBinding[]>>();
 
   constructor(root: Node) {
-    this.module = this.#scopeFor(root, undefined);
+    this.module = this.#scopeFor(root, undefined, undefined);
     // Two queries into the tree instead of a walk: every node crossing from WASM costs, so only those recorded do.
     for (const node of root.descendantsOfType([...SCOPE_TYPES].filter((type) => type !== 'module'))) {
       if (!node) continue;
@@ -93,7 +96,7 @@ export class PythonModuleScope {
       this.#recordDefinition(node, outer);
       // Functions do not see a class body's names: their parent is the scope around the class.
       const parent = outer.node.type === 'class_definition' && node.type !== 'class_definition' ? outer.parent : outer;
-      this.#recordParameters(node, this.#scopeFor(node, parent));
+      this.#recordParameters(node, this.#scopeFor(node, parent, outer));
     }
     for (const node of root.descendantsOfType([...RECORDED_TYPES])) {
       if (node) this.#record(node, this.scopeOf(node));
@@ -102,12 +105,23 @@ export class PythonModuleScope {
 
   /** The scope a node is in: its innermost enclosing function, lambda, class body, or the module. */
   scopeOf(node: Node): Scope {
-    const at = node.startIndex;
-    let innermost = this.module;
-    for (const scope of this.#scopes.values()) {
-      if (scope !== this.module && scope.start < at && at < scope.end && (innermost === this.module || scope.start > innermost.start)) innermost = scope;
+    return this.#scopeAt(node.startIndex);
+  }
+
+  /** The last scope opened before the offset, or the nearest one around that which still holds it. */
+  #scopeAt(offset: number): Scope {
+    let low = 0;
+    let high = this.#scopes.length - 1;
+    let candidate: Scope | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.#scopes[middle]!.start < offset) {
+        candidate = this.#scopes[middle];
+        low = middle + 1;
+      } else high = middle - 1;
     }
-    return innermost;
+    while (candidate && offset >= candidate.end) candidate = candidate.enclosing;
+    return candidate ?? this.module;
   }
 
   /** What `name` is bound to where `use` is, looking outwards. */
@@ -173,12 +187,10 @@ export class PythonModuleScope {
 
   /** The innermost class whose body holds the offset. */
   #classAround(offset: number): Scope | undefined {
-    let innermost: Scope | undefined;
-    for (const scope of this.#scopes.values()) {
-      if (scope.node.type !== 'class_definition' || !(scope.start < offset && offset < scope.end)) continue;
-      if (!innermost || scope.start > innermost.start) innermost = scope;
+    for (let scope: Scope | undefined = this.#scopeAt(offset); scope; scope = scope.enclosing) {
+      if (scope.node.type === 'class_definition') return scope;
     }
-    return innermost;
+    return undefined;
   }
 
   /** Whether the dict `node` evaluates to holds one of `keys`. */
@@ -391,11 +403,11 @@ export class PythonModuleScope {
     return owner === undefined ? `\`${name}\`` : `the constructor of \`${owner}\``;
   }
 
-  #scopeFor(node: Node, parent: Scope | undefined): Scope {
+  #scopeFor(node: Node, parent: Scope | undefined, enclosing: Scope | undefined): Scope {
     const name = node.childForFieldName('name')?.text;
     const label = node.type === 'module' ? 'the module' : this.#functionLabel(node, name);
-    const scope: Scope = { node, label, parent, bindings: new Map(), mutations: new Map(), start: node.startIndex, end: node.endIndex };
-    this.#scopes.set(node.id, scope);
+    const scope: Scope = { node, label, parent, enclosing, bindings: new Map(), mutations: new Map(), start: node.startIndex, end: node.endIndex };
+    if (enclosing) this.#scopes.push(scope);
     return scope;
   }
 
