@@ -419,9 +419,8 @@ export class PythonModuleScope {
   #recordParameters(node: Node, scope: Scope): void {
     const parameters = node.childForFieldName('parameters');
     for (const parameter of parameters?.namedChildren ?? []) {
-      if (!parameter) continue;
-      const name = parameter.type === 'identifier' ? parameter : (parameter.childForFieldName('name') ?? parameter.namedChildren.find((child) => child?.type === 'identifier'));
-      if (name?.type === 'identifier') bind(scope, name.text, { kind: 'parameter', owner: scope.label, at: name.endIndex });
+      const name = parameterName(parameter);
+      if (name) bind(scope, name.text, { kind: 'parameter', owner: scope.label, at: name.endIndex });
     }
   }
 
@@ -592,6 +591,24 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** The name a parameter binds: `x`, `x=1`, `x: int = 1`, `*args`, `**kwargs: Any` (not the `Any`). */
+function parameterName(parameter: Node | null): Node | undefined {
+  if (!parameter) return undefined;
+  switch (parameter.type) {
+    case 'identifier':
+      return parameter;
+    case 'default_parameter':
+    case 'typed_default_parameter':
+      return parameter.childForFieldName('name') ?? undefined;
+    case 'typed_parameter':
+    case 'list_splat_pattern':
+    case 'dictionary_splat_pattern':
+      return parameterName(parameter.namedChildren[0] ?? null);
+    default:
+      return undefined;
+  }
 }
 
 function identifiersIn(node: Node | null): string[] {

@@ -81,6 +81,11 @@ describe('max-tokens on Python', () => {
     ['legacy completions', `client.completions.create(model=m, prompt="hi")`, [error(3, 1, uncapped('completions.create()'))]],
     ['dict without a cap', lines('PARAMS = {"model": "a/b"}', 'client.chat.completions.create(**PARAMS)'), [error(4, 1, uncapped(CHAT))]],
     ['**kwargs parameter', lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'), [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))]],
+    [
+      'typed **kwargs parameter',
+      lines('def ask(prompt: str, *args: Any, **kw: Any) -> str:', '    return client.chat.completions.create(model=m, **kw)'),
+      [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))],
+    ],
     ['imported dict', lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'), [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))]],
     [
       'a dict from a call',
