@@ -170,12 +170,18 @@ export class PythonModuleScope {
 
   /**
    * `self.url` inside a class: the value the class assigns to it (`self.url = …` in one of its methods, once) or
-   * a class attribute of that name. Any other attribute is left as it is: a value set at run time.
+   * a class attribute of that name; `module.NAME` of an imported module is an import. Any other attribute is left
+   * as it is: a value set at run time.
    */
   #followSelfAttribute(node: Node, scope: Scope, depth: number): Followed {
     const object = node.childForFieldName('object');
     const name = node.childForFieldName('attribute')?.text;
-    if (object?.type !== 'identifier' || object.text !== 'self' || name === undefined) return { node, scope };
+    if (object?.type !== 'identifier' || name === undefined) return { node, scope };
+    if (object.text !== 'self') {
+      // `settings.DEFAULTS` on an imported module: it lives in that module, which is not followed.
+      const binding = this.bindingOf(object.text, this.scopeOf(object), object.startIndex)?.binding;
+      return binding?.kind === 'import' ? { unresolved: { why: 'import', name: node.text, from: binding.from } } : { node, scope };
+    }
     const owner = this.#classAround(node.startIndex);
     if (!owner) return { node, scope };
     const assigned = this.#selfAttributes.get(owner.node.id)?.get(name) ?? owner.bindings.get(name) ?? [];

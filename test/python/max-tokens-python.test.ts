@@ -88,6 +88,11 @@ describe('max-tokens on Python', () => {
     ],
     ['imported dict', lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'), [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))]],
     [
+      'a dict of an imported module',
+      lines('from app import settings', 'client.chat.completions.create(**settings.LLM_OPTIONS)'),
+      [warn(4, 1, unverified(CHAT, "`**settings.LLM_OPTIONS` could not be resolved (`settings.LLM_OPTIONS` is imported from 'app')"))],
+    ],
+    [
       'a dict from a call',
       lines('client.chat.completions.create(**build())'),
       [warn(3, 1, unverified(CHAT, "`**build()` could not be resolved (`build()` is a call's result, not a dict this file defines)"))],
