@@ -18,6 +18,8 @@ const MARKER_BYTES = Buffer.from(SUPPRESSION_MARKER);
 const DIRECTIVE = /^[ \t]+([\w-]+(?:[ \t]*,[ \t]*[\w-]+)*)?[ \t]*(?:--(.*))?$/;
 /** What closes a block or HTML comment at the end of the line; not part of the reason. */
 const COMMENT_CLOSERS = /(?:\*\/|-->)\s*$/;
+/** What ends a source line in a notebook's JSON: the escaped newline, the closing quote, the comma. */
+const NOTEBOOK_LINE_END = /(?:\\n)?"\s*,?\s*$/;
 
 interface Directive {
   /** Empty: every check. */
@@ -82,7 +84,9 @@ function directiveOn(file: WorkspaceFile, line: number): Directive | undefined {
   const text = file.lineText(line);
   const at = text.indexOf(SUPPRESSION_MARKER);
   if (at === -1) return undefined;
-  const rest = text.slice(at + SUPPRESSION_MARKER.length).replace(COMMENT_CLOSERS, '');
+  let rest = text.slice(at + SUPPRESSION_MARKER.length).replace(COMMENT_CLOSERS, '');
+  // In a notebook the comment is a line of a JSON string: `"# openrouter-check-ignore-next-line max-tokens\n",`.
+  if (file.path.endsWith('.ipynb')) rest = rest.replace(NOTEBOOK_LINE_END, '');
   const match = DIRECTIVE.exec(rest === '' ? ' ' : rest);
   if (!match) return undefined;
   return {

@@ -1,3 +1,5 @@
+import type { NotebookCell } from '../checks/types.js';
+import { pythonModelIds } from '../python/python-model-ids.js';
 import { snippetOf } from '../snippet.js';
 import type { Workspace } from '../workspace.js';
 import { mayContainModelIds, modelIdsOf } from './model-ids.js';
@@ -11,18 +13,20 @@ export interface CodeModelId {
   line: number;
   column: number;
   snippet: string;
+  /** In a notebook, the cell it is written in. */
+  cell?: NotebookCell;
 }
 
 const found = new WeakMap<Workspace, Promise<CodeModelId[]>>();
 
 /**
- * The model ids the workspace's JavaScript and TypeScript send, each once per place it is written,
+ * The model ids the workspace's JavaScript, TypeScript and Python send, each once per place it is written,
  * in file then source order. Computed once per workspace, whichever check asks first.
  */
 export function codeModelIds(workspace: Workspace): Promise<CodeModelId[]> {
   let ids = found.get(workspace);
   if (!ids) {
-    ids = collect(workspace);
+    ids = Promise.all([collect(workspace), pythonModelIds(workspace)]).then(([typeScript, python]) => [...typeScript, ...python]);
     found.set(workspace, ids);
   }
   return ids;

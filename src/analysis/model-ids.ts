@@ -17,7 +17,7 @@ export interface ModelIdUse {
  * `provider/model`, optionally `:variant`, optionally a `~` alias prefix: what OpenRouter routes on.
  * One slash exactly, no spaces, no scheme: paths, URLs and prose do not match.
  */
-const MODEL_ID = /^~?[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?::[a-z0-9._-]+)?$/i;
+export const MODEL_ID = /^~?[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?::[a-z0-9._-]+)?$/i;
 
 /** Properties whose string value is the model a request or a client uses (LangChain: `modelName`). */
 const MODEL_PROPERTIES = new Set(['model', 'modelName', 'model_name']);

@@ -1,4 +1,4 @@
-import type { Check, Finding } from './types.js';
+import type { Check, CheckContext, Finding } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import { mayContainCompletionCall } from '../analysis/completion-calls.js';
 import { findCompletionCalls } from '../analysis/find-completion-calls.js';
@@ -8,6 +8,7 @@ import { scriptKindOf } from '../analysis/parse-source.js';
 import type { ProjectModules } from '../analysis/project-modules.js';
 import { analyseScripts } from '../analysis/script-analysis.js';
 import { positionLookup } from '../analysis/text-position.js';
+import { pythonMaxTokensFindings } from '../python/python-findings.js';
 import { snippetOf } from '../snippet.js';
 
 const check: Check = {
@@ -20,25 +21,34 @@ const check: Check = {
     "A completion request without an output cap lets one call spend the model's whole default output, and OpenRouter " +
     'reserves credits for that maximum before it answers. Set max_tokens (or max_completion_tokens; max_output_tokens ' +
     'for the Responses API) on every request, spelled as the SDK spells it: maxCompletionTokens in @openrouter/sdk, ' +
-    'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model.',
+    'maxOutputTokens in the Vercel AI SDK (maxTokens in v4), maxTokens on a LangChain chat model; in Python, max_tokens= ' +
+    '(max_output_tokens= for responses.create) as a keyword, in **kwargs or extra_body, "max_tokens" in a requests/httpx JSON body, ' +
+    'max_tokens= on ChatOpenAI or a LiteLLM completion.',
   async run(ctx) {
-    let filesByPath: ReadonlyMap<string, WorkspaceFile> | undefined;
-    // Asked synchronously: the workspace's one script pass parses each file once for every check that needs it.
-    const perFile = await analyseScripts(ctx.workspace, {
-      prefilters: [mayContainCompletionCall],
-      extract: ({ file, compiler, modules }) => {
-        // Thrown out of the shared pass, this fails this check's share of it alone.
-        ctx.signal.throwIfAborted();
-        filesByPath ??= new Map(ctx.workspace.files.map((known) => [known.path, known]));
-        return findingsInFile(compiler, file, ctx.severity, modules, filesByPath);
-      },
-    });
-    return perFile
-      .flatMap(({ value }) => value)
-      .sort(byLocation)
-      .map(({ finding }) => finding);
+    // Both ask the workspace's shared scans synchronously, before either awaits: one read and one pass serve them.
+    const [typeScript, python] = await Promise.all([typeScriptFindings(ctx), pythonMaxTokensFindings(ctx)]);
+    return [...typeScript, ...python];
   },
 };
+
+/** The findings in JavaScript and TypeScript files, in file then source order. */
+async function typeScriptFindings(ctx: CheckContext): Promise<Finding[]> {
+  let filesByPath: ReadonlyMap<string, WorkspaceFile> | undefined;
+  // Asked synchronously: the workspace's one script pass parses each file once for every check that needs it.
+  const perFile = await analyseScripts(ctx.workspace, {
+    prefilters: [mayContainCompletionCall],
+    extract: ({ file, compiler, modules }) => {
+      // Thrown out of the shared pass, this fails this check's share of it alone.
+      ctx.signal.throwIfAborted();
+      filesByPath ??= new Map(ctx.workspace.files.map((known) => [known.path, known]));
+      return findingsInFile(compiler, file, ctx.severity, modules, filesByPath);
+    },
+  });
+  return perFile
+    .flatMap(({ value }) => value)
+    .sort(byLocation)
+    .map(({ finding }) => finding);
+}
 
 interface Located {
   file: string;

@@ -25,6 +25,18 @@ export interface Finding {
   column?: number;
   /** The source line, trimmed and with any secret masked. */
   snippet?: string;
+  /**
+   * In a Jupyter notebook, the code cell the finding is in (`line`/`column` above are in the `.ipynb` file's
+   * JSON text): `index` is 1-based counting every cell, markdown included; `line` and `column` are 1-based in the cell.
+   */
+  cell?: NotebookCell;
+}
+
+/** A position inside a notebook's cell, as the notebook's editor shows it. */
+export interface NotebookCell {
+  index: number;
+  line: number;
+  column: number;
 }
 
 /** The schema of one option a check accepts under `checks.<id>` in the config. */

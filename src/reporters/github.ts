@@ -24,7 +24,8 @@ function annotationOf(check: CheckResult, finding: Finding, options: RenderOptio
     file: finding.file,
     line: finding.line,
     col: finding.column,
-    title: `openrouter-check ${check.id}`,
+    // The line is in the notebook's JSON text: the title says which cell and line a person looks at.
+    title: `openrouter-check ${check.id}${finding.cell ? ` (cell ${finding.cell.index}, line ${finding.cell.line})` : ''}`,
   };
   return command(level, properties, finding.message);
 }

@@ -44,6 +44,7 @@ function orderedFinding(finding: Finding): Record<string, unknown> {
   if (finding.file !== undefined) ordered.file = finding.file;
   if (finding.line !== undefined) ordered.line = finding.line;
   if (finding.column !== undefined) ordered.column = finding.column;
+  if (finding.cell !== undefined) ordered.cell = { index: finding.cell.index, line: finding.cell.line, column: finding.cell.column };
   if (finding.snippet !== undefined) ordered.snippet = finding.snippet;
   return ordered;
 }

@@ -22,9 +22,13 @@ export function groupByCategory(checks: readonly CheckResult[]): CategoryGroup[]
   return [...groups].filter(([, members]) => members.length > 0).map(([category, members]) => ({ category, checks: members }));
 }
 
-/** `path:line:col` (or as much of it as the finding has), the form editors and CI parsers link. */
+/**
+ * `path:line:col` (or as much of it as the finding has), the form editors and CI parsers link; in a notebook
+ * `notebook.ipynb:cell 3:line 2:5`, the cell and the line in it as the notebook's editor shows them.
+ */
 export function locationOf(finding: Finding): string | undefined {
   if (finding.file === undefined) return undefined;
+  if (finding.cell !== undefined) return `${finding.file}:cell ${finding.cell.index}:line ${finding.cell.line}:${finding.cell.column}`;
   if (finding.line === undefined) return finding.file;
   if (finding.column === undefined) return `${finding.file}:${finding.line}`;
   return `${finding.file}:${finding.line}:${finding.column}`;

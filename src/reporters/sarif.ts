@@ -81,6 +81,8 @@ function resultsOf(check: CheckResult, index: number, configFile: string | undef
     };
     const location = locationOf(finding, configFile);
     if (location) result.locations = [location];
+    // The region is in the notebook's JSON text; the cell is where a person finds the code.
+    if (finding.cell) result.properties = { notebookCell: { index: finding.cell.index, line: finding.cell.line, column: finding.cell.column } };
     result.partialFingerprints = { [FINGERPRINT_KEY]: fingerprints[position]! };
     return result;
   });

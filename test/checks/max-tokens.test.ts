@@ -1134,7 +1134,7 @@ describe('max-tokens', () => {
     ]);
   });
 
-  it('ignores files that are not JavaScript or TypeScript, and declaration files', async () => {
+  it('ignores files that are not JavaScript, TypeScript or Python, and declaration files', async () => {
     const call = `client.chat.completions.create({ model });`;
     const findings = await findingsOf(check, {
       'README.md': `\`\`\`ts\n${call}\n\`\`\``,
@@ -1144,7 +1144,8 @@ describe('max-tokens', () => {
       'notes.txt': call,
       'src/real.ts': call,
     });
-    expect(findings.map((finding) => finding.file)).toEqual(['src/real.ts']);
+    // Python is analysed too (issue 6): its findings follow the JavaScript and TypeScript ones.
+    expect(findings.map((finding) => finding.file)).toEqual(['src/real.ts', 'app.py']);
   });
 
   it('still reports the well-formed call after a syntax error', async () => {

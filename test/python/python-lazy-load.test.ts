@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { FIXTURES } from '../support/fixtures.js';
+
+const RECORDER = new URL('../support/load-recorder.mjs', import.meta.url).pathname;
+const TREE_SITTER = /node_modules\/web-tree-sitter\//;
+
+/** The module URLs one CLI run resolved. */
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  const folder = mkdtempSync(join(tmpdir(), 'orc-loads-'));
+  const log = join(folder, 'loads.txt');
+  await runCli(args, { nodeArgs: ['--import', RECORDER], env: { ORC_LOAD_LOG: log } });
+  const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  rmSync(folder, { recursive: true, force: true });
+  return modules;
+}
+
+describe('the Python parser is loaded only for Python', () => {
+  it('max-tokens over a project without Python never loads web-tree-sitter', async () => {
+    const modules = await modulesLoadedBy([join(FIXTURES, 'clean-app'), '--only', 'max-tokens,model-availability', '--offline']);
+    expect(modules.some((url) => url.includes('/checks/max-tokens.js'))).toBe(true);
+    expect(modules.filter((url) => TREE_SITTER.test(url))).toEqual([]);
+  });
+
+  it('max-tokens over a notebook does load it (so the test above can fail)', async () => {
+    const modules = await modulesLoadedBy([join(FIXTURES, 'notebook-app'), '--only', 'max-tokens']);
+    expect(modules.some((url) => TREE_SITTER.test(url))).toBe(true);
+  });
+});
