@@ -254,7 +254,7 @@ const LINE_PLANTS = [
 
 /**
  * Functions appended at the end of a file of `kind`, with `imports` added at its top: the request in `body` must be
- * reported at `needle`'s column. Uncapped Python calls (`kind: 'py'`) join this table once Python is analysed.
+ * reported at `needle`'s column.
  */
 const FUNCTION_PLANTS = [
   {
@@ -276,6 +276,26 @@ const FUNCTION_PLANTS = [
     body: (index) => `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`,
     footer: '}',
     needle: 'fetch',
+  },
+  {
+    check: 'max-tokens',
+    kind: 'py',
+    count: 2,
+    imports: ['llm = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"], timeout=60)', 'from openai import OpenAI'],
+    header: (index) => `def uncapped_${index}(text_${index}: str):`,
+    body: (index) => `    return llm.chat.completions.create(model="${pick(MODELS)}", messages=[{"role": "user", "content": text_${index}}])`,
+    footer: '',
+    needle: 'llm',
+  },
+  {
+    check: 'max-tokens',
+    kind: 'py',
+    count: 2,
+    imports: [],
+    header: (index) => `def uncapped_http_${index}(messages_${index}: list):`,
+    body: (index) => `    return requests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": "${pick(MODELS)}", "messages": messages_${index}}, timeout=60)`,
+    footer: '',
+    needle: 'requests',
   },
 ];
 
@@ -347,6 +367,7 @@ function writeTree(root, files) {
     mkdirSync(dirname(path), { recursive: true });
     const content = file.lines ? Buffer.from(file.lines.join('\n') + '\n') : Buffer.from(Array.from({ length: int(4000, 40000) }, () => (random() < 0.1 ? 0 : int(1, 255))));
     writeFileSync(path, content);
+    file.bytes = content.length;
     bytes += content.length;
   }
   return bytes;
@@ -420,6 +441,11 @@ function main() {
 
 /** The checks whose every finding must be planted: anything else they report is a false positive. */
 const PRECISE_CHECKS = ['hardcoded-key', 'https-only', 'max-tokens'];
+/** The max-tokens pass of each language on its files alone: `kinds` are the generator's, `include` the scan's. */
+const LANGUAGE_PASSES = [
+  { label: 'TypeScript and JavaScript', kinds: ['ts', 'js', 'client', 'bundle'], include: ['**/*.ts', '**/*.js'] },
+  { label: 'Python', kinds: ['py'], include: ['**/*.py'] },
+];
 const TARGETS = { scanRatio: 3, fullMbPerSecond: 50, peakRssMb: 500, versionMs: 150 };
 
 /** Median wall time of `openrouter-check --version`, in milliseconds. */
@@ -459,6 +485,16 @@ function benchmark(tree, scratch) {
   console.log(line('max-tokens alone', maxTokens));
   const scanOnly = runCli(tree, ['--only', 'hardcoded-key,https-only'], scratch);
   console.log(line('key and URL scan (--only hardcoded-key,https-only)', scanOnly));
+  // Each language's max-tokens pass over its own files only (scan.include), so their throughputs compare.
+  for (const { label, kinds, include } of LANGUAGE_PASSES) {
+    const config = join(scratch, `${kinds.join('-')}.yml`);
+    writeFileSync(config, `scan:\n  include: ${JSON.stringify(include)}\n`);
+    const pass = runCli(tree, ['--only', 'max-tokens', '--config', config], scratch);
+    const ofKinds = files.filter((file) => kinds.includes(file.kind));
+    const passBytes = ofKinds.reduce((sum, file) => sum + (file.bytes ?? 0), 0);
+    const parsedNote = `${ofKinds.length} files, ${fixed(mb(passBytes))} MB`;
+    console.log(`max-tokens on ${label} only (${parsedNote}): ${fixed(pass.seconds, 2)} s wall, ${fixed(pass.cpuSeconds, 2)} s cpu, ${fixed(mb(passBytes) / pass.seconds)} MB/s, ${fixed(ofKinds.length / pass.seconds, 0)} files/s, peak RSS ${fixed(pass.rssMb, 0)} MB`);
+  }
 
   let scanRatio = NaN;
   if (onPath('rg')) {
