@@ -12,6 +12,7 @@ import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';
 import { makeTree } from '../support/tree.js';
+import { BUILT_IN_CHECKS } from '../../src/checks/index.js';
 
 const SEED = 8_112_026;
 /** Config files audited per run, each by one CLI process. */
@@ -24,24 +25,8 @@ const STACK_FRAME = /\n\s+at /;
 /** Built at run time: the repository never holds a string in the key format. */
 const keyArbitrary = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => 'sk-or' + '-v1-' + Buffer.from(bytes).toString('hex'));
 
-const CHECK_IDS = [
-  'hardcoded-key',
-  'https-only',
-  'max-tokens',
-  'auth',
-  'credit-limit',
-  'model-availability',
-  'test-completion',
-  'fallback-reachability',
-  'env-files',
-  'secret-scanning',
-  'client-exposure',
-  'client-resilience',
-  'fallback-configured',
-  'attribution-headers',
-  'key-rotation',
-  'credit-balance',
-];
+/** Every built-in id, from the registry: a new check is fuzzed without touching this test. */
+const CHECK_IDS = BUILT_IN_CHECKS.map((check) => check.id);
 const OPTION_NAMES = ['severity', 'warn_days', 'min_remaining', 'model', 'max_age_days', 'min', 'enabled', 'options'];
 
 /** Anything YAML can hold, with the scalars YAML 1.1 and 1.2 read differently. */
