@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CST, Lexer, LineCounter, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import type { Check, CheckOptionSchema, CheckOptionValues, Severity } from './checks/types.js';
 import { isLoopbackHost } from './loopback.js';
@@ -82,6 +83,14 @@ export type ConfigOutcome = { ok: true; config: Config; checks: readonly Check[]
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
 /** Where the default config file is looked up in the audited root, in this order. */
+let yamlModule: typeof Yaml | undefined;
+
+/** The YAML parser, loaded when there is a config file to parse (it takes longer to load than a small audit takes to run); CommonJS, so `require`. */
+function yaml(): typeof Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
 export const CONFIG_FILE_NAMES = ['.openrouter-check.yml', '.openrouter-check.yaml'] as const;
 
 /** A config larger than this is not a config: refuse it before parsing. */
@@ -277,7 +286,7 @@ type LineOf = (offset: number) => number;
 type Parsed = { ok: true; root: YamlValue; lineOf: LineOf } | { ok: false; problem: Problem; lineOf: LineOf };
 
 function parseConfigYaml(text: string): Parsed {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const lineOf: LineOf = (offset) => lineCounter.linePos(offset).line;
   const fail = (message: string, offset?: number): Parsed => ({ ok: false, problem: { message, offset }, lineOf });
 
@@ -290,7 +299,7 @@ function parseConfigYaml(text: string): Parsed {
 
   // YAML 1.2 core schema whatever the file's %YAML directive says, so `off` and `no` stay strings.
   // Duplicate keys are found by the validator, which can name them.
-  const document = parseDocument(text, {
+  const document = yaml().parseDocument(text, {
     lineCounter,
     prettyErrors: false,
     version: '1.2',
@@ -313,7 +322,7 @@ function parseConfigYaml(text: string): Parsed {
     return fail(`invalid YAML: ${syntaxError.message}`, syntaxError.pos[0]);
   }
   const { contents } = document;
-  if (contents === null || (isScalar(contents) && contents.value === null && !contents.source)) {
+  if (contents === null || (yaml().isScalar(contents) && contents.value === null && !contents.source)) {
     return fail('the file is empty; expected settings such as "checks:"');
   }
 
@@ -325,7 +334,7 @@ function parseConfigYaml(text: string): Parsed {
   if (bomb) return fail(bomb.message, bomb.offset);
 
   const root = new YamlValue({ aliases: aliases.targets, lineOf }, contents, '');
-  if (!isMap(root.node)) return { ok: false, problem: root.expected(ROOT_WHAT).problem, lineOf };
+  if (!yaml().isMap(root.node)) return { ok: false, problem: root.expected(ROOT_WHAT).problem, lineOf };
 
   return { ok: true, root, lineOf };
 }
@@ -343,8 +352,8 @@ function offsetNestedBeyond(text: string, limit: number): number | undefined {
   // A comma ends a flow entry, and the indicators counted in it: `{a: 1, b: 2}` is one level, not two.
   const indicatorsAtFlowStart: number[] = [];
   let atLineStart = true;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
+  for (const token of new (yaml().Lexer)().lex(text)) {
+    const type = yaml().CST.tokenType(token);
     const start = offset;
     // Control tokens mark modes and are not part of the source.
     if (type !== 'doc-mode' && type !== 'scalar' && type !== 'flow-error-end') offset += token.length;
@@ -387,7 +396,7 @@ function offsetNestedBeyond(text: string, limit: number): number | undefined {
 
 function quotedScalarEndingAt(document: Document, offset: number): Scalar | undefined {
   let found: Scalar | undefined;
-  visit(document, {
+  yaml().visit(document, {
     Scalar(_key, node) {
       if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === offset) found = node;
     },
@@ -406,9 +415,9 @@ interface Aliases {
 function resolveAliases(document: Document): Aliases {
   const latest = new Map<string, Node>();
   const aliases: Aliases = { targets: new Map() };
-  visit(document, {
+  yaml().visit(document, {
     Node(_key, node) {
-      if (isAlias(node)) {
+      if (yaml().isAlias(node)) {
         const target = latest.get(node.source);
         if (target) aliases.targets.set(node, target);
         else aliases.unresolved ??= node;
@@ -442,12 +451,12 @@ function aliasCrossingLimit(targets: ReadonlyMap<Alias, Node>): Alias | undefine
   const uses = new Map<Node, number>();
   const weights = new Map<Node, number>();
   const weightOf = (node: unknown): number => {
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = targets.get(node);
       return target ? (uses.get(target) ?? 1) * (weights.get(target) ?? 0) : 0;
     }
-    if (isCollection(node)) return node.items.reduce((heaviest: number, item) => Math.max(heaviest, weightOf(item)), 0);
-    if (isPair(node)) return Math.max(weightOf(node.key), weightOf(node.value));
+    if (yaml().isCollection(node)) return node.items.reduce((heaviest: number, item) => Math.max(heaviest, weightOf(item)), 0);
+    if (yaml().isPair(node)) return Math.max(weightOf(node.key), weightOf(node.value));
     return 1;
   };
   for (const [alias, target] of targets) {
@@ -497,7 +506,7 @@ class YamlValue {
 
   /** The node itself, or the node it stands for if it is an alias. */
   follow(node: Node | null): Node | null {
-    return isAlias(node) ? (this.source.aliases.get(node) ?? null) : node;
+    return yaml().isAlias(node) ? (this.source.aliases.get(node) ?? null) : node;
   }
 
   /** Where messages about this value point: the alias if one was written, else the value. */
@@ -516,7 +525,7 @@ class YamlValue {
   }
 
   isEmpty(): boolean {
-    return this.node === null || (isScalar(this.node) && this.node.value === null);
+    return this.node === null || (yaml().isScalar(this.node) && this.node.value === null);
   }
 
   lineOf(offset: number): number {
@@ -535,7 +544,7 @@ class YamlValue {
 }
 
 function asNode(node: unknown): Node | null {
-  return isNode(node) ? node : null;
+  return yaml().isNode(node) ? node : null;
 }
 
 interface Entry {
@@ -550,13 +559,13 @@ interface Entry {
  */
 function readEntries(mapping: YamlValue, what: string, read: (entry: Entry) => Failure | undefined): Failure | undefined {
   if (mapping.isEmpty()) return undefined;
-  if (!isMap(mapping.node)) return mapping.expected(what);
+  if (!yaml().isMap(mapping.node)) return mapping.expected(what);
   const firstOffsets = new Map<string, number | undefined>();
   for (const pair of mapping.node.items) {
     const keyNode = asNode(pair.key);
     const keyOffset = offsetOf(keyNode) ?? mapping.offset;
     const key = mapping.follow(keyNode);
-    if (!isScalar(key) || key.value === null) {
+    if (!yaml().isScalar(key) || key.value === null) {
       return mapping.fail(`${mapping.path || 'the top level'} has a key that is not a plain name`, keyOffset);
     }
     const name = String(key.value);
@@ -600,7 +609,7 @@ function section<F extends Fields>(fields: F, what = 'a mapping of settings'): R
 function listOf<T>(item: Rule<T>, what: string): Rule<T[]> {
   return (value) => {
     if (value.isEmpty()) return ok([]);
-    if (!isSeq(value.node)) return value.expected(what);
+    if (!yaml().isSeq(value.node)) return value.expected(what);
     const items: T[] = [];
     for (const [index, node] of value.node.items.entries()) {
       const checked = item(value.item(node, index));
@@ -615,7 +624,7 @@ function listOf<T>(item: Rule<T>, what: string): Rule<T[]> {
 function oneOrList<T>(item: Rule<T>, what: string): Rule<T[]> {
   const list = listOf(item, what);
   return (value) => {
-    if (!isScalar(value.node) || value.isEmpty()) return list(value);
+    if (!yaml().isScalar(value.node) || value.isEmpty()) return list(value);
     const checked = item(value);
     return checked.ok ? ok([checked.value]) : checked;
   };
@@ -624,7 +633,7 @@ function oneOrList<T>(item: Rule<T>, what: string): Rule<T[]> {
 /** A scalar that `read` accepts (by returning something other than undefined). */
 function scalar<T>(what: string, read: (raw: unknown) => T | undefined): Rule<T> {
   return (value) => {
-    const result = isScalar(value.node) ? read(value.node.value) : undefined;
+    const result = yaml().isScalar(value.node) ? read(value.node.value) : undefined;
     return result === undefined ? value.expected(what) : ok(result);
   };
 }
@@ -687,7 +696,7 @@ const byteSize = scalar('a positive size in bytes, or with a unit such as "2 MiB
 
 /** The key goes to this URL: https, or plain http only when it never leaves the machine. */
 const baseUrl: Rule<string> = (value) => {
-  const raw = isScalar(value.node) ? value.node.value : undefined;
+  const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
   const url = typeof raw === 'string' && URL.canParse(raw) ? new URL(raw) : undefined;
   if (!url || typeof raw !== 'string') return value.expected(`a URL such as ${DEFAULT_API_CONFIG.baseUrl}`);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return ok(raw.trim().replace(/\/+$/, ''));
@@ -695,7 +704,7 @@ const baseUrl: Rule<string> = (value) => {
 };
 
 const keyEnv: Rule<string> = (value) => {
-  const raw = isScalar(value.node) ? value.node.value : undefined;
+  const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
   if (typeof raw === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) return ok(raw);
   if (typeof raw === 'string' && raw.startsWith('sk-')) {
     // Never echo what looks like the key itself.
@@ -715,7 +724,7 @@ function severityOf(raw: unknown, check: Check): Severity | 'off' | undefined {
 
 function severityRule(check: Check, what: string): Rule<Severity | 'off'> {
   return (value) => {
-    const raw = isScalar(value.node) ? value.node.value : undefined;
+    const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
     const severity = severityOf(raw, check);
     if (severity !== undefined) return ok(severity);
     return value.expected(what, typeof raw === 'string' ? closestMatch(raw, SEVERITY_WORDS) : undefined);
@@ -750,7 +759,7 @@ function checkSettingRule(check: Check): Rule<CheckSetting> {
   const severityWord = severityRule(check, 'off, warn, error, true or false');
   const severityOrMapping = severityRule(check, 'off, warn, error, true, false or a mapping of severity and options');
   return (value) => {
-    if (!isMap(value.node)) {
+    if (!yaml().isMap(value.node)) {
       const severity = severityOrMapping(value);
       return severity.ok ? ok({ ...defaultSetting(check), severity: severity.value }) : severity;
     }
@@ -865,9 +874,9 @@ const MAX_SHOWN_LENGTH = 60;
 
 /** A value as messages show it after "got": quoted text, a number, "a list", "nothing"… */
 function describe(node: Node | null): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (!isScalar(node) || node.value === null || node.value === undefined) return 'nothing';
+  if (yaml().isMap(node)) return 'a mapping';
+  if (yaml().isSeq(node)) return 'a list';
+  if (!yaml().isScalar(node) || node.value === null || node.value === undefined) return 'nothing';
   const { value } = node;
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

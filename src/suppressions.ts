@@ -1,5 +1,6 @@
 import type { Finding } from './checks/types.js';
 import { snippetOf } from './snippet.js';
+import { fileAt } from './workspace.js';
 import type { Workspace, WorkspaceFile } from './workspace.js';
 
 /**
@@ -35,15 +36,12 @@ export interface SuppressionOutcome {
   suppressed: number;
 }
 
-/** Files by path, built once per run for the checks that report file locations. */
+/** The workspace's suppressions, looked up for the checks that report file locations. */
 export class SuppressionIndex {
-  readonly #files: Map<string, WorkspaceFile>;
   /** Files that hold the marker at all: the others need no line decoded (a minified line can be megabytes). */
   readonly #marked = new Map<string, boolean>();
 
-  constructor(workspace: Workspace) {
-    this.#files = new Map(workspace.files.map((file) => [file.path, file]));
-  }
+  constructor(private readonly workspace: Workspace) {}
 
   #mayHoldDirective(file: WorkspaceFile): boolean {
     let marked = this.#marked.get(file.path);
@@ -57,7 +55,7 @@ export class SuppressionIndex {
     const reasonless = new Map<string, Finding>();
     let suppressed = 0;
     for (const finding of findings) {
-      const file = finding.file === undefined ? undefined : this.#files.get(finding.file);
+      const file = finding.file === undefined ? undefined : fileAt(this.workspace, finding.file);
       const directive =
         file && finding.line !== undefined && finding.line > 1 && this.#mayHoldDirective(file) ? directiveOn(file, finding.line - 1) : undefined;
       if (!file || !directive || (directive.ids.length > 0 && !directive.ids.includes(checkId))) {

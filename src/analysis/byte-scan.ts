@@ -65,8 +65,20 @@ class ByteScan {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    batch.forEach((pending, index) => pending.resolve(found[index]!));
+    const inOrder = inWorkspaceOrder(this.workspace, found);
+    batch.forEach((pending, index) => pending.resolve(inOrder[index]!));
   }
+}
+
+/** The maps with their files in the workspace's order: a parallel read shows files in the order they were read. */
+function inWorkspaceOrder(workspace: Workspace, found: readonly Map<WorkspaceFile, unknown>[]): ByteScanResult<unknown>[] {
+  let position: Map<WorkspaceFile, number> | undefined;
+  return found.map((map) => {
+    if (map.size < 2) return map;
+    position ??= new Map(workspace.files.map((file, index) => [file, index]));
+    const order = position;
+    return new Map([...map].sort(([a], [b]) => order.get(a)! - order.get(b)!));
+  });
 }
 
 const scans = new WeakMap<Workspace, ByteScan>();

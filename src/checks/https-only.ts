@@ -4,7 +4,6 @@ import type { ByteExtractor } from '../analysis/byte-scan.js';
 import { snippetOf } from '../snippet.js';
 
 const OPENROUTER_DOMAIN = 'openrouter.ai';
-const SCHEME_SEPARATOR = Buffer.from('://');
 
 const check: Check = {
   id: 'https-only',
@@ -40,10 +39,11 @@ interface PlainHttpHit {
 /** The plain-http OpenRouter URLs of a file, located while the scan has the bytes in hand. */
 const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
   let hits: PlainHttpHit[] | undefined;
-  // One snippet per line: a minified line may hold thousands of URLs.
-  const snippets = new Map<number, string>();
+  // One snippet per line: a minified line may hold thousands of URLs. Made at the first hit: most files have none.
+  let snippets: Map<number, string> | undefined;
   for (const { offset, url } of plainHttpOpenRouterUrls(bytes)) {
     const { line, column } = file.positionOfByte(offset);
+    snippets ??= new Map();
     let snippet = snippets.get(line);
     if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
     (hits ??= []).push({ url, line, column, snippet });
@@ -51,16 +51,35 @@ const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
   return hits;
 };
 
-/** Byte offsets of `http://` URLs (any case) whose host is openrouter.ai or one of its subdomains. */
+/** The end of an http scheme in either case: `htt` before it is checked by hand, for `HtTp://` too. */
+const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
+
+/**
+ * Byte offsets of `http://` URLs (any case) whose host is openrouter.ai or one of its subdomains. Searched
+ * by `p://` and `P://` rather than by `://`: source is full of `https://` and of colons (a search stops at
+ * each occurrence of the needle's first byte), and only a few `p://` are in a whole tree.
+ */
 function* plainHttpOpenRouterUrls(bytes: Buffer): Generator<{ offset: number; url: string }> {
-  for (let at = bytes.indexOf(SCHEME_SEPARATOR); at !== -1; at = bytes.indexOf(SCHEME_SEPARATOR, at + 3)) {
-    const schemeStart = at - 4;
+  const [lower, upper] = SCHEME_ENDS;
+  let nextLower = bytes.indexOf(lower);
+  let nextUpper = bytes.indexOf(upper);
+  while (nextLower !== -1 || nextUpper !== -1) {
+    let at: number;
+    if (nextUpper === -1 || (nextLower !== -1 && nextLower < nextUpper)) {
+      at = nextLower;
+      nextLower = bytes.indexOf(lower, at + lower.length);
+    } else {
+      at = nextUpper;
+      nextUpper = bytes.indexOf(upper, at + upper.length);
+    }
+    const schemeStart = at - 3;
     if (schemeStart < 0 || !spellsHttp(bytes, schemeStart)) continue;
     // `xhttp://` or `shttp://` is another scheme, not http.
     if (schemeStart > 0 && isSchemeCharacter(bytes[schemeStart - 1]!)) continue;
-    let hostEnd = at + 3;
+    const hostStart = at + lower.length;
+    let hostEnd = hostStart;
     while (hostEnd < bytes.length && isHostCharacter(bytes[hostEnd]!)) hostEnd++;
-    const host = bytes.toString('latin1', at + 3, hostEnd).toLowerCase().replace(/\.$/, '');
+    const host = bytes.toString('latin1', hostStart, hostEnd).toLowerCase().replace(/\.$/, '');
     if (host !== OPENROUTER_DOMAIN && !host.endsWith(`.${OPENROUTER_DOMAIN}`)) continue;
     let urlEnd = hostEnd;
     while (urlEnd < bytes.length && isUrlCharacter(bytes[urlEnd]!)) urlEnd++;
@@ -68,7 +87,7 @@ function* plainHttpOpenRouterUrls(bytes: Buffer): Generator<{ offset: number; ur
   }
 }
 
-/** `http` in any case at `start`, compared byte by byte: most `://` are `https://`, and this runs at each. */
+/** `http` in any case at `start`, compared byte by byte. */
 function spellsHttp(bytes: Buffer, start: number): boolean {
   // ASCII letters differ from their capitals by bit 0x20 alone.
   return (bytes[start]! | 0x20) === 0x68 && (bytes[start + 1]! | 0x20) === 0x74 && (bytes[start + 2]! | 0x20) === 0x74 && (bytes[start + 3]! | 0x20) === 0x70;

@@ -22,6 +22,7 @@ describe('https-only', () => {
     { source: `BASE=${PLAIN.toUpperCase()}OpenRouter.AI/api/v1`, url: `${PLAIN.toUpperCase()}OpenRouter.AI/api/v1`, column: 6 },
     { source: `url = f"${PLAIN}eu.openrouter.ai:80/api/v1/{path}"`, url: `${PLAIN}eu.openrouter.ai:80/api/v1/`, column: 9 },
     { source: `const u = \`${PLAIN}openrouter.ai\${path}\`;`, url: `${PLAIN}openrouter.ai`, column: 12 },
+    { source: `const mixed = "HtTp${PLAIN.slice(4)}openrouter.ai/api/v1";`, url: `HtTp${PLAIN.slice(4)}openrouter.ai/api/v1`, column: 16 },
   ];
   it.each(invalid)('finds $url', async ({ source, url, column }) => {
     expect(await findingsOf(check, { 'src/a.ts': source })).toEqual([
@@ -33,6 +34,17 @@ describe('https-only', () => {
         column,
         snippet: source,
       },
+    ]);
+  });
+
+  it('reports upper- and lower-case schemes on one line in the order they are written', async () => {
+    const upper = PLAIN.toUpperCase();
+    const source = `a("${upper}openrouter.ai/x"); b("${PLAIN}openrouter.ai/y"); c("${upper}OPENROUTER.AI/z");`;
+    const findings = await findingsOf(check, { 'src/a.ts': source });
+    expect(findings.map((f) => [f.message.split(' ')[0], f.column])).toEqual([
+      [`${upper}openrouter.ai/x`, 4],
+      [`${PLAIN}openrouter.ai/y`, 33],
+      [`${upper}OPENROUTER.AI/z`, 62],
     ]);
   });
 
