@@ -1,4 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { helperThread } from './parallel-read-thread.js';
+import type { HelperData, HelperMessage } from './parallel-read-thread.js';
 
 /**
  * Reading a large tree is bound by system calls (open, read, close: ~15 µs a file here), which one thread
@@ -36,34 +38,20 @@ const RING_BYTES = 2 * 1024 * 1024;
 /** The helper takes files up to this index only (its per-file slots are reserved, not touched, memory). */
 const HELPER_MAX_FILES = 1024 * 1024;
 
-// Slots of the shared control array.
-const FREE_BYTES = 0;
-const NEXT_INDEX = 1;
-const PUBLISHED = 2;
-const HELPER_DONE = 3;
-/** Set by a thread about to wait, so the other wakes it only then (a wake costs a lock and often a system call). */
-const HELPER_WAITS = 4;
-const CALLER_WAITS = 5;
+/** Slots of the shared control array. */
+const SLOT = {
+  freeBytes: 0,
+  nextIndex: 1,
+  published: 2,
+  helperDone: 3,
+  /** Set by a thread about to wait, so the other wakes it only then (a wake costs a lock and often a system call). */
+  helperWaits: 4,
+  callerWaits: 5,
+} as const;
 const CONTROL_SLOTS = 6;
 
-// What the helper says of a file it took, in `lengths`: a length, or one of these.
-const LEFT_TO_CALLER = -1;
-const UNREADABLE = -2;
-
-interface HelperData {
-  firstRead: number;
-  ringBytes: number;
-  maxFiles: number;
-  control: Int32Array;
-  offsets: Int32Array;
-  lengths: Int32Array;
-  releases: Int32Array;
-  published: Int32Array;
-  ring: SharedArrayBuffer;
-}
-
-/** A message to the helper: more paths (joined by NUL, which no path holds), or the end of the list. */
-type HelperMessage = { paths: string } | { end: true };
+/** What the helper says of a file it took, in `lengths`, when not its length. */
+const READ_STATUS = { leftToCaller: -1, unreadable: -2 } as const;
 
 /** A helper thread reading ahead of the calling thread; given paths as the walk finds them, then `read` once. */
 export class ParallelRead {
@@ -75,6 +63,8 @@ export class ParallelRead {
     const shared = (slots: number): Int32Array => new Int32Array(new SharedArrayBuffer(slots * 4));
     this.data = {
       firstRead: Math.min(maxFileSize + 1, HELPER_READ_BYTES),
+      slots: SLOT,
+      readStatus: READ_STATUS,
       ringBytes: RING_BYTES,
       maxFiles: HELPER_MAX_FILES,
       control: shared(CONTROL_SLOTS),
@@ -84,7 +74,7 @@ export class ParallelRead {
       published: shared(HELPER_MAX_FILES),
       ring: new SharedArrayBuffer(RING_BYTES),
     };
-    this.data.control[FREE_BYTES] = RING_BYTES;
+    this.data.control[SLOT.freeBytes] = RING_BYTES;
     this.helper = startHelper(this.data);
   }
 
@@ -115,17 +105,17 @@ export class ParallelRead {
     };
     /** Takes what the helper has published since last time, freeing its ring space in the order it was used. */
     const takePublished = (): void => {
-      const upTo = Atomics.load(control, PUBLISHED);
+      const upTo = Atomics.load(control, SLOT.published);
       for (; seen < upTo; seen++) {
         const index = published[seen]!;
         const length = lengths[index]!;
         try {
-          if (length === LEFT_TO_CALLER) takeOne(index, plan.readHere(index));
-          else if (length === UNREADABLE) takeOne(index, 'unreadable');
+          if (length === READ_STATUS.leftToCaller) takeOne(index, plan.readHere(index));
+          else if (length === READ_STATUS.unreadable) takeOne(index, 'unreadable');
           else takeOne(index, plan.fromBytes(ring.subarray(offsets[index]!, offsets[index]! + length)));
         } finally {
-          Atomics.add(control, FREE_BYTES, releases[index]!);
-          if (Atomics.load(control, HELPER_WAITS) === 1) Atomics.notify(control, FREE_BYTES);
+          Atomics.add(control, SLOT.freeBytes, releases[index]!);
+          if (Atomics.load(control, SLOT.helperWaits) === 1) Atomics.notify(control, SLOT.freeBytes);
         }
       }
     };
@@ -133,29 +123,29 @@ export class ParallelRead {
     try {
       for (;;) {
         takePublished();
-        const index = Atomics.add(control, NEXT_INDEX, 1);
+        const index = Atomics.add(control, SLOT.nextIndex, 1);
         if (index >= count) break;
         takeOne(index, plan.readHere(index));
       }
       // Every file is taken: wait for those the helper is still reading.
       while (left > 0) {
-        const upTo = Atomics.load(control, PUBLISHED);
+        const upTo = Atomics.load(control, SLOT.published);
         if (upTo > seen) {
           takePublished();
-        } else if (Atomics.load(control, HELPER_DONE) === 1) {
+        } else if (Atomics.load(control, SLOT.helperDone) === 1) {
           // The helper stopped without publishing a file it took: read those here.
           for (let index = 0; index < count; index++) if (!taken[index]) takeOne(index, plan.readHere(index));
         } else {
-          Atomics.store(control, CALLER_WAITS, 1);
-          Atomics.wait(control, PUBLISHED, upTo, 100);
-          Atomics.store(control, CALLER_WAITS, 0);
+          Atomics.store(control, SLOT.callerWaits, 1);
+          Atomics.wait(control, SLOT.published, upTo, 100);
+          Atomics.store(control, SLOT.callerWaits, 0);
         }
       }
     } finally {
       // Whatever happened, the helper takes no more files and wakes if it waits for room.
-      Atomics.store(control, NEXT_INDEX, HELPER_MAX_FILES);
-      Atomics.store(control, FREE_BYTES, RING_BYTES * 2);
-      Atomics.notify(control, FREE_BYTES);
+      Atomics.store(control, SLOT.nextIndex, HELPER_MAX_FILES);
+      Atomics.store(control, SLOT.freeBytes, RING_BYTES * 2);
+      Atomics.notify(control, SLOT.freeBytes);
     }
   }
 
@@ -170,96 +160,15 @@ export class ParallelRead {
 
 function startHelper(data: HelperData): Worker | undefined {
   try {
-    // The helper is the function below, as source: it needs no module file of its own, so it runs the
-    // same from the built package and from the sources under test. No preloads: it only reads files.
-    const helper = new Worker(`(${helperLoop.toString()})(require);`, { eval: true, workerData: data, execArgv: [], stdout: false, stderr: false });
+    // The thread runs helperThread as source: it needs no module file of its own, so it runs the same from
+    // the built package and from the sources under test. No preloads: it only reads files.
+    const helper = new Worker(`(${helperThread.toString()})(require);`, { eval: true, workerData: data, execArgv: [], stdout: false, stderr: false });
     helper.unref();
     // A helper that fails to start takes no file, so the calling thread reads them all; one that fails
-    // later says so in HELPER_DONE. Either way its 'error' event must not end the process.
+    // later says so in SLOT.helperDone. Either way its 'error' event must not end the process.
     helper.on('error', () => undefined);
     return helper;
   } catch {
     return undefined;
   }
-}
-
-/**
- * The helper thread: as paths arrive, takes the next file from the shared queue, reads it into the ring
- * and publishes it, until the list has ended and the queue is empty. Runs on its own, so it refers to
- * nothing outside itself.
- */
-function helperLoop(require: NodeJS.Require): void {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { firstRead, ringBytes, maxFiles, control, offsets, lengths, releases, published, ring } = workerData as HelperData;
-  const [FREE, NEXT, PUBLISHED_COUNT, DONE, WAITS, CALLER_WAITING] = [0, 1, 2, 3, 4, 5];
-  const [CALLER, CANNOT_READ] = [-1, -2];
-  const bytes = new Uint8Array(ring);
-  const flags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
-  const paths: string[] = [];
-  let ended = false;
-  let at = 0;
-  let count = 0;
-
-  const finish = (): void => {
-    Atomics.store(control, DONE, 1);
-    Atomics.notify(control, PUBLISHED_COUNT);
-    parentPort?.close();
-  };
-
-  /** Reads every file it can take among the paths it has; false once no file is left to take. */
-  const readKnown = (): boolean => {
-    for (;;) {
-      // Room first, then a file: a taken file never waits for room the caller would have to free.
-      const skipped = ringBytes - at < firstRead ? ringBytes - at : 0;
-      const room = skipped + firstRead;
-      for (let free = Atomics.load(control, FREE); free < room; free = Atomics.load(control, FREE)) {
-        // Announced before the wait, which returns at once if the caller freed room since `free` was read.
-        Atomics.store(control, WAITS, 1);
-        Atomics.wait(control, FREE, free);
-        Atomics.store(control, WAITS, 0);
-      }
-      const index = Atomics.load(control, NEXT);
-      if (index >= maxFiles) return false;
-      if (index >= paths.length) return !ended;
-      if (Atomics.compareExchange(control, NEXT, index, index + 1) !== index) continue;
-      Atomics.sub(control, FREE, room);
-      if (skipped > 0) at = 0;
-      let length = CANNOT_READ;
-      let descriptor: number | undefined;
-      try {
-        // Non-blocking, as on the calling thread: a FIFO swapped in after the walk must not hang.
-        descriptor = fs.openSync(paths[index]!, flags);
-        const read = fs.readSync(descriptor, bytes, at, firstRead, 0);
-        if (read === firstRead) length = CALLER;
-        else if (read > 0 || fs.fstatSync(descriptor).isFile()) length = read;
-      } catch {
-        length = CANNOT_READ;
-      }
-      try {
-        if (descriptor !== undefined) fs.closeSync(descriptor);
-      } catch {
-        // Closing a descriptor that was read cannot lose what was read.
-      }
-      const used = length > 0 ? length : 0;
-      Atomics.add(control, FREE, firstRead - used);
-      offsets[index] = at;
-      lengths[index] = length;
-      releases[index] = skipped + used;
-      at += used;
-      published[count++] = index;
-      Atomics.store(control, PUBLISHED_COUNT, count);
-      if (Atomics.load(control, CALLER_WAITING) === 1) Atomics.notify(control, PUBLISHED_COUNT);
-    }
-  };
-
-  parentPort?.on('message', (message: HelperMessage) => {
-    try {
-      if ('paths' in message) for (const path of message.paths.split('\0')) paths.push(path);
-      else ended = true;
-      if (!readKnown()) finish();
-    } catch {
-      finish();
-    }
-  });
 }
