@@ -169,8 +169,11 @@ export interface Workspace {
   summary: WorkspaceSummary;
 }
 
-/** Sees each auditable file's bytes while the workspace reads it. */
-export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer) => void;
+/**
+ * Sees each auditable file's bytes while the workspace reads it, perhaps not in the order of `files`
+ * (a helper thread reads some): `order` sorts files as `files` does.
+ */
+export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer, order: number) => void;
 
 /**
  * A walked tree whose files are read on first need, once: the first look at `files` or `summary`, or
@@ -219,7 +222,7 @@ class LoadedWorkspace implements Workspace {
       // The bytes are only valid until the next file is read: visitors keep what they extract, never the bytes.
       if (visit && failure === undefined) {
         try {
-          file.withBytesLent(outcome, () => visit(file, outcome));
+          file.withBytesLent(outcome, () => visit(file, outcome, index));
         } catch (error) {
           // The read goes on, so the workspace stays whole for every other check; the visitor's caller gets the error.
           failure = { error };
@@ -245,7 +248,7 @@ class LoadedWorkspace implements Workspace {
  */
 export function visitFileBytes(workspace: Workspace, visit: ByteVisitor): void {
   if (workspace instanceof LoadedWorkspace && workspace.readAll(visit)) return;
-  for (const file of workspace.files) visit(file, file.bytes);
+  workspace.files.forEach((file, index) => visit(file, file.bytes, index));
 }
 
 const indexes = new WeakMap<Workspace, Map<string, WorkspaceFile>>();

@@ -53,32 +53,24 @@ class ByteScan {
   }
 
   private run(batch: readonly Pending[]): void {
-    const found = batch.map(() => new Map<WorkspaceFile, unknown>());
+    const found = batch.map(() => [] as { order: number; file: WorkspaceFile; value: unknown }[]);
     try {
-      visitFileBytes(this.workspace, (file, bytes) => {
+      visitFileBytes(this.workspace, (file, bytes, order) => {
         for (let index = 0; index < batch.length; index++) {
           const value = batch[index]!.extractor(bytes, file);
-          if (value !== undefined && value !== false) found[index]!.set(file, value);
+          if (value !== undefined && value !== false) found[index]!.push({ order, file, value });
         }
       });
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    const inOrder = inWorkspaceOrder(this.workspace, found);
-    batch.forEach((pending, index) => pending.resolve(inOrder[index]!));
+    batch.forEach((pending, index) => {
+      // A helper thread reads files out of order: the checks see them in the workspace's.
+      const hits = found[index]!.sort((a, b) => a.order - b.order);
+      pending.resolve(new Map(hits.map(({ file, value }) => [file, value])));
+    });
   }
-}
-
-/** The maps with their files in the workspace's order: a parallel read shows files in the order they were read. */
-function inWorkspaceOrder(workspace: Workspace, found: readonly Map<WorkspaceFile, unknown>[]): ByteScanResult<unknown>[] {
-  let position: Map<WorkspaceFile, number> | undefined;
-  return found.map((map) => {
-    if (map.size < 2) return map;
-    position ??= new Map(workspace.files.map((file, index) => [file, index]));
-    const order = position;
-    return new Map([...map].sort(([a], [b]) => order.get(a)! - order.get(b)!));
-  });
 }
 
 const scans = new WeakMap<Workspace, ByteScan>();

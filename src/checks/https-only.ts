@@ -36,8 +36,13 @@ interface PlainHttpHit {
   snippet: string;
 }
 
+/** The end of an http scheme in either case: `htt` before it is checked by hand, for `HtTp://` too. */
+const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
+
 /** The plain-http OpenRouter URLs of a file, located while the scan has the bytes in hand. */
 const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
+  // Most files have no http scheme at all: answered without making a generator for each (garbage adds up over a tree).
+  if (!bytes.includes(SCHEME_ENDS[0]) && !bytes.includes(SCHEME_ENDS[1])) return undefined;
   let hits: PlainHttpHit[] | undefined;
   // One snippet per line: a minified line may hold thousands of URLs. Made at the first hit: most files have none.
   let snippets: Map<number, string> | undefined;
@@ -50,9 +55,6 @@ const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
   }
   return hits;
 };
-
-/** The end of an http scheme in either case: `htt` before it is checked by hand, for `HtTp://` too. */
-const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
 
 /**
  * Byte offsets of `http://` URLs (any case) whose host is openrouter.ai or one of its subdomains. Searched
