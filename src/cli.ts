@@ -428,3 +428,6 @@ const exitCode = await main(process.argv, interruption);
 // Interrupted: go now, rather than wait for whatever the cancelled run left pending.
 if (interruption.exitCode !== undefined) process.exit(interruption.exitCode);
 process.exitCode = exitCode;
+// Done: exit once what was written has gone out, rather than after tearing down a large run's heap and
+// the read's helper thread (measured: 60 ms on a 25,000-file tree). Nothing of the run is pending by now.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(exitCode)));
