@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkspace } from '../src/workspace.js';
+import { loadWorkspace, scanFilter } from '../src/workspace.js';
 import type { WorkspaceOptions } from '../src/workspace.js';
 import { makeTree } from './support/tree.js';
 
@@ -26,6 +26,21 @@ describe('loadWorkspace', () => {
       '.git/config': 'x',
     });
     expect(pathsOf(root)).toEqual(['.env', '.github/workflows/ci.yml', 'src/index.ts']);
+  });
+
+  it('excludes the default folders by name at any depth, files only by the .min.js ending, whatever scan.exclude says', () => {
+    const root = makeTree({
+      'src/build': 'a file named like a default folder',
+      'src/dist.ts': 'x',
+      'src/vendor.js/index.js': 'a folder not named vendor',
+      'assets/lib.min.js/inner.js': 'a folder ending in .min.js',
+      'deep/a/b/coverage/report.js': 'x',
+      'dist/index.js': 'x',
+    });
+    expect(pathsOf(root)).toEqual(['src/build', 'src/dist.ts', 'src/vendor.js/index.js']);
+    // A negation cannot bring a default exclude back; it still works on scan.exclude's own patterns.
+    expect(pathsOf(root, { exclude: ['!dist/', 'src/*.ts', '!src/dist.ts'] })).toEqual(['src/build', 'src/dist.ts', 'src/vendor.js/index.js']);
+    expect(pathsOf(root, { exclude: ['src/*.ts'] })).toEqual(['src/build', 'src/vendor.js/index.js']);
   });
 
   it('honours nested .gitignore files, negations and directory patterns', () => {
@@ -113,5 +128,17 @@ describe('WorkspaceFile positions', () => {
     expect(file!.positionOfByte(bytes.indexOf('last'))).toEqual({ line: 3, column: 1 });
     expect([1, 2, 3].map((line) => file!.lineText(line))).toEqual(['ab', '€x', 'last']);
     expect(file!.text()).toBe('ab\r\n€x\r\nlast');
+  });
+});
+
+describe('scanFilter', () => {
+  it('applies the default excludes to every folder of a path, and scan.exclude and scan.include to the path', () => {
+    const inScope = scanFilter({ include: [], exclude: ['generated/'] });
+    const kept = ['src/a.ts', 'src/build', 'docs/dist.md', 'lib/vendor.js/x.js'];
+    const dropped = ['node_modules/x/y.js', 'packages/a/dist/b.js', 'src/app.min.js', 'a/b.min.js/c.js', '.git/config', 'src/generated/c.ts'];
+    expect(kept.filter(inScope)).toEqual(kept);
+    expect(dropped.filter(inScope)).toEqual([]);
+    const onlySrc = scanFilter({ include: ['src/'], exclude: [] });
+    expect(['src/a.ts', 'lib/b.ts', 'src/dist/c.ts'].filter(onlySrc)).toEqual(['src/a.ts']);
   });
 });
