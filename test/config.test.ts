@@ -297,9 +297,14 @@ describe('loadConfig: errors, each with its file and line', () => {
     expect(config.models.primary).toBe('openai/gpt-4o');
   });
 
-  it('refuses a file over 1 MiB before parsing it, with its size', async () => {
-    expect(await errorOf(Buffer.alloc(10 * 1024 * 1024, '#'))).toBe(': 10.0 MiB is too large for a config file (at most 1 MiB)');
-    expect(await errorOf(Buffer.alloc(1024 * 1024 + 1, '#'))).toBe(': 1048577 bytes is too large for a config file (at most 1 MiB)');
+  it('refuses a file over 256 KiB before parsing it, with its size', async () => {
+    expect(await errorOf(Buffer.alloc(10 * 1024 * 1024, '#'))).toBe(': 10.0 MiB is too large for a config file (at most 256 KiB)');
+    expect(await errorOf(Buffer.alloc(256 * 1024 + 1, '#'))).toBe(': 262145 bytes is too large for a config file (at most 256 KiB)');
+    // Exactly at the limit: read and parsed.
+    const head = 'scan:\n  max_file_size: 2 MiB\n# ';
+    const atLimit = head + 'x'.repeat(256 * 1024 - head.length - 1) + '\n';
+    expect(Buffer.byteLength(atLimit)).toBe(256 * 1024);
+    expect((await configOf(atLimit)).scan.maxFileSize).toBe(2 * 1024 * 1024);
   });
 
   it('refuses a file that is not UTF-8', async () => {

@@ -68,7 +68,7 @@ const MALFORMED: MalformedConfig[] = [
   { name: '5,000 nested brackets', content: `checks: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, error: `${FILE}:1: the file nests deeper than any setting needs (over 100 levels)` },
   { name: '1,000 nested flow keys', content: `{${'a: '.repeat(1000)}1}\n`, error: `${FILE}:1: the file nests deeper than any setting needs (over 100 levels)` },
   { name: '120 levels of block indentation', content: `${Array.from({ length: 120 }, (_, depth) => `${' '.repeat(depth)}k${depth}:`).join('\n')}\n`, error: `${FILE}:101: the file nests deeper than any setting needs (over 100 levels)` },
-  { name: 'a 10 MB file', content: `# ${'x'.repeat(10 * 1024 * 1024)}\n`, error: `${FILE}: 10.0 MiB is too large for a config file (at most 1 MiB)` },
+  { name: 'a 10 MB file', content: `# ${'x'.repeat(10 * 1024 * 1024)}\n`, error: `${FILE}: 10.0 MiB is too large for a config file (at most 256 KiB)` },
   // Not UTF-8.
   { name: 'a Latin-1 byte', content: Buffer.from('checks:\n  max-tokens: off\n  # caf\xe9\n', 'latin1'), error: `${FILE}:3: the file is not UTF-8 text (byte 0xE9 at column 8)` },
   { name: 'UTF-16 (a Windows "Unicode" save)', content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('checks:\n  max-tokens: off\n', 'utf16le')]), error: `${FILE}: the file is UTF-16 text; save it as UTF-8` },
