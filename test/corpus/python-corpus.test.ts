@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';
 import { CAP_LABELS, locationKey } from './corpus-labels.js';
-import type { CapLabel } from './corpus-labels.js';
+import { describeMismatch, scoreOf, scoreSites, styleTable } from './corpus-score.js';
+import type { CorpusFinding, Scored } from './corpus-score.js';
 import { withInlineCapsRemoved } from './python-cap-removal.js';
 import { PYTHON_CORPUS, PYTHON_CORPUS_STYLES, loadPythonLabels, pythonCallStarts } from './python-corpus-labels.js';
 import type { PythonCallSiteLabel } from './python-corpus-labels.js';
@@ -98,29 +99,8 @@ describe('fixtures/python-corpus/labels.json', () => {
   });
 });
 
-interface JsonFinding {
-  message: string;
-  severity: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
 interface JsonReport {
-  checks: { id: string; message?: string; findings: JsonFinding[] }[];
-}
-
-interface Scored {
-  site: PythonCallSiteLabel;
-  predicted: CapLabel;
-  finding?: JsonFinding;
-}
-
-/** Precision and recall of one predicted class, with the mismatches that cost them. */
-interface ClassScore {
-  precision: number;
-  recall: number;
-  falsePositives: string[];
-  falseNegatives: string[];
+  checks: { id: string; message?: string; findings: CorpusFinding[] }[];
 }
 
 /** The max-tokens findings of a CLI run on `root`, or a thrown error saying how the CLI failed. */
@@ -132,98 +112,29 @@ async function maxTokensCheckOf(root: string): Promise<JsonReport['checks'][numb
   return check;
 }
 
-function predictionOf(finding: JsonFinding | undefined): CapLabel {
-  if (!finding) return 'capped';
-  return finding.severity === 'error' ? 'uncapped' : 'unknown';
-}
-
-function describeMismatch({ site, predicted, finding }: Scored): string {
-  const expected = site.suppressed ? `${site.label} but suppressed (no finding)` : site.label;
-  return `${locationKey(site)} [${site.style}] labelled ${expected}, predicted ${predicted}: ${site.note}${finding ? ` — ${finding.message}` : ''}`;
-}
-
-/** Suppressed sites are scored apart: they must produce no finding, whatever their label. */
-function scoreOf(cls: CapLabel, sites: readonly Scored[], unlabelled: readonly JsonFinding[]): ClassScore {
-  const scoredSites = sites.filter(({ site }) => !site.suppressed);
-  const truePositives = scoredSites.filter(({ site, predicted }) => site.label === cls && predicted === cls).length;
-  const falsePositives = [
-    ...scoredSites.filter(({ site, predicted }) => predicted === cls && site.label !== cls).map(describeMismatch),
-    ...unlabelled.filter((finding) => predictionOf(finding) === cls).map((finding) => `${locationKey(finding)} (unlabelled): ${finding.message}`),
-  ];
-  const falseNegatives = scoredSites.filter(({ site, predicted }) => site.label === cls && predicted !== cls).map(describeMismatch);
-  const predictedCount = truePositives + falsePositives.length;
-  const labelledCount = truePositives + falseNegatives.length;
-  return {
-    precision: predictedCount === 0 ? 1 : truePositives / predictedCount,
-    recall: labelledCount === 0 ? 1 : truePositives / labelledCount,
-    falsePositives,
-    falseNegatives,
-  };
-}
-
-const percent = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`;
-
 describe('max-tokens against the labelled Python corpus (fixtures/python-corpus)', () => {
-  let scored: Scored[] = [];
-  let unlabelledFindings: JsonFinding[] = [];
+  let scored: Scored<PythonCallSiteLabel>[] = [];
+  let unlabelledFindings: CorpusFinding[] = [];
   let checkMessage = '';
 
-  /** One row per style: counts, accuracy, precision and recall of both reported classes, and suppressed sites reported. */
-  function styleTable(): string {
-    const header = ['style', 'sites', 'capped', 'uncapped', 'unknown', 'suppr.', 'correct', 'uncapped P', 'uncapped R', 'unknown P', 'unknown R'];
-    const rows = [...PYTHON_CORPUS_STYLES, 'all' as const].map((style) => {
-      const sites = style === 'all' ? scored : scored.filter(({ site }) => site.style === style);
-      const unlabelled = style === 'all' ? unlabelledFindings : [];
-      const count = (label: CapLabel): string => String(sites.filter(({ site }) => site.label === label && !site.suppressed).length);
-      const uncapped = scoreOf('uncapped', sites, unlabelled);
-      const unknown = scoreOf('unknown', sites, unlabelled);
-      const correct = sites.filter(({ site, predicted }) => (site.suppressed ? 'capped' : site.label) === predicted).length;
-      return [
-        style,
-        String(sites.length),
-        count('capped'),
-        count('uncapped'),
-        count('unknown'),
-        String(sites.filter(({ site }) => site.suppressed).length),
-        percent(sites.length === 0 ? 1 : correct / sites.length),
-        percent(uncapped.precision),
-        percent(uncapped.recall),
-        percent(unknown.precision),
-        percent(unknown.recall),
-      ];
-    });
-    const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
-    const format = (row: readonly string[]): string => row.map((cell, index) => cell.padEnd(widths[index]!)).join('  ');
-    return [
-      `max-tokens on the Python corpus (${labels.length} call sites)`,
-      format(header),
-      ...rows.map(format),
-      `findings at no labelled location: ${unlabelledFindings.length}`,
-    ].join('\n');
-  }
+  const table = (): string => styleTable(`max-tokens on the Python corpus (${labels.length} call sites)`, PYTHON_CORPUS_STYLES, scored, unlabelledFindings);
 
   beforeAll(async () => {
     const check = await maxTokensCheckOf(PYTHON_CORPUS);
     checkMessage = check.message ?? '';
-    const byLocation = new Map(check.findings.map((finding) => [locationKey(finding), finding]));
-    const labelled = new Set(labels.map(locationKey));
-    scored = labels.map((site) => {
-      const finding = byLocation.get(locationKey(site));
-      return { site, predicted: predictionOf(finding), ...(finding ? { finding } : {}) };
-    });
-    unlabelledFindings = check.findings.filter((finding) => !labelled.has(locationKey(finding)));
+    ({ scored, unlabelled: unlabelledFindings } = scoreSites(labels, check.findings));
   });
 
   it('reports exactly the uncapped call sites as errors (precision and recall 100%)', () => {
     const { precision, recall, falsePositives, falseNegatives } = scoreOf('uncapped', scored, unlabelledFindings);
-    expect({ falsePositives, falseNegatives }, styleTable()).toEqual({ falsePositives: [], falseNegatives: [] });
+    expect({ falsePositives, falseNegatives }, table()).toEqual({ falsePositives: [], falseNegatives: [] });
     expect(precision).toBe(1);
     expect(recall).toBe(1);
   });
 
   it('reports exactly the unknown call sites as warnings (precision and recall 100%)', () => {
     const { precision, recall, falsePositives, falseNegatives } = scoreOf('unknown', scored, unlabelledFindings);
-    expect({ falsePositives, falseNegatives }, styleTable()).toEqual({ falsePositives: [], falseNegatives: [] });
+    expect({ falsePositives, falseNegatives }, table()).toEqual({ falsePositives: [], falseNegatives: [] });
     expect(precision).toBe(1);
     expect(recall).toBe(1);
   });
@@ -237,12 +148,12 @@ describe('max-tokens against the labelled Python corpus (fixtures/python-corpus)
 
   it('reports nothing at a suppressed call site, and counts the suppressions in the check message', () => {
     const suppressed = scored.filter(({ site }) => site.suppressed);
-    expect(suppressed.filter(({ finding }) => finding).map(describeMismatch), styleTable()).toEqual([]);
+    expect(suppressed.filter(({ finding }) => finding).map(describeMismatch), table()).toEqual([]);
     expect(checkMessage).toContain(`${suppressed.length} suppressed inline`);
   });
 
   it('reports nothing at a location no label names (the decoys)', () => {
-    expect(unlabelledFindings.map((finding) => `${locationKey(finding)} ${finding.severity}: ${finding.message}`), styleTable()).toEqual([]);
+    expect(unlabelledFindings.map((finding) => `${locationKey(finding)} ${finding.severity}: ${finding.message}`), table()).toEqual([]);
   });
 });
 
