@@ -82,7 +82,6 @@ export type ConfigOutcome = { ok: true; config: Config; checks: readonly Check[]
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
-/** Where the default config file is looked up in the audited root, in this order. */
 let yamlModule: typeof Yaml | undefined;
 
 /** The YAML parser, loaded when there is a config file to parse (it takes longer to load than a small audit takes to run); CommonJS, so `require`. */
@@ -91,6 +90,7 @@ function yaml(): typeof Yaml {
   return yamlModule;
 }
 
+/** Where the default config file is looked up in the audited root, in this order. */
 export const CONFIG_FILE_NAMES = ['.openrouter-check.yml', '.openrouter-check.yaml'] as const;
 
 /**

@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { ReadOutcome } from './parallel-read.js';
-
 /** How one file is read for the audit: once, skipping binaries and oversized files, UTF-16 made UTF-8. */
+
+/** What the checks see of one file: its bytes (UTF-8), or why it is passed over. */
+export type ReadOutcome = Buffer | 'binary' | 'too-large' | 'unreadable';
 
 /** Git decides "binary" the same way: a NUL byte near the start. */
 const BINARY_SNIFF_BYTES = 8 * 1024;

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { helperThread } from './parallel-read-thread.js';
+import type { ReadOutcome } from './file-read.js';
 import type { HelperData, HelperMessage } from './parallel-read-thread.js';
 
 /**
- * Reading a large tree is bound by system calls (open, read, close: ~15 µs a file here), which one thread
+ * Reading a large tree is bound by system calls (open, read, close: about 20 µs a file here), which one thread
  * makes one at a time. A helper thread takes files from the same queue and reads them into a shared ring,
  * so two cores make the calls; the calling thread reads files too and shows every file's bytes to its
  * caller as they come, so the order files are shown in is not the list's.
@@ -11,9 +12,6 @@ import type { HelperData, HelperMessage } from './parallel-read-thread.js';
  * The helper starts while the walk is still listing files (a thread takes ~60 ms to start here) and is
  * sent the paths as they are found; the read itself is synchronous, like the single-threaded one.
  */
-
-/** What the checks see of one file: its bytes (UTF-8), or why it is passed over. */
-export type ReadOutcome = Buffer | 'binary' | 'too-large' | 'unreadable';
 
 export interface ParallelReadPlan {
   /** Reads file `index` on the calling thread: what the helper's read must agree with. */

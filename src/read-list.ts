@@ -1,7 +1,7 @@
 import { join, normalize, sep } from 'node:path';
 import { auditableText, readAuditable } from './file-read.js';
+import type { ReadOutcome } from './file-read.js';
 import { ParallelRead } from './parallel-read.js';
-import type { ReadOutcome } from './parallel-read.js';
 
 /** Paths handed to the helper thread at a time while the walk goes on: one message per this many files. */
 const HAND_OVER_EVERY = 256;

@@ -177,7 +177,7 @@ export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer, order: number) =>
 
 /**
  * A walked tree whose files are read on first need, once: the first look at `files` or `summary`, or
- * `visitBytes`, reads every file (skipping binaries and oversized ones) and keeps only paths and sizes.
+ * `visitFileBytes`, reads every file (skipping binaries and oversized ones) and keeps only paths and sizes.
  */
 class LoadedWorkspace implements Workspace {
   private toRead: ReadList | undefined;
@@ -375,9 +375,14 @@ function compareByFolders(a: string, b: string): number {
  * `.gitignore` is not applied here: git answers that.
  */
 export function scanFilter(options: Pick<WorkspaceOptions, 'include' | 'exclude'>): (path: string) => boolean {
-  const configured = options.exclude.length > 0 ? ignore().add([...options.exclude]) : undefined;
-  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
+  const configured = rulesOf(options.exclude);
+  const included = rulesOf(options.include);
   return (path) => !isExcludedByDefault(path) && !configured?.ignores(path) && (!included || included.ignores(path));
+}
+
+/** gitignore-style patterns as rules to test paths against; none when there are no patterns. */
+function rulesOf(patterns: readonly string[]): Ignore | undefined {
+  return patterns.length > 0 ? ignore().add([...patterns]) : undefined;
 }
 
 /** Whether a folder or file named `name` is excluded by default. */
@@ -399,14 +404,14 @@ function isExcludedByDefault(path: string): boolean {
 type Exclusion = (matchPath: string, name: string, isFolder: boolean) => boolean;
 
 function exclusionRules(exclude: readonly string[]): Exclusion {
-  const configured = exclude.length > 0 ? ignore().add([...exclude]) : undefined;
+  const configured = rulesOf(exclude);
   return (matchPath, name, isFolder) => isExcludedName(name, isFolder) || (configured !== undefined && configured.ignores(matchPath));
 }
 
 /** The rules and the tallies a scan shares, whether it walks the tree or reads a list. */
 function collector(options: WorkspaceOptions) {
   const excluded = exclusionRules(options.exclude);
-  const included = options.include.length > 0 ? ignore().add([...options.include]) : undefined;
+  const included = rulesOf(options.include);
   const toRead = new ReadList(options.root, options.maxFileSize, options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
   const summary: WorkspaceSummary = {
     filesScanned: 0,
