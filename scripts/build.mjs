@@ -2,7 +2,8 @@
 // (the TypeScript analysis, Python, the remote client, each report format). Dependencies stay in
 // node_modules. One file instead of a hundred: Node's ES module loader pays per module (measured: a run
 // starts 40 ms sooner). Types are checked by `npm run typecheck`, not here.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -19,3 +20,10 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+
+// The Python grammar ships as a file of our own: its npm package carries a native install script that
+// we never use, so it stays a devDependency and no user's install compiles or runs anything.
+const grammarPackage = createRequire(import.meta.url).resolve('tree-sitter-python/package.json').replace(/package\.json$/, '');
+mkdirSync(`${dist}grammars`);
+copyFileSync(`${grammarPackage}tree-sitter-python.wasm`, `${dist}grammars/tree-sitter-python.wasm`);
+copyFileSync(`${grammarPackage}LICENSE`, `${dist}grammars/tree-sitter-python.LICENSE`);
