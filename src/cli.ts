@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative, resolve, sep } from 'node:path';
 import type * as Commander from 'commander';
+import { remoteTargetOf } from './base-url.js';
 import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
@@ -13,6 +14,7 @@ import type { KnownFindings } from './baseline.js';
 import type { Check } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
+import { MAX_RETRIES, OPERATOR_ENV, pluginsAllowed, pluginsNotLoadedWarning, withOperatorSettings } from './operator-settings.js';
 import type { Workspace, WorkspaceFile } from './workspace.js';
 
 // Only commander loads at start-up: `--version` and `--help` must stay instant, and the
@@ -35,7 +37,10 @@ interface CliOptions {
   color: boolean;
   quiet?: boolean;
   baseUrl?: string;
+  keyEnv?: string;
   timeout?: number;
+  retries?: number;
+  allowPlugins?: boolean;
   offline?: boolean;
   spend: boolean;
   requireRemote?: boolean;
@@ -72,8 +77,12 @@ Examples:
   $ openrouter-check --changed-since origin/main  the files a branch changed
   $ openrouter-check --list-checks
 
-The API key is read from OPENROUTER_API_KEY (or the variable api.key_env names), never from a flag.
+The API key is read from OPENROUTER_API_KEY (or the variable --key-env names), never from a flag,
+and is sent only to https://openrouter.ai unless you name another --base-url.
 key-rotation and credit-balance also need a management key, read from OPENROUTER_MANAGEMENT_KEY.
+Operator settings (--base-url, --key-env, --allow-plugins, larger --timeout/--retries) come from flags,
+OPENROUTER_CHECK_* variables or a --config file outside the audited folder, never from the audited
+repository's own config.
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
 Docs: the README's sections are named after the check ids.`;
@@ -92,6 +101,14 @@ function parseReportTarget(value: string, previous: ReportTarget[]): ReportTarge
     throw new UsageError(`error: --report: unknown format "${format}" (formats: ${REPORT_FORMATS.join(', ')})`);
   }
   return [...previous, { format: format as Format, file }];
+}
+
+function parseRetries(value: string): number {
+  const retries = Number(value);
+  if (!/^\d+$/.test(value.trim()) || retries > MAX_RETRIES) {
+    throw new UsageError(`error: --retries expects a whole number from 0 to ${MAX_RETRIES} (got "${value}")`);
+  }
+  return retries;
 }
 
 function parseTimeout(value: string): number {
@@ -129,8 +146,11 @@ function buildProgram(): Commander.Command {
     .option('--no-color', 'no colours in the text report (also: NO_COLOR=1)')
     .option('-q, --quiet', 'text report: only what failed, and the summary line')
     .option('--verbose', 'text report: how long each check and the whole run took')
-    .option('--base-url <url>', 'OpenRouter API base URL (default: api.base_url, else https://openrouter.ai/api/v1)')
+    .option('--base-url <url>', `where the API key is sent (also ${OPERATOR_ENV.baseUrl}; default https://openrouter.ai/api/v1)`)
+    .option('--key-env <name>', `the environment variable holding the API key (also ${OPERATOR_ENV.keyEnv}; default OPENROUTER_API_KEY)`)
     .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
+    .option('--retries <n>', `retries of a failed API request, 0 to ${MAX_RETRIES} (default: api.retries, else 2)`, parseRetries)
+    .option('--allow-plugins', `load and run the checks the config's plugins: lists; they are code, so off by default (also ${OPERATOR_ENV.allowPlugins}=1)`)
     .option('--offline', 'skip the remote checks: no network at all')
     .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
     .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
@@ -148,11 +168,10 @@ function buildProgram(): Commander.Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { loadPluginChecks }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile }] =
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile }] =
     await Promise.all([
       import('./checks/index.js'),
       import('./config.js'),
-      import('./plugins.js'),
       import('./plan.js'),
       import('./run.js'),
       import('./workspace.js'),
@@ -172,17 +191,24 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
   if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
 
-  // The config may name plugins: the checks of this run are known only once it is loaded.
-  const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS, loadPlugins: loadPluginChecks });
+  // The config may name plugins: the checks of this run are known only once it is loaded. Plugins are
+  // code, so nothing of them is imported unless the operator allows it.
+  const allowPlugins = pluginsAllowed(options.allowPlugins, process.env);
+  if (!allowPlugins.ok) throw new UsageError(allowPlugins.error);
+  const loadPlugins = allowPlugins.value ? (await import('./plugins.js')).loadPluginChecks : undefined;
+  const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS, ...(loadPlugins ? { loadPlugins } : {}) });
   if (!loaded.ok) throw new UsageError(loaded.error);
-  const { checks } = loaded;
+  const { checks, notLoaded } = loaded;
+  if (notLoaded) process.stderr.write(`${pluginsNotLoadedWarning(notLoaded.plugins, notLoaded.checkIds)}\n`);
   if (options.listChecks) {
     process.stdout.write(renderCheckList(checks, { color: shouldUseColor(options.color) }));
     return 0;
   }
   if (options.explain !== undefined) return explainCheck(options.explain, checks, BUILT_IN_CHECKS, options);
   const hints = Object.fromEntries(checks.map((check) => [check.id, check.docs]));
-  const config = await withApiFlags(loaded.config, options);
+  const api = withOperatorSettings(loaded.config.api, options, process.env);
+  if (!api.ok) throw new UsageError(api.error);
+  const config: Config = { ...loaded.config, api: api.value };
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
   const managementKey = options.offline ? undefined : process.env.OPENROUTER_MANAGEMENT_KEY?.trim() || undefined;
 
@@ -224,6 +250,8 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
     ...(known ? { known } : {}),
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
+    remoteTarget: remoteTargetOf(config.api.baseUrl),
+    ...(notLoaded ? { pluginsNotLoaded: notLoaded.plugins } : {}),
     signal: interruption.signal,
   }).finally(() => progress.stop());
   // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
@@ -316,19 +344,6 @@ function appendStepSummary(file: string, markdown: string): void {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     process.stderr.write(`warning: cannot write the GitHub step summary to "${file}" (${reason})\n`);
   }
-}
-
-/** `--base-url` and `--timeout` override the config's `api` settings. */
-async function withApiFlags(config: Config, options: CliOptions): Promise<Config> {
-  const api = { ...config.api };
-  if (options.baseUrl !== undefined) {
-    const { baseUrlProblem } = await import('./openrouter/client.js');
-    const problem = baseUrlProblem(options.baseUrl);
-    if (problem) throw new UsageError(`error: --base-url: ${problem}`);
-    api.baseUrl = options.baseUrl.replace(/\/+$/, '');
-  }
-  if (options.timeout !== undefined) api.timeoutMs = options.timeout;
-  return { ...config, api };
 }
 
 /** The HTTP clients (undici) load only here, when a remote check runs. */

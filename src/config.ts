@@ -1,12 +1,15 @@
+import { constants as fsConstants } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import type { Check, CheckOptionSchema, CheckOptionValues, Severity } from './checks/types.js';
-import { isLoopbackHost } from './loopback.js';
-import { maskKeysIn } from './secrets.js';
+import { baseUrlProblem, DEFAULT_BASE_URL, normalizeBaseUrl } from './base-url.js';
+import { keyEnvProblem, MAX_RETRIES, operatorSettingRefusal, REPOSITORY_RETRIES, REPOSITORY_TIMEOUT_MS } from './operator-settings.js';
+import type { OperatorSettingPath } from './operator-settings.js';
+import { maskSecretsIn } from './secrets.js';
 import { closestMatch } from './suggest.js';
 
 /** Model ids the app depends on. */
@@ -39,9 +42,18 @@ export interface CheckSetting {
   options: CheckOptionValues;
 }
 
+/**
+ * Who wrote the config file: the audited repository (its own `.openrouter-check.yml`, or a `--config`
+ * file inside the audited folder), or the operator (a `--config` file outside it). Only an operator's
+ * file may choose where the key goes, which variable is read, or larger time and retry budgets.
+ */
+export type ConfigKind = 'repository' | 'operator';
+
 export interface Config {
   /** Absolute path of the config file that was read, if any. */
   configFile?: string;
+  /** Set with `configFile`. */
+  configKind?: ConfigKind;
   /** One entry per known check, defaults filled. */
   checks: Record<string, CheckSetting>;
   scan: ScanConfig;
@@ -60,9 +72,19 @@ export interface LoadConfigInput {
   checks: readonly Check[];
   /**
    * Loads the checks the file's `plugins:` name, before `checks:` is validated (so plugin ids and
-   * options are known). Without it, `plugins:` is validated but nothing is loaded.
+   * options are known). Given only when the operator allows plugins: without it, `plugins:` is
+   * validated but nothing of it is imported, and `checks:` entries for unknown ids are set aside
+   * (a plugin that did not load could have defined them).
    */
   loadPlugins?: PluginLoader;
+}
+
+/** What the file names that this run did not load, because plugins were not allowed. */
+export interface PluginsNotLoaded {
+  /** The `plugins:` entries, as written. */
+  plugins: string[];
+  /** `checks:` ids no known check has, ignored rather than refused: a listed plugin could define them. */
+  checkIds: string[];
 }
 
 /** A `plugins:` entry as written, with where it is written (for error lines). */
@@ -77,8 +99,13 @@ export type PluginLoader = (
   knownIds: ReadonlySet<string>,
 ) => Promise<{ ok: true; checks: Check[] } | { ok: false; message: string; offset: number | undefined }>;
 
-/** On success, `checks` is every check of the run: the known ones, then the plugins' in the order listed. */
-export type ConfigOutcome = { ok: true; config: Config; checks: readonly Check[] } | { ok: false; error: string };
+/**
+ * On success, `checks` is every check of the run: the known ones, then the plugins' in the order
+ * listed; `notLoaded` is set when the file lists plugins and no loader was given.
+ */
+export type ConfigOutcome =
+  | { ok: true; config: Config; checks: readonly Check[]; notLoaded?: PluginsNotLoaded }
+  | { ok: false; error: string };
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -108,7 +135,7 @@ const ROOT_WHAT = 'a mapping of settings such as "checks:"';
 export const MAX_ALIAS_COUNT = 100;
 
 export const DEFAULT_API_CONFIG: Readonly<ApiConfig> = {
-  baseUrl: 'https://openrouter.ai/api/v1',
+  baseUrl: DEFAULT_BASE_URL,
   keyEnv: 'OPENROUTER_API_KEY',
   timeoutMs: 10_000,
   retries: 2,
@@ -121,7 +148,8 @@ export function defaultConfig(checks: readonly Check[]): Config {
 
 /**
  * Finds, parses and validates the config file. A mistake the user can make (missing file, bad YAML,
- * unknown key, wrong type) is an `{ ok: false }` outcome with one line naming the file and line.
+ * unknown key, wrong type, an operator setting in the repository's file) is an `{ ok: false }`
+ * outcome with one line naming the file and line.
  */
 export async function loadConfig(input: LoadConfigInput): Promise<ConfigOutcome> {
   const found = await findConfigFile(input);
@@ -135,20 +163,23 @@ export async function loadConfig(input: LoadConfigInput): Promise<ConfigOutcome>
   const parsed = parseConfigYaml(text.value);
   if (!parsed.ok) return { ok: false, error: configError(file, parsed.problem, parsed.lineOf) };
 
+  const plugins = pluginsIn(parsed.root);
+  if (!plugins.ok) return { ok: false, error: configError(file, plugins.problem, parsed.lineOf) };
   let checks = input.checks;
-  if (input.loadPlugins) {
-    const plugins = pluginsIn(parsed.root);
-    if (!plugins.ok) return { ok: false, error: configError(file, plugins.problem, parsed.lineOf) };
-    if (plugins.value.length > 0) {
-      const loaded = await input.loadPlugins(plugins.value, dirname(file.absolutePath), new Set(checks.map((check) => check.id)));
-      if (!loaded.ok) return { ok: false, error: configError(file, { message: loaded.message, offset: loaded.offset }, parsed.lineOf) };
-      checks = [...checks, ...loaded.checks];
-    }
+  let notLoaded: PluginsNotLoaded | undefined;
+  if (plugins.value.length > 0 && input.loadPlugins) {
+    const loaded = await input.loadPlugins(plugins.value, dirname(file.absolutePath), new Set(checks.map((check) => check.id)));
+    if (!loaded.ok) return { ok: false, error: configError(file, { message: loaded.message, offset: loaded.offset }, parsed.lineOf) };
+    checks = [...checks, ...loaded.checks];
+  } else if (plugins.value.length > 0) {
+    notLoaded = { plugins: plugins.value.map((plugin) => plugin.specifier), checkIds: [] };
   }
 
-  const settings = configRule(checks)(parsed.root);
+  const settings = configRule(checks, file.kind, notLoaded?.checkIds)(parsed.root);
   if (!settings.ok) return { ok: false, error: configError(file, settings.problem, parsed.lineOf) };
-  return { ok: true, config: toConfig(settings.value, checks, file.absolutePath), checks };
+  const config = toConfig(settings.value, checks, file.absolutePath);
+  config.configKind = file.kind;
+  return { ok: true, config, checks, ...(notLoaded ? { notLoaded } : {}) };
 }
 
 /** Just `plugins:`, read ahead of the rest (which cannot be validated before the plugins load). */
@@ -174,42 +205,97 @@ interface ConfigFile {
   absolutePath: string;
   /** How messages name the file: as given to --config, else relative to the working directory. */
   shownAs: string;
+  kind: ConfigKind;
+  /**
+   * Whether the path may be a symbolic link: only when the operator names it with --config. The
+   * repository's own file must be a regular file, or a link could make it read (and quote in an
+   * error) a token file or /proc/self/environ.
+   */
+  mayBeLink: boolean;
 }
 
 type Failed = { ok: false; error: string };
 
 async function findConfigFile(input: LoadConfigInput): Promise<{ ok: true; file?: ConfigFile } | Failed> {
   if (input.configPath !== undefined) {
-    const file = { absolutePath: resolve(process.cwd(), input.configPath), shownAs: input.configPath };
-    const found = await statOrCode(file.absolutePath);
+    const absolutePath = resolve(process.cwd(), input.configPath);
+    const shownAs = input.configPath;
+    const found = await statOrCode(absolutePath);
     if (typeof found === 'string') {
-      return { ok: false, error: configError(file, { message: isMissing(found) ? 'no such file (given by --config)' : cannotRead(found) }) };
+      const message = isMissing(found) ? 'no such file (given by --config)' : cannotRead(found);
+      return { ok: false, error: configError({ shownAs }, { message }) };
     }
-    return { ok: true, file };
+    return { ok: true, file: { absolutePath, shownAs, kind: await kindOfNamedConfig(absolutePath, input.root), mayBeLink: true } };
   }
   for (const name of CONFIG_FILE_NAMES) {
     const absolutePath = join(input.root, name);
-    const found = await statOrCode(absolutePath);
+    const found = await lstatOrCode(absolutePath);
     if (typeof found === 'string' && isMissing(found)) continue;
-    const file = { absolutePath, shownAs: relative(process.cwd(), absolutePath) || absolutePath };
+    const file: ConfigFile = { absolutePath, shownAs: relative(process.cwd(), absolutePath) || absolutePath, kind: 'repository', mayBeLink: false };
     if (typeof found === 'string') return { ok: false, error: configError(file, { message: cannotRead(found) }) };
     return { ok: true, file };
   }
   return { ok: true };
 }
 
+/**
+ * A `--config` file is the operator's when it lies outside the audited folder both as named and once
+ * links are resolved; else the audited repository wrote it (or can replace it with a link).
+ */
+async function kindOfNamedConfig(absolutePath: string, root: string): Promise<ConfigKind> {
+  if (isInside(absolutePath, resolve(root))) return 'repository';
+  try {
+    const [realFile, realRoot] = await Promise.all([realpath(absolutePath), realpath(root)]);
+    return isInside(realFile, realRoot) ? 'repository' : 'operator';
+  } catch {
+    return 'repository';
+  }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const fromFolder = relative(folder, path);
+  return fromFolder === '' || (fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder));
+}
+
+/** Says nothing of where the link points, let alone what is there. */
+const LINK_REFUSED =
+  "expected a file, found a symbolic link: the audited repository's config must be a regular file in the audited folder (an operator's config can be named with --config)";
+
+/** Why a config path's stats are not a file to read, or undefined. */
+function notAConfigFile(stats: Stats): string | undefined {
+  if (stats.isSymbolicLink()) return LINK_REFUSED;
+  if (stats.isDirectory()) return 'expected a file, found a directory';
+  if (!stats.isFile()) return 'expected a file, found a device, socket or pipe';
+  return undefined;
+}
+
+/** Opened without following a final symbolic link (when not allowed) and without blocking on a pipe swapped in after the check. */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+const NO_FOLLOW = fsConstants.O_NOFOLLOW ?? 0;
+
 async function readConfigText(file: ConfigFile): Promise<{ ok: true; value: string } | Failed> {
   const fail = (message: string): Failed => ({ ok: false, error: configError(file, { message }) });
-  const stats = await statOrCode(file.absolutePath);
+  // Checked before opening: opening a FIFO or a device can block or have effects.
+  const stats = file.mayBeLink ? await statOrCode(file.absolutePath) : await lstatOrCode(file.absolutePath);
   if (typeof stats === 'string') return fail(cannotRead(stats));
-  if (stats.isDirectory()) return fail('expected a file, found a directory');
-  if (!stats.isFile()) return fail('expected a file, found a device, socket or pipe');
+  const refused = notAConfigFile(stats);
+  if (refused) return fail(refused);
   if (stats.size > MAX_CONFIG_FILE_SIZE) return fail(tooLarge(stats.size));
   let bytes: Buffer;
   try {
-    bytes = await readFile(file.absolutePath);
+    const handle = await open(file.absolutePath, OPEN_FLAGS | (file.mayBeLink ? 0 : NO_FOLLOW));
+    try {
+      // Checked again on what was opened: the path may have changed since.
+      const opened = notAConfigFile(await handle.stat());
+      if (opened) return fail(opened);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    return fail(cannotRead(errorCode(error)));
+    const code = errorCode(error);
+    // O_NOFOLLOW on a link that replaced the file since lstat.
+    return fail(code === 'ELOOP' && !file.mayBeLink ? LINK_REFUSED : cannotRead(code));
   }
   // The file may have grown since stat.
   if (bytes.length > MAX_CONFIG_FILE_SIZE) return fail(tooLarge(bytes.length));
@@ -248,6 +334,15 @@ function firstInvalidUtf8(bytes: Buffer): { offset: number; line: number; column
 async function statOrCode(path: string): Promise<Stats | string> {
   try {
     return await stat(path);
+  } catch (error) {
+    return errorCode(error);
+  }
+}
+
+/** Like statOrCode, about a symbolic link itself rather than what it points to. */
+async function lstatOrCode(path: string): Promise<Stats | string> {
+  try {
+    return await lstat(path);
   } catch (error) {
     return errorCode(error);
   }
@@ -697,24 +792,54 @@ export function parseByteSize(raw: unknown): number | undefined {
 
 const byteSize = scalar('a positive size in bytes, or with a unit such as "2 MiB" or "512 KB"', parseByteSize);
 
-/** The key goes to this URL: https, or plain http only when it never leaves the machine. */
+/** The key goes to this URL: https, or plain http only when it never leaves the machine (the rule is in base-url.ts). */
 const baseUrl: Rule<string> = (value) => {
   const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
-  const url = typeof raw === 'string' && URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || typeof raw !== 'string') return value.expected(`a URL such as ${DEFAULT_API_CONFIG.baseUrl}`);
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return ok(raw.trim().replace(/\/+$/, ''));
-  return value.fail(`${value.path} must use https (the API key would travel in clear text); http is allowed only to a loopback address`);
+  if (typeof raw !== 'string') return value.expected(`a URL such as ${DEFAULT_BASE_URL}`);
+  const problem = baseUrlProblem(raw);
+  return problem === undefined ? ok(normalizeBaseUrl(raw)) : value.fail(`${value.path} ${problem}`);
 };
 
 const keyEnv: Rule<string> = (value) => {
   const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
-  if (typeof raw === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) return ok(raw);
-  if (typeof raw === 'string' && raw.startsWith('sk-')) {
-    // Never echo what looks like the key itself.
-    return value.fail(`${value.path} must name the environment variable that holds the API key (such as OPENROUTER_API_KEY), not the key itself`);
-  }
+  // Never echo what looks like the key itself.
+  if (typeof raw === 'string' && raw.startsWith('sk-')) return value.fail(`${value.path} ${keyEnvProblem(raw)}`);
+  if (typeof raw === 'string' && keyEnvProblem(raw) === undefined) return ok(raw);
   return value.expected('an environment variable name such as OPENROUTER_API_KEY');
 };
+
+/**
+ * An operator setting in a repository's file: refused whatever its value (so nothing of it is quoted),
+ * unless it only repeats the default, which moves nothing.
+ */
+function operatorOnly<T>(path: OperatorSettingPath, rule: Rule<T>, isDefault: (value: T) => boolean): Rule<T> {
+  return (value) => {
+    const checked = rule(value);
+    return checked.ok && isDefault(checked.value) ? checked : value.fail(operatorSettingRefusal(path));
+  };
+}
+
+/** A budget a repository may set within bounds; beyond them it is the operator's. */
+function withinRepositoryBounds(path: OperatorSettingPath, rule: Rule<number>, bounds: { min: number; max: number }): Rule<number> {
+  return (value) => {
+    const checked = rule(value);
+    if (!checked.ok || (checked.value >= bounds.min && checked.value <= bounds.max)) return checked;
+    return value.fail(operatorSettingRefusal(path));
+  };
+}
+
+/** `api:` as the operator may write it, or as the audited repository may. */
+function apiRule(kind: ConfigKind) {
+  const timeoutMs = wholeNumber(1);
+  const retries = wholeNumber(0, MAX_RETRIES);
+  if (kind === 'operator') return section({ base_url: baseUrl, key_env: keyEnv, timeout_ms: timeoutMs, retries });
+  return section({
+    base_url: operatorOnly('api.base_url', baseUrl, (url) => url === DEFAULT_API_CONFIG.baseUrl),
+    key_env: operatorOnly('api.key_env', keyEnv, (name) => name === DEFAULT_API_CONFIG.keyEnv),
+    timeout_ms: withinRepositoryBounds('api.timeout_ms', timeoutMs, REPOSITORY_TIMEOUT_MS),
+    retries: withinRepositoryBounds('api.retries', retries, REPOSITORY_RETRIES),
+  });
+}
 
 const SEVERITY_WORDS = ['off', 'warn', 'error'] as const;
 
@@ -793,13 +918,20 @@ function checkSettingRule(check: Check): Rule<CheckSetting> {
   };
 }
 
-/** `checks:`: known check ids only; the result holds just the checks the file mentions. */
-function checksRule(checks: readonly Check[]): Rule<Record<string, CheckSetting>> {
+/**
+ * `checks:`: known check ids only; the result holds just the checks the file mentions. With
+ * `ignoredIds` (plugins listed but not loaded), an unknown id is put there instead of refused.
+ */
+function checksRule(checks: readonly Check[], ignoredIds?: string[]): Rule<Record<string, CheckSetting>> {
   const ids = checks.map((check) => check.id);
   return (value) => {
     const settings: Record<string, CheckSetting> = {};
     const failure = readEntries(value, 'a mapping from check ids to off, warn, error or options', ({ name, keyOffset, value: child }) => {
       const check = checks.find((known) => known.id === name);
+      if (!check && ignoredIds) {
+        ignoredIds.push(name);
+        return undefined;
+      }
       if (!check) {
         const suggestion = closestMatch(name, ids);
         return child.fail(`${child.path} is not a known check${suggestion ? `; did you mean ${suggestion}?` : ' (see --list-checks)'}`, keyOffset);
@@ -814,10 +946,10 @@ function checksRule(checks: readonly Check[]): Rule<Record<string, CheckSetting>
 }
 
 /** The whole file. Keys are snake_case here and camelCase in `Config`. */
-function configRule(checks: readonly Check[]) {
+function configRule(checks: readonly Check[], kind: ConfigKind, ignoredCheckIds?: string[]) {
   return section(
     {
-      checks: checksRule(checks),
+      checks: checksRule(checks, ignoredCheckIds),
       scan: section({
         include: oneOrList(pattern, 'a gitignore-style pattern or a list of them'),
         exclude: oneOrList(pattern, 'a gitignore-style pattern or a list of them'),
@@ -828,12 +960,7 @@ function configRule(checks: readonly Check[]) {
         fallbacks: listOf(modelId, 'a list of model ids'),
         required: listOf(modelId, 'a list of model ids'),
       }),
-      api: section({
-        base_url: baseUrl,
-        key_env: keyEnv,
-        timeout_ms: wholeNumber(1),
-        retries: wholeNumber(0, 10),
-      }),
+      api: apiRule(kind),
       plugins: listOf(moduleSpecifier, 'a list of module names or paths'),
     },
     ROOT_WHAT,
@@ -867,10 +994,10 @@ function toConfig(settings: Settings, checks: readonly Check[], configFile: stri
 
 // ───────────────────────────── messages ─────────────────────────────
 
-/** `config error: <file>:<line>: <message>` on one line, any API key masked. */
-function configError(file: ConfigFile, problem: Problem, lineOf?: LineOf): string {
+/** `config error: <file>:<line>: <message>` on one line, anything that looks like a credential masked. */
+function configError(file: Pick<ConfigFile, 'shownAs'>, problem: Problem, lineOf?: LineOf): string {
   const line = problem.offset !== undefined && lineOf ? `:${lineOf(problem.offset)}` : '';
-  return maskKeysIn(`config error: ${file.shownAs}${line}: ${problem.message}`).replace(/\s*[\r\n]+\s*/g, ' ');
+  return maskSecretsIn(`config error: ${file.shownAs}${line}: ${problem.message}`).replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 const MAX_SHOWN_LENGTH = 60;
@@ -892,9 +1019,9 @@ function joinPath(parent: string, name: string): string {
   return parent === '' ? segment : `${parent}.${segment}`;
 }
 
-/** JSON-quoted (so control characters stay on one line), keys masked, long text cut. */
+/** JSON-quoted (so control characters stay on one line), credentials masked, long text cut. */
 function quote(text: string): string {
-  const masked = maskKeysIn(text);
+  const masked = maskSecretsIn(text);
   return JSON.stringify(masked.length > MAX_SHOWN_LENGTH ? `${masked.slice(0, MAX_SHOWN_LENGTH - 1)}…` : masked);
 }
 

@@ -19,12 +19,28 @@ export interface ReportSummary {
   errored: number;
 }
 
+/** Where the remote checks sent the API key: set only when they ran with one. */
+export interface RemoteTarget {
+  /** Host (and port, if not the default), such as `openrouter.ai`. */
+  host: string;
+  /** The base URL requests went to, without credentials. */
+  baseUrl: string;
+}
+
+/** The `plugins:` entries the config listed and the run did not load (the operator did not allow plugins). */
+export interface PluginsSummary {
+  notLoaded: string[];
+}
+
 /** The whole result of a run: plain data, the input of every reporter. */
 export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
   /** Absolute path of the audited root. */
   root: string;
+  remote?: RemoteTarget;
+  /** Set only when some `plugins:` entries were not loaded. */
+  plugins?: PluginsSummary;
   durationMs: number;
   summary: ReportSummary;
   checks: CheckResult[];

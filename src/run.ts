@@ -6,7 +6,7 @@ import { outcomeOf } from './checks/outcome.js';
 import type { Check, CheckResult, Finding, Severity } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
-import type { Report } from './report.js';
+import type { RemoteTarget, Report } from './report.js';
 import { summarize } from './report.js';
 import { SuppressionIndex } from './suppressions.js';
 import { maskKeysIn } from './secrets.js';
@@ -45,6 +45,10 @@ export interface RunInput {
   known?: KnownFindings;
   /** Opened only when a remote check runs; closed when the run ends. */
   openRemote?: () => Promise<RemoteSession>;
+  /** Where `openRemote`'s session sends the key: in the report when the session was opened. */
+  remoteTarget?: RemoteTarget;
+  /** `plugins:` entries that were not loaded, for the report. */
+  pluginsNotLoaded?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -88,6 +92,8 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     schemaVersion: 1,
     tool: { name: 'openrouter-check', version: input.toolVersion },
     root: input.root,
+    ...(remote && input.remoteTarget ? { remote: { ...input.remoteTarget } } : {}),
+    ...(input.pluginsNotLoaded?.length ? { plugins: { notLoaded: [...input.pluginsNotLoaded] } } : {}),
     durationMs: Math.round(performance.now() - started),
     summary: summarize(checks),
     checks,

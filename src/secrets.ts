@@ -28,3 +28,37 @@ export function isPlaceholderKey(key: string): boolean {
   }
   return false;
 }
+
+/**
+ * Shapes of credentials other than OpenRouter keys, each with the prefix a masked value keeps:
+ * OpenAI/Anthropic-style `sk-…`, GitHub (`ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_`, `github_pat_`),
+ * Slack (`xoxb-`…), AWS access key ids, GitLab tokens, and any long run of letters and digits.
+ */
+const TOKEN_SHAPES: readonly { pattern: RegExp; prefix: RegExp }[] = [
+  { pattern: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}/g, prefix: /^sk-/ },
+  { pattern: /(?<![A-Za-z0-9_])gh[oprsu]_[A-Za-z0-9]{20,}/g, prefix: /^gh[oprsu]_/ },
+  { pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/g, prefix: /^github_pat_/ },
+  { pattern: /(?<![A-Za-z0-9_-])xox[a-z]-[A-Za-z0-9-]{10,}/g, prefix: /^xox[a-z]-/ },
+  { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, prefix: /^(?:AKIA|ASIA)/ },
+  { pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/g, prefix: /^glpat-/ },
+  // Random tokens mix letters and digits; words and numbers alone are left as they are.
+  { pattern: /(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{32,}/g, prefix: /^/ },
+];
+
+/** A token as `<prefix>abcd…wxyz`: recognisable, never usable. */
+function maskToken(token: string, prefix: RegExp): string {
+  const kept = prefix.exec(token)?.[0] ?? '';
+  const secret = token.slice(kept.length);
+  return secret.length < 16 ? `${kept}…` : `${kept}${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}
+
+/**
+ * Replaces whatever looks like a credential — an OpenRouter key or any of the common token shapes —
+ * with its masked form. Looser than detection on purpose: for messages that quote what a user or an
+ * audited file wrote, where a false mask costs nothing and a leak costs a secret.
+ */
+export function maskSecretsIn(text: string): string {
+  let masked = maskKeysIn(text);
+  for (const { pattern, prefix } of TOKEN_SHAPES) masked = masked.replace(pattern, (token) => maskToken(token, prefix));
+  return masked;
+}

@@ -376,7 +376,7 @@ describe('--list-checks and --help', () => {
   it('--help lists every flag and shows examples', async () => {
     const run = await runCli(['--help']);
     expect(run.status).toBe(0);
-    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--explain', '--no-color', '--quiet', '--verbose', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged', '--offline', '--no-spend', '--require-remote', '--base-url', '--timeout']) {
+    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--explain', '--no-color', '--quiet', '--verbose', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged', '--offline', '--no-spend', '--require-remote', '--base-url', '--key-env', '--timeout', '--retries', '--allow-plugins']) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');

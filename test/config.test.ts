@@ -1,13 +1,13 @@
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_API_CONFIG, DEFAULT_MAX_FILE_SIZE, defaultConfig, loadConfig, parseByteSize } from '../src/config.js';
-import type { Config, ConfigOutcome } from '../src/config.js';
+import type { Config, ConfigKind, ConfigOutcome } from '../src/config.js';
 import type { Check, CheckOptionSchema, Severity } from '../src/checks/types.js';
 import { maskKey } from '../src/secrets.js';
 import { PLAIN } from './support/plain-http.js';
 import { makeTree } from './support/tree.js';
-import { generateKey } from './support/workspace.js';
+import { generateGitHubToken, generateKey } from './support/workspace.js';
 
 function fakeCheck(id: string, defaultSeverity: Severity, options?: Record<string, CheckOptionSchema>): Check {
   return { id, title: id, category: 'reliability', kind: 'static', defaultSeverity, docs: '', options, run: async () => [] };
@@ -40,17 +40,30 @@ async function loadText(text: string | Buffer, name = CONFIG_NAME): Promise<{ ro
   return { root, outcome: await loadConfig({ root, checks: CHECKS }) };
 }
 
-async function configOf(text: string): Promise<Config> {
-  const { outcome } = await loadText(text);
+/** An operator's config: a --config file in a folder of its own, outside the audited one. */
+async function loadOperatorText(text: string | Buffer): Promise<{ configPath: string; outcome: ConfigOutcome }> {
+  const configPath = relative(process.cwd(), join(makeTree({ 'operator.yml': text }), 'operator.yml'));
+  const root = makeTree({ 'src/index.ts': '' });
+  return { configPath, outcome: await loadConfig({ root, configPath, checks: CHECKS }) };
+}
+
+async function configOf(text: string, kind: ConfigKind = 'repository'): Promise<Config> {
+  const { outcome } = kind === 'repository' ? await loadText(text) : await loadOperatorText(text);
   if (!outcome.ok) throw new Error(`expected the config to load, got: ${outcome.error}`);
   return outcome.config;
 }
 
-/** The error line a user sees, for a file at the root: `config error: <file>:<line>: <message>`. */
-async function errorOf(text: string | Buffer): Promise<string> {
-  const { root, outcome } = await loadText(text);
+/**
+ * The error line a user sees, for a file at the root (or an operator's --config file):
+ * `config error: <file>:<line>: <message>`.
+ */
+async function errorOf(text: string | Buffer, kind: ConfigKind = 'repository'): Promise<string> {
+  const { file, outcome } =
+    kind === 'repository'
+      ? await loadText(text).then(({ root, outcome }) => ({ file: shown(root), outcome }))
+      : await loadOperatorText(text).then(({ configPath, outcome }) => ({ file: configPath, outcome }));
   if (outcome.ok) throw new Error('expected a config error');
-  const prefix = `config error: ${shown(root)}`;
+  const prefix = `config error: ${file}`;
   expect(outcome.error.startsWith(prefix)).toBe(true);
   expect(outcome.error).not.toMatch(/[\r\n]/);
   return outcome.error.slice(prefix.length);
@@ -61,7 +74,11 @@ interface ErrorCase {
   yaml: string;
   /** `:<line>: <message>`, or `: <message>` when the error has no line. */
   error: string;
+  /** Who wrote the file: the audited repository (the default), or the operator (--config outside it). */
+  kind?: ConfigKind;
 }
+
+const USE_CONFIG = '(or --config with a file outside the audited folder)';
 
 const errorCases: ErrorCase[] = [
   // The file as a whole.
@@ -210,38 +227,92 @@ const errorCases: ErrorCase[] = [
     error: ':4: models.required[1] must be a model id without spaces, such as openai/gpt-4o-mini (got 4)',
   },
 
-  // api
+  // api, as an operator's config may set it
   {
     name: 'a plain-http base URL',
+    kind: 'operator',
     yaml: `api:\n  base_url: ${PLAIN}openrouter.ai/api/v1\n`,
-    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+    error: ':2: api.base_url uses plain http; the API key is only sent over https (or http to localhost, 127.0.0.0/8, [::1])',
   },
   {
     name: 'plain http to a name that starts with localhost',
+    kind: 'operator',
     yaml: 'api:\n  base_url: http://localhost.example.com/v1\n',
-    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+    error: ':2: api.base_url uses plain http; the API key is only sent over https (or http to localhost, 127.0.0.0/8, [::1])',
   },
   {
     name: 'plain http to a private address',
+    kind: 'operator',
     yaml: 'api:\n  base_url: http://10.0.0.1:8080\n',
-    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+    error: ':2: api.base_url uses plain http; the API key is only sent over https (or http to localhost, 127.0.0.0/8, [::1])',
   },
+  { name: 'another scheme', kind: 'operator', yaml: 'api:\n  base_url: ftp://openrouter.ai/\n', error: ':2: api.base_url must use https' },
   {
-    name: 'another scheme',
-    yaml: 'api:\n  base_url: ftp://openrouter.ai/\n',
-    error: ':2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address',
+    name: 'a base URL that is not a URL',
+    kind: 'operator',
+    yaml: 'api:\n  base_url: openrouter.ai/api/v1\n',
+    error: ':2: api.base_url is not a valid URL (such as https://openrouter.ai/api/v1)',
   },
-  { name: 'a base URL that is not a URL', yaml: 'api:\n  base_url: openrouter.ai/api/v1\n', error: ':2: api.base_url must be a URL such as https://openrouter.ai/api/v1 (got "openrouter.ai/api/v1")' },
-  { name: 'a key_env with a space', yaml: 'api:\n  key_env: MY KEY\n', error: ':2: api.key_env must be an environment variable name such as OPENROUTER_API_KEY (got "MY KEY")' },
+  { name: 'a base URL that is not text', kind: 'operator', yaml: 'api:\n  base_url: [a]\n', error: ':2: api.base_url must be a URL such as https://openrouter.ai/api/v1 (got a list)' },
+  {
+    name: 'a key_env with a space',
+    kind: 'operator',
+    yaml: 'api:\n  key_env: MY KEY\n',
+    error: ':2: api.key_env must be an environment variable name such as OPENROUTER_API_KEY (got "MY KEY")',
+  },
   {
     name: 'a key in key_env',
+    kind: 'operator',
     yaml: 'api:\n  key_env: sk-or-v1-0123456789abcdef\n',
     error: ':2: api.key_env must name the environment variable that holds the API key (such as OPENROUTER_API_KEY), not the key itself',
   },
+  { name: 'too many retries for an operator', kind: 'operator', yaml: 'api:\n  retries: 11\n', error: ':2: api.retries must be a whole number from 0 to 10 (got 11)' },
+
+  // api, in the audited repository's config: the value's type first, then whether it is the repository's to set.
   { name: 'a zero timeout', yaml: 'api:\n  timeout_ms: 0\n', error: ':2: api.timeout_ms must be a whole number ≥ 1 (got 0)' },
   { name: 'a timeout with a unit', yaml: 'api:\n  timeout_ms: 10s\n', error: ':2: api.timeout_ms must be a whole number ≥ 1 (got "10s")' },
   { name: 'too many retries', yaml: 'api:\n  retries: 11\n', error: ':2: api.retries must be a whole number from 0 to 10 (got 11)' },
   { name: 'negative retries', yaml: 'api:\n  retries: -1\n', error: ':2: api.retries must be a whole number from 0 to 10 (got -1)' },
+  {
+    name: 'another https base URL in the repository',
+    yaml: 'models:\n  primary: openai/gpt-4o\napi:\n  base_url: https://gateway.example.com/api/v1\n',
+    error: `:4: api.base_url is an operator setting: the audited repository cannot choose where the key goes; use --base-url or OPENROUTER_CHECK_BASE_URL ${USE_CONFIG}`,
+  },
+  {
+    name: 'a loopback base URL in the repository',
+    yaml: 'api:\n  base_url: http://127.0.0.1:8080/api/v1\n',
+    error: `:2: api.base_url is an operator setting: the audited repository cannot choose where the key goes; use --base-url or OPENROUTER_CHECK_BASE_URL ${USE_CONFIG}`,
+  },
+  {
+    name: 'a base URL that is not even a URL, in the repository',
+    yaml: 'api:\n  base_url: [a]\n',
+    error: `:2: api.base_url is an operator setting: the audited repository cannot choose where the key goes; use --base-url or OPENROUTER_CHECK_BASE_URL ${USE_CONFIG}`,
+  },
+  {
+    name: 'another key variable in the repository',
+    yaml: 'api:\n  key_env: GITHUB_TOKEN\n',
+    error: `:2: api.key_env is an operator setting: the audited repository cannot choose which environment variable is sent as the key; use --key-env or OPENROUTER_CHECK_KEY_ENV ${USE_CONFIG}`,
+  },
+  {
+    name: 'a key in key_env, in the repository',
+    yaml: 'api:\n  key_env: sk-or-v1-0123456789abcdef\n',
+    error: `:2: api.key_env is an operator setting: the audited repository cannot choose which environment variable is sent as the key; use --key-env or OPENROUTER_CHECK_KEY_ENV ${USE_CONFIG}`,
+  },
+  {
+    name: 'a timeout above the repository bound',
+    yaml: 'api:\n  timeout_ms: 30001\n',
+    error: `:2: api.timeout_ms outside 1000..30000 is an operator setting: the audited repository may set 1000 to 30000 ms; use --timeout ${USE_CONFIG}`,
+  },
+  {
+    name: 'a timeout below the repository bound',
+    yaml: 'api:\n  timeout_ms: 999\n',
+    error: `:2: api.timeout_ms outside 1000..30000 is an operator setting: the audited repository may set 1000 to 30000 ms; use --timeout ${USE_CONFIG}`,
+  },
+  {
+    name: 'retries above the repository bound',
+    yaml: 'api:\n  retries: 4\n',
+    error: `:2: api.retries above 3 is an operator setting: the audited repository may set 0 to 3 (each retry may be one more paid request); use --retries ${USE_CONFIG}`,
+  },
 
   // plugins
   { name: 'plugins as one name', yaml: 'plugins: openrouter-check-plugin-acme\n', error: ':1: plugins must be a list of module names or paths (got "openrouter-check-plugin-acme")' },
@@ -259,6 +330,7 @@ const errorCases: ErrorCase[] = [
   },
   {
     name: 'an alias to a value that is wrong where it is used, pointing at the alias',
+    kind: 'operator',
     yaml: 'models:\n  primary: &id openai/gpt-4o\napi:\n  key_env: *id\n',
     error: ':4: api.key_env must be an environment variable name such as OPENROUTER_API_KEY (got "openai/gpt-4o")',
   },
@@ -276,8 +348,8 @@ const errorCases: ErrorCase[] = [
 ];
 
 describe('loadConfig: errors, each with its file and line', () => {
-  it.each(errorCases)('$name', async ({ yaml, error }) => {
-    expect(await errorOf(yaml)).toBe(error);
+  it.each(errorCases)('$name', async ({ yaml, error, kind }) => {
+    expect(await errorOf(yaml, kind)).toBe(error);
   });
 
   it('names the alias that makes a list expand too far', async () => {
@@ -316,6 +388,15 @@ describe('loadConfig: errors, each with its file and line', () => {
     const error = await errorOf(`models:\n  primary: "${key} "\n`);
     expect(error).toBe(`:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${maskKey(key)} ")`);
     expect(await errorOf(`${key}: true\n`)).toBe(`:1: "${maskKey(key)}" is not a known setting (settings: checks, scan, models, api, plugins)`);
+  });
+
+  it('masks a GitHub token, and other credential shapes, wherever a message would quote it', async () => {
+    const token = generateGitHubToken();
+    const masked = `ghp_${token.slice(4, 8)}…${token.slice(-4)}`;
+    expect(await errorOf(`models:\n  primary: "${token} x"\n`)).toBe(
+      `:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${masked} x")`,
+    );
+    expect(await errorOf(`${token}: true\n`)).toBe(`:1: ${masked} is not a known setting (settings: checks, scan, models, api, plugins)`);
   });
 
   it('keeps a long value short and a multi-line one on one line', async () => {
@@ -403,6 +484,41 @@ describe('loadConfig: finding the file', () => {
     expect(outcome).toEqual({ ok: false, error: `config error: ${shown(root)}: expected a file, found a directory` });
   });
 
+  it("refuses a default config that is a symbolic link, even to a file in the audited folder, quoting nothing of it", async () => {
+    const secret = generateGitHubToken();
+    const outside = makeTree({ 'token.txt': `${secret}\n` });
+    const root = makeTree({ 'settings.yml': `models:\n  primary: "${secret} x"\n` });
+    const refusal =
+      "expected a file, found a symbolic link: the audited repository's config must be a regular file in the audited folder (an operator's config can be named with --config)";
+    for (const target of [join(root, 'settings.yml'), join(outside, 'token.txt')]) {
+      const linked = makeTree({});
+      symlinkSync(target, join(linked, CONFIG_NAME));
+      expect(await loadConfig({ root: linked, checks: CHECKS })).toEqual({ ok: false, error: `config error: ${shown(linked)}: ${refusal}` });
+    }
+  });
+
+  it('a --config file is the repository\'s when it lies in the audited folder, as named or once links are resolved', async () => {
+    const gateway = 'api:\n  base_url: https://gateway.example.com/api/v1\n';
+    const refusal = /^config error: .*:2: api\.base_url is an operator setting: /;
+    const outside = makeTree({ 'operator.yml': gateway });
+    const root = makeTree({ 'ci/audit.yml': gateway });
+    // A path in the folder, whatever it points to: the repository can make it a link anywhere.
+    symlinkSync(join(outside, 'operator.yml'), join(root, 'ci/link.yml'));
+    // A link outside the folder to a file in it.
+    const elsewhere = makeTree({});
+    symlinkSync(join(root, 'ci/audit.yml'), join(elsewhere, 'into-repo.yml'));
+    for (const configPath of [join(root, 'ci/audit.yml'), join(root, 'ci/link.yml'), join(elsewhere, 'into-repo.yml')]) {
+      const outcome = await loadConfig({ root, configPath, checks: CHECKS });
+      expect(outcome.ok ? 'loaded' : outcome.error, configPath).toMatch(refusal);
+    }
+    // Outside as named and as resolved: the operator's, even through a link.
+    symlinkSync(join(outside, 'operator.yml'), join(elsewhere, 'operator-link.yml'));
+    for (const configPath of [join(outside, 'operator.yml'), join(elsewhere, 'operator-link.yml')]) {
+      const outcome = await loadConfig({ root, configPath, checks: CHECKS });
+      expect(outcome.ok && outcome.config).toMatchObject({ configKind: 'operator', api: { baseUrl: 'https://gateway.example.com/api/v1' } });
+    }
+  });
+
   it.skipIf(process.getuid?.() === 0)('fails when the file cannot be read', async () => {
     const root = makeTree({ [CONFIG_NAME]: 'checks: {}\n' });
     chmodSync(join(root, CONFIG_NAME), 0o000);
@@ -459,7 +575,7 @@ describe('loadConfig: values and defaults', () => {
 
   it('treats a section or list with nothing after it as empty', async () => {
     const config = await configOf('checks:\nscan:\n  include:\nmodels:\n  fallbacks:\napi:\nplugins:\n');
-    expect(config).toEqual({ ...defaultConfig(CHECKS), configFile: config.configFile });
+    expect(config).toEqual({ ...defaultConfig(CHECKS), configFile: config.configFile, configKind: 'repository' });
   });
 
   it.each([
@@ -507,20 +623,31 @@ describe('loadConfig: values and defaults', () => {
     expect(config.checks['credit-limit']).toEqual({ severity: 'off', options: {} });
   });
 
-  it('reads api settings, dropping trailing slashes from the base URL', async () => {
-    const config = await configOf('api:\n  base_url: " https://gateway.example.com/openrouter/v1/"\n  key_env: ACME_OPENROUTER_KEY\n  timeout_ms: 2500\n  retries: 0\n');
-    expect(config.api).toEqual({ baseUrl: 'https://gateway.example.com/openrouter/v1', keyEnv: 'ACME_OPENROUTER_KEY', timeoutMs: 2500, retries: 0 });
+  it("reads an operator's api settings, dropping trailing slashes from the base URL", async () => {
+    const config = await configOf(
+      'api:\n  base_url: " https://gateway.example.com/openrouter/v1/"\n  key_env: ACME_OPENROUTER_KEY\n  timeout_ms: 60000\n  retries: 10\n',
+      'operator',
+    );
+    expect(config.api).toEqual({ baseUrl: 'https://gateway.example.com/openrouter/v1', keyEnv: 'ACME_OPENROUTER_KEY', timeoutMs: 60000, retries: 10 });
+    expect(config.configKind).toBe('operator');
   });
 
   it.each(['http://localhost:8080/api/v1', 'http://127.0.0.1:3000', 'http://127.1.2.3/v1', 'http://[::1]:9000/v1', 'HTTP://LOCALHOST/v1'])(
-    'allows plain http to the loopback address %s',
+    'allows an operator plain http to the loopback address %s',
     async (url) => {
-      expect((await configOf(`api:\n  base_url: "${url}"\n`)).api.baseUrl).toBe(url.replace(/\/$/, ''));
+      expect((await configOf(`api:\n  base_url: "${url}"\n`, 'operator')).api.baseUrl).toBe(url.replace(/\/$/, ''));
     },
   );
 
+  it("reads the repository's api settings within bounds, and the defaults of operator settings written out", async () => {
+    const config = await configOf('api:\n  base_url: https://openrouter.ai/api/v1/\n  key_env: OPENROUTER_API_KEY\n  timeout_ms: 30000\n  retries: 3\n');
+    expect(config.api).toEqual({ ...DEFAULT_API_CONFIG, timeoutMs: 30000, retries: 3 });
+    expect(config.configKind).toBe('repository');
+    expect((await configOf('api:\n  timeout_ms: 1000\n  retries: 0\n')).api).toEqual({ ...DEFAULT_API_CONFIG, timeoutMs: 1000, retries: 0 });
+  });
+
   it('keeps defaults for api settings the file leaves out', async () => {
-    expect((await configOf('api:\n  retries: 10\n')).api).toEqual({ ...DEFAULT_API_CONFIG, retries: 10 });
+    expect((await configOf('api:\n  retries: 3\n')).api).toEqual({ ...DEFAULT_API_CONFIG, retries: 3 });
   });
 
   it('reads plugins', async () => {
@@ -532,6 +659,20 @@ describe('loadConfig: values and defaults', () => {
 
   it('reads a file with a byte-order mark', async () => {
     expect((await configOf('\ufeffchecks:\n  auth: off\n')).checks['auth']?.severity).toBe('off');
+  });
+});
+
+describe('loadConfig: plugins without a loader (the operator did not allow them)', () => {
+  it('lists the plugins it did not load, and sets aside settings of checks no known check has', async () => {
+    const { outcome } = await loadText('plugins: [./p.mjs, acme-plugin]\nchecks:\n  acme-rule: { severity: warn, colour: red }\n  auth: off\n');
+    expect(outcome).toMatchObject({ ok: true, notLoaded: { plugins: ['./p.mjs', 'acme-plugin'], checkIds: ['acme-rule'] } });
+    expect(outcome.ok && outcome.config.checks['auth']?.severity).toBe('off');
+    expect(outcome.ok && outcome.checks).toBe(CHECKS);
+  });
+
+  it('still refuses a known check\'s bad setting, and an unknown id when no plugin is listed', async () => {
+    expect(await errorOf('plugins: [./p.mjs]\nchecks:\n  auth: sometimes\n')).toMatch(/^:3: checks\.auth must be /);
+    expect(await errorOf('plugins: []\nchecks:\n  acme-rule: warn\n')).toBe(':3: checks.acme-rule is not a known check (see --list-checks)');
   });
 });
 

@@ -16,8 +16,11 @@ interface JsonCheck {
 
 const PLUGIN_APP = join(FIXTURES, 'plugin-app');
 
+/** Plugins are code: every run here allows them, as an operator would (the hostile suite shows what happens without). */
+const ALLOW = '--allow-plugins';
+
 async function checksOf(args: string[]): Promise<{ status: number | null; checks: JsonCheck[] }> {
-  const run = await runCli([...args, '--offline', '--format', 'json']);
+  const run = await runCli([...args, ALLOW, '--offline', '--format', 'json']);
   return { status: run.status, checks: (JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks };
 }
 
@@ -26,7 +29,7 @@ const pluginSource = (expression: string): string => `export default ${expressio
 const VALID_CHECK = `{ id: 'acme-rule', title: 'Acme rule', category: 'reliability', kind: 'static', defaultSeverity: 'warn',
   docs: 'Why it matters.', async run() { return [{ message: 'acme says no', severity: 'warn', file: 'src/a.ts', line: 1, column: 1 }]; } }`;
 
-describe('plugins', () => {
+describe('plugins, allowed by the operator', () => {
   it('a plugin check runs beside the built-ins, with its config severity and options', async () => {
     const { status, checks } = await checksOf([PLUGIN_APP]);
     expect(status).toBe(1);
@@ -55,7 +58,7 @@ describe('plugins', () => {
   });
 
   it('is listed by --list-checks and selectable by --only', async () => {
-    const list = await runCli([PLUGIN_APP, '--list-checks']);
+    const list = await runCli([PLUGIN_APP, ALLOW, '--list-checks']);
     expect(list.stdout).toMatch(/no-legacy-models +cost +warn +static +No retired models in the code/);
     const { checks } = await checksOf([PLUGIN_APP, '--only', 'no-legacy-models']);
     expect(checks.filter((check) => check.status !== 'skip').map((check) => check.id)).toEqual(['no-legacy-models']);
@@ -118,12 +121,40 @@ describe('plugins', () => {
   ];
   it.each(mistakes)('$name: exit 2, one line naming the file and line', async ({ files, stderr }) => {
     const root = makeTree(files);
-    const run = await runCli([root], { cwd: root });
+    const run = await runCli([root, ALLOW], { cwd: root });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     if (typeof stderr === 'string') expect(lines[0]).toBe(stderr);
     else expect(lines[0]).toMatch(stderr);
+  });
+});
+
+describe('plugins, not allowed', () => {
+  const WARNING =
+    'warning: plugins not loaded: ./checks/no-legacy-models.mjs (a plugin is code from the config; allow it with --allow-plugins or OPENROUTER_CHECK_ALLOW_PLUGINS=1); ' +
+    'settings for checks.no-legacy-models ignored (no known check has that id)';
+
+  it('the run goes on without them: one warning line naming them and the settings set aside, and the JSON report lists them', async () => {
+    const run = await runCli([PLUGIN_APP, '--offline', '--format', 'json']);
+    expect(run.stderr).toBe(`${WARNING}\n`);
+    const report = JSON.parse(run.stdout) as { plugins?: unknown; checks: JsonCheck[] };
+    expect(report.plugins).toEqual({ notLoaded: ['./checks/no-legacy-models.mjs'] });
+    expect(report.checks.map((check) => check.id)).not.toContain('no-legacy-models');
+  });
+
+  it('OPENROUTER_CHECK_ALLOW_PLUGINS=1 allows them like the flag; 0 does not; any other value is a usage error', async () => {
+    const allowed = await runCli([PLUGIN_APP, '--offline', '--format', 'json'], { env: { OPENROUTER_CHECK_ALLOW_PLUGINS: '1' } });
+    expect(allowed.stderr).toBe('');
+    expect((JSON.parse(allowed.stdout) as { checks: JsonCheck[] }).checks.map((check) => check.id)).toContain('no-legacy-models');
+    const refused = await runCli([PLUGIN_APP, '--offline', '--format', 'json'], { env: { OPENROUTER_CHECK_ALLOW_PLUGINS: '0' } });
+    expect(refused.stderr).toBe(`${WARNING}\n`);
+    const unclear = await runCli([PLUGIN_APP, '--offline'], { env: { OPENROUTER_CHECK_ALLOW_PLUGINS: 'yes please' } });
+    expect({ status: unclear.status, stderr: unclear.stderr, stdout: unclear.stdout }).toEqual({
+      status: 2,
+      stderr: 'error: OPENROUTER_CHECK_ALLOW_PLUGINS must be 1 (allow plugins) or 0 (got "yes please")\n',
+      stdout: '',
+    });
   });
 });

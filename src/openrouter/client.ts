@@ -15,7 +15,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { isLoopbackHost } from '../loopback.js';
+import { baseUrlProblem as urlProblem } from '../base-url.js';
 import { maskKey, maskKeysIn } from '../secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
@@ -110,21 +110,10 @@ export class ClientConfigError extends Error {
   override name = 'ClientConfigError';
 }
 
-/** Why a base URL must not be used, or undefined if it is fine. The URL in the message is masked. */
+/** Why a base URL must not be used, or undefined if it is fine (the one rule: src/base-url.ts). The URL in the message is masked. */
 export function baseUrlProblem(baseUrl: string): string | undefined {
-  const shown = maskKeysIn(baseUrl);
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return `base URL ${shown} is not a valid URL`;
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') {
-    if (isLoopbackHost(url.hostname)) return undefined;
-    return `base URL ${shown} uses plain http; the API key is only sent over https (or http to localhost, 127.0.0.0/8, [::1])`;
-  }
-  return `base URL ${shown} must use https`;
+  const problem = urlProblem(baseUrl);
+  return problem === undefined ? undefined : `base URL ${maskKeysIn(baseUrl)} ${problem}`;
 }
 
 /** Checks the options (throwing `ClientConfigError`) and makes a client with its own keep-alive agent. */

@@ -10,6 +10,9 @@ export function renderJson(report: Report): string {
     schemaVersion: report.schemaVersion,
     tool: { name: report.tool.name, version: report.tool.version },
     root: report.root,
+    // Where the key went, and what of the config did not load: present only when there is something to say.
+    ...(report.remote ? { remote: { host: report.remote.host, baseUrl: report.remote.baseUrl } } : {}),
+    ...(report.plugins ? { plugins: { notLoaded: [...report.plugins.notLoaded] } } : {}),
     durationMs: report.durationMs,
     summary: {
       passed: report.summary.passed,

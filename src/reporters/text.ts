@@ -48,7 +48,7 @@ export function renderText(report: Report, options: RenderOptions): string {
 
   lines.push(`${paint.bold(printable(report.tool.name))} ${printable(report.tool.version)} · ${printable(report.root)}`);
   lines.push(...auditLines(report.workspace, paint));
-  const remote = remoteLine(report.checks);
+  const remote = remoteLine(report.checks, report.remote?.host);
   if (remote !== undefined) lines.push(remote);
   const idWidth = widestId(report.checks);
   for (const group of groupByCategory(report.checks)) {
@@ -89,10 +89,11 @@ function auditLines(workspace: WorkspaceSummary, paint: ChalkInstance): string[]
 }
 
 /**
- * Whether the remote checks ran, and if not why, from their statuses alone: `remote checks: 4 ran,
- * 1 skipped`, or the reason they all share (`skipped — no API key: …`). None in the report: no line.
+ * Whether the remote checks ran, where the key went, and if not why: `remote checks: 4 ran against
+ * openrouter.ai, 1 skipped`, or the reason they all share (`skipped — no API key: …`). None in the
+ * report: no line.
  */
-function remoteLine(checks: readonly CheckResult[]): string | undefined {
+function remoteLine(checks: readonly CheckResult[], host: string | undefined): string | undefined {
   const remote = checks.filter((check) => check.kind === 'remote');
   if (remote.length === 0) return undefined;
   const skipped = remote.filter((check) => check.status === 'skip');
@@ -105,9 +106,10 @@ function remoteLine(checks: readonly CheckResult[]): string | undefined {
   const failures = remote.map((check) => (check.status === 'fail' && check.findings.length === 1 ? check.findings[0]!.message : undefined));
   const failReason = remote.length > 1 && failures.every((message) => message !== undefined) ? commonText(failures) : undefined;
   if (failReason !== undefined) return `remote checks: all ${remote.length} failed — ${printable(failReason)}`;
-  if (skipped.length === 0) return `remote checks: ${ran} ran`;
+  const against = host === undefined ? '' : ` against ${printable(host)}`;
+  if (skipped.length === 0) return `remote checks: ${ran} ran${against}`;
   const why = skipReason === undefined ? '' : ` — ${printable(skipReason)}`;
-  return `remote checks: ${ran} ran, ${skipped.length} skipped${why}`;
+  return `remote checks: ${ran} ran${against}, ${skipped.length} skipped${why}`;
 }
 
 /** The one text every item shares, or undefined when they differ or there are none. */

@@ -38,8 +38,17 @@ const MALFORMED: MalformedConfig[] = [
   { name: 'an integer beyond what a number holds', content: 'api:\n  timeout_ms: 99999999999999999999999\n', error: `${FILE}:2: api.timeout_ms must be a whole number ≥ 1 (got 1e+23)` },
   { name: 'NaN', content: 'api:\n  timeout_ms: .nan\n', error: `${FILE}:2: api.timeout_ms must be a whole number ≥ 1 (got NaN)` },
   { name: 'a tagged value', content: 'checks: !!binary aGVsbG8=\n', error: `${FILE}:1: checks must be a mapping from check ids to off, warn, error or options (got a !!binary value)` },
-  { name: 'a plain-http base URL', content: `api:\n  base_url: ${PLAIN}openrouter.ai/api/v1\n`, error: `${FILE}:2: api.base_url must use https (the API key would travel in clear text); http is allowed only to a loopback address` },
-  { name: 'a key where its variable name belongs (never echoed)', content: `api:\n  key_env: ${leakedKey}\n`, error: `${FILE}:2: api.key_env must name the environment variable that holds the API key (such as OPENROUTER_API_KEY), not the key itself` },
+  // Operator settings: refused whatever the value, which is never echoed.
+  {
+    name: 'a plain-http base URL',
+    content: `api:\n  base_url: ${PLAIN}openrouter.ai/api/v1\n`,
+    error: `${FILE}:2: api.base_url is an operator setting: the audited repository cannot choose where the key goes; use --base-url or OPENROUTER_CHECK_BASE_URL (or --config with a file outside the audited folder)`,
+  },
+  {
+    name: 'a key where its variable name belongs (never echoed)',
+    content: `api:\n  key_env: ${leakedKey}\n`,
+    error: `${FILE}:2: api.key_env is an operator setting: the audited repository cannot choose which environment variable is sent as the key; use --key-env or OPENROUTER_CHECK_KEY_ENV (or --config with a file outside the audited folder)`,
+  },
   // Unknown keys, with a suggestion when one is close.
   { name: 'a misspelt section', content: 'chekcs:\n  max-tokens: off\n', error: `${FILE}:1: chekcs is not a known setting; did you mean checks?` },
   { name: 'a camelCase setting', content: 'scan:\n  maxFileSize: 10\n', error: `${FILE}:2: scan.maxFileSize is not a known setting; did you mean scan.max_file_size?` },

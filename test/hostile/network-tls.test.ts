@@ -5,10 +5,6 @@
  * no key, ever reaches the server. Trusting the certificate (NODE_EXTRA_CA_CERTS, as the message
  * says) makes the same run pass.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
@@ -16,6 +12,7 @@ import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openr
 import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
+import { selfSignedCertificate } from './support/certificate.js';
 
 const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
 const CONFIG = `models:
@@ -29,25 +26,6 @@ const scenario: FakeScenario = {
   keys: { [key]: FAKE_KEYS.limited },
   models: [fakeModel('openai/gpt-4o-mini'), fakeModel('anthropic/claude-3.5-haiku'), fakeModel('google/gemini-2.0-flash-001')],
 };
-
-/** A self-signed certificate for 127.0.0.1, made now by openssl: the repository holds no private key. */
-function selfSignedCertificate(): { key: string; cert: string; certFile: string } | undefined {
-  // Not makeTree: its folders go after each test, and the certificate serves the whole file.
-  const folder = mkdtempSync(join(tmpdir(), 'orc-tls-'));
-  afterAll(() => rmSync(folder, { recursive: true, force: true }));
-  const keyFile = join(folder, 'key.pem');
-  const certFile = join(folder, 'cert.pem');
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-      { stdio: 'ignore' },
-    );
-  } catch {
-    return undefined;
-  }
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
-}
 
 interface JsonReport {
   checks: Array<{ id: string; status: string; message: string }>;

@@ -8,6 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
@@ -269,11 +270,18 @@ describe('a base URL without TLS', () => {
     }
   });
 
-  it('set in the config file instead is refused the same way, naming the file', async () => {
+  it("set in an operator's --config file instead is refused the same way, naming the file", async () => {
+    const operator = makeTree({ 'operator.yml': `${CONFIG}  base_url: ${PLAIN}example.com/api/v1\n` });
+    const run = await audit(['--config', join(operator, 'operator.yml')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/operator\.yml:8: api\.base_url uses plain http; the API key is only sent over https/)]);
+  });
+
+  it("set in the audited repository's config, it is refused whatever it is: the repository cannot choose where the key goes", async () => {
     app = makeTree({ '.openrouter-check.yml': `${CONFIG}  base_url: ${PLAIN}example.com/api/v1\n` });
     const run = await audit([]);
     expect(run.status).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/\.openrouter-check\.yml.*must use https/)]);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/\.openrouter-check\.yml:8: api\.base_url is an operator setting: /)]);
   });
 
   it.each([

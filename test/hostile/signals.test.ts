@@ -152,7 +152,7 @@ export default {
 `;
     const app = makeTree({ '.openrouter-check.yml': 'plugins: [./slow-check.mjs]\n', 'slow-check.mjs': plugin, 'src/app.ts': 'export const answer = 42;\n' });
     const reports = makeTree({});
-    const child = spawn(process.execPath, [CLI, app, '--offline', '--only', 'slow-check,hardcoded-key', '--report', `json=${join(reports, 'r.json')}`], {
+    const child = spawn(process.execPath, [CLI, app, '--offline', '--allow-plugins', '--only', 'slow-check,hardcoded-key', '--report', `json=${join(reports, 'r.json')}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

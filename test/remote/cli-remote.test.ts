@@ -44,6 +44,7 @@ interface JsonCheck {
   findings: Array<{ message: string; severity: string }>;
 }
 interface JsonReport {
+  remote?: { host: string; baseUrl: string };
   durationMs: number;
   summary: Record<string, number>;
   checks: JsonCheck[];
@@ -79,9 +80,10 @@ const statuses = (report: JsonReport): Record<string, string> => Object.fromEntr
 const byId = (report: JsonReport, id: string): JsonCheck => report.checks.find((check) => check.id === id)!;
 
 describe('a healthy key and catalogue', () => {
-  it('passes all five remote checks and exits 0, saying what it learnt', async () => {
+  it('passes all five remote checks and exits 0, saying what it learnt and where the key went', async () => {
     const { status, report } = await auditJson();
     expect(status).toBe(0);
+    expect(report.remote).toEqual({ host: fake.host, baseUrl: fake.baseUrl });
     expect(statuses(report)).toEqual({
       ...PROJECT_CHECKS_PASS,
       auth: 'pass',
@@ -130,6 +132,7 @@ describe('a healthy key and catalogue', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/✔ auth +The API key is accepted — key sk-or-v1-\w{3}\.\.\.\w{4} accepted: paid account, no expiry/);
     expect(run.stdout).toContain('— $2.50 used of a $10.00 limit, $7.50 left, resets monthly');
+    expect(run.stdout.split('\n').find((line) => line.startsWith('remote checks:'))).toBe(`remote checks: 5 ran against ${fake.host}, 2 skipped — not selected by --only`);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('5 passed, 0 failed, 0 warned, 11 skipped');
   });
 });
@@ -168,11 +171,22 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
   });
 
-  it('reads the key from the variable api.key_env names', async () => {
-    const root = makeTree({ '.openrouter-check.yml': 'api:\n  key_env: SUPPORT_BOT_OPENROUTER_KEY\nmodels:\n  primary: openai/gpt-4o-mini\n' });
-    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'auth', '--format', 'json'], { env: { SUPPORT_BOT_OPENROUTER_KEY: key } });
+  // The operator names the variable (the audited repository's own config may not: see test/hostile/untrusted-repo.test.ts).
+  it.each<{ name: string; args: string[]; env: Record<string, string> }>([
+    { name: '--key-env', args: ['--key-env', 'SUPPORT_BOT_OPENROUTER_KEY'], env: {} },
+    { name: 'OPENROUTER_CHECK_KEY_ENV', args: [], env: { OPENROUTER_CHECK_KEY_ENV: 'SUPPORT_BOT_OPENROUTER_KEY' } },
+    { name: "api.key_env in the operator's --config", args: ['--config', 'operator.yml'], env: {} },
+  ])('reads the key from the variable $name names', async ({ args, env }) => {
+    const root = makeTree({ '.openrouter-check.yml': 'models:\n  primary: openai/gpt-4o-mini\n' });
+    const operator = makeTree({ 'operator.yml': 'api:\n  key_env: SUPPORT_BOT_OPENROUTER_KEY\nmodels:\n  primary: openai/gpt-4o-mini\n' });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'auth', '--format', 'json', ...args], {
+      cwd: operator,
+      env: { SUPPORT_BOT_OPENROUTER_KEY: key, ...env },
+    });
+    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(byId(JSON.parse(run.stdout) as JsonReport, 'auth').status).toBe('pass');
+    expect(fake.requestsTo('/key').map((request) => request.headers.authorization)).toEqual([`Bearer ${key}`]);
   });
 });
 
@@ -403,7 +417,10 @@ describe('report schemas', () => {
 describe('flag mistakes are one-line usage errors (exit 2)', () => {
   it.each([
     { args: ['--base-url', `${PLAIN}example.com/api/v1`], stderr: /^error: --base-url: base URL .* uses plain http; the API key is only sent over https/ },
-    { args: ['--base-url', 'not a url'], stderr: /^error: --base-url: base URL not a url is not a valid URL$/ },
+    { args: ['--base-url', 'not a url'], stderr: /^error: --base-url: base URL "not a url" is not a valid URL \(such as https:\/\/openrouter\.ai\/api\/v1\)$/ },
+    { args: ['--key-env', 'MY KEY'], stderr: /^error: --key-env must be an environment variable name such as OPENROUTER_API_KEY$/ },
+    { args: ['--retries', '11'], stderr: /^error: --retries expects a whole number from 0 to 10 \(got "11"\)$/ },
+    { args: ['--retries', 'many'], stderr: /^error: --retries expects a whole number from 0 to 10 \(got "many"\)$/ },
     { args: ['--timeout', 'soon'], stderr: /^error: --timeout expects a positive number of milliseconds \(got "soon"\)$/ },
     { args: ['--offline', '--require-remote'], stderr: /^error: --offline and --require-remote contradict each other$/ },
   ])('$args', async ({ args, stderr }) => {

@@ -35,7 +35,8 @@ describe('renderJson', () => {
       checks: { findings: object[] }[];
       workspace: { filesSkipped: object; skipped: object[] };
     };
-    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'root', 'durationMs', 'summary', 'checks', 'workspace']);
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'tool', 'root', 'remote', 'durationMs', 'summary', 'checks', 'workspace']);
+    expect(Object.keys(parsed.remote as object)).toEqual(['host', 'baseUrl']);
     expect(Object.keys(parsed.tool)).toEqual(['name', 'version']);
     expect(Object.keys(parsed.summary)).toEqual(['passed', 'failed', 'warned', 'skipped', 'errored']);
     for (const check of parsed.checks) {
@@ -49,7 +50,16 @@ describe('renderJson', () => {
     expect(renderJson(scrambled(failingReport))).toBe(renderJson(failingReport));
   });
 
-  it('omits absent finding fields instead of writing null', () => {
+  it('names the host the key went to, and the plugins not loaded, only when there are', () => {
+    expect(JSON.parse(renderJson(passingReport))).toMatchObject({ remote: { host: 'openrouter.ai', baseUrl: 'https://openrouter.ai/api/v1' } });
+    expect(JSON.parse(renderJson(passingReport))).not.toHaveProperty('plugins');
+    const warning = JSON.parse(renderJson(warningReport)) as Record<string, unknown>;
+    expect(Object.keys(warning).slice(0, 5)).toEqual(['schemaVersion', 'tool', 'root', 'plugins', 'durationMs']);
+    expect(warning.plugins).toEqual({ notLoaded: ['./checks/no-legacy-models.mjs'] });
+    expect(warning).not.toHaveProperty('remote');
+  });
+
+    it('omits absent finding fields instead of writing null', () => {
     const parsed = JSON.parse(renderJson(failingReport)) as { checks: { id: string; findings: object[] }[] };
     const creditLimit = parsed.checks.find((check) => check.id === 'credit-limit');
     expect(Object.keys(creditLimit?.findings[0] ?? {})).toEqual(['message', 'severity']);

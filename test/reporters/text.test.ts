@@ -84,10 +84,10 @@ describe('renderText', () => {
     expect(linesOf(quiet).at(-2)).toBe('2 passed, 3 failed, 1 warned, 1 skipped, 1 errored');
   });
 
-  it('says whether the remote checks ran, and why not when they share one reason', () => {
+  it('says whether the remote checks ran, against which host, and why not when they share one reason', () => {
     const remoteLine = (report: Report): string | undefined => linesOf(renderText(report, sampleOptions())).find((line) => line.startsWith('remote checks:'));
-    expect(remoteLine(failingReport)).toBe('remote checks: 4 ran, 1 skipped — no fallback models configured (models.fallbacks)');
-    expect(remoteLine(passingReport)).toBe('remote checks: 3 ran, 2 skipped — --no-spend: this check spends credits');
+    expect(remoteLine(failingReport)).toBe('remote checks: 4 ran against openrouter.ai, 1 skipped — no fallback models configured (models.fallbacks)');
+    expect(remoteLine(passingReport)).toBe('remote checks: 3 ran against openrouter.ai, 2 skipped — --no-spend: this check spends credits');
     expect(remoteLine(warningReport)).toBe('remote checks: skipped — no API key (set OPENROUTER_API_KEY)');
     expect(remoteLine(requiredRemoteReport)).toMatch(/^remote checks: all 5 failed — no API key: set OPENROUTER_API_KEY/);
     const mixed: Report = {
@@ -96,7 +96,11 @@ describe('renderText', () => {
     };
     expect(remoteLine(mixed)).toBe('remote checks: all 5 skipped');
     const ranAll: Report = { ...passingReport, checks: passingReport.checks.filter((check) => check.status !== 'skip') };
-    expect(remoteLine(ranAll)).toBe('remote checks: 3 ran');
+    expect(remoteLine(ranAll)).toBe('remote checks: 3 ran against openrouter.ai');
+    const elsewhere: Report = { ...ranAll, remote: { host: 'gateway.example.com:8443', baseUrl: 'https://gateway.example.com:8443/v1' } };
+    expect(remoteLine(elsewhere)).toBe('remote checks: 3 ran against gateway.example.com:8443');
+    const { remote: _unknown, ...hostUnknown } = ranAll;
+    expect(remoteLine(hostUnknown)).toBe('remote checks: 3 ran');
     const staticOnly: Report = { ...passingReport, checks: passingReport.checks.filter((check) => check.kind === 'static') };
     expect(remoteLine(staticOnly)).toBeUndefined();
   });

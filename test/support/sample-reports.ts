@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Check, CheckResult } from '../../src/checks/types.js';
-import type { Report, WorkspaceSummary } from '../../src/report.js';
+import type { RemoteTarget, Report, WorkspaceSummary } from '../../src/report.js';
 import { summarize } from '../../src/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
 import { maskKey } from '../../src/secrets.js';
@@ -26,11 +26,15 @@ export function sampleOptions(overrides: Partial<RenderOptions> = {}): RenderOpt
 
 const ROOT = '/home/dev/acme-chat';
 
-function report(checks: CheckResult[], workspace: WorkspaceSummary, durationMs: number): Report {
+/** Where the remote checks of the runs with a key sent it. */
+const OPENROUTER: RemoteTarget = { host: 'openrouter.ai', baseUrl: 'https://openrouter.ai/api/v1' };
+
+function report(checks: CheckResult[], workspace: WorkspaceSummary, durationMs: number, extra: Pick<Report, 'remote' | 'plugins'> = {}): Report {
   return {
     schemaVersion: 1,
     tool: { name: 'openrouter-check', version: '0.1.0' },
     root: ROOT,
+    ...extra,
     durationMs,
     summary: summarize(checks),
     checks,
@@ -186,6 +190,7 @@ export const failingReport: Report = report(
     ],
   },
   1834,
+  { remote: OPENROUTER },
 );
 
 /** A clean run with a key but `--no-spend`: the spending checks are skipped. */
@@ -202,9 +207,10 @@ export const passingReport: Report = report(
   ],
   CLEAN_WORKSPACE,
   1187,
+  { remote: OPENROUTER },
 );
 
-/** Only warnings, no API key: exit 0 by default, 1 under `--fail-on warn`. */
+/** Only warnings, no API key, a plugin not loaded: exit 0 by default, 1 under `--fail-on warn`. */
 export const warningReport: Report = report(
   [
     passing.hardcodedKey,
@@ -243,6 +249,8 @@ export const warningReport: Report = report(
     skipped: [],
   },
   463,
+  // A plugin listed in the config and not allowed to run.
+  { plugins: { notLoaded: ['./checks/no-legacy-models.mjs'] } },
 );
 
 /**

@@ -50,3 +50,9 @@ export async function findingsOf(check: Check, files: Record<string, string | Bu
 export function generateKey(): string {
   return `sk-or-v1-${randomBytes(32).toString('hex')}`;
 }
+
+/** A fresh token in GitHub's personal-access-token shape (`ghp_` and 36 letters and digits), made at run time. */
+export function generateGitHubToken(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return `ghp_${[...randomBytes(36)].map((byte) => alphabet[byte % alphabet.length]).join('')}`;
+}
