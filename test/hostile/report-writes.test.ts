@@ -56,14 +56,19 @@ describe('report files the checkout plants symlinks for', () => {
     expect(readFileSync(victim, 'utf8')).toBe('secret\n');
   });
 
-  it('symlinks planted at the old predictable temporary names redirect nothing', async () => {
+  it('a symlink planted at the old predictable temporary name (.junit.xml.<pid>.tmp) redirects nothing', async () => {
     const { checkout, outside } = checkoutAndVictim();
     mkdirSync(join(checkout, 'reports'));
-    // The old name was .junit.xml.<pid>.tmp: plant it for every pid the child could plausibly get.
-    const planted = Array.from({ length: 200 }, (_, index) => `.junit.xml.${process.pid + index}.tmp`);
+    // Planted as soon as the run's pid is known, long before it gets to writing reports (as a
+    // concurrent job on a shared runner could); the usual guesses are planted ahead.
+    const planted = ['.junit.xml.tmp', 'junit.xml.tmp', '.junit.xml.1.tmp'];
     for (const name of planted) symlinkSync(join(outside, 'victim'), join(checkout, 'reports', name));
+    const plant = (pid: number): void => {
+      planted.push(`.junit.xml.${pid}.tmp`);
+      symlinkSync(join(outside, 'victim'), join(checkout, 'reports', `.junit.xml.${pid}.tmp`));
+    };
 
-    const run = await runCli(['.', '--offline', '--report', 'junit=reports/junit.xml'], { cwd: checkout });
+    const run = await runCli(['.', '--offline', '--report', 'junit=reports/junit.xml'], { cwd: checkout, onSpawn: plant });
 
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
