@@ -6,6 +6,7 @@ import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
 import { REPORT_FORMATS } from './reporters/formats.js';
+import { defuseLogCommands } from './reporters/log-commands.js';
 import { printable } from './reporters/printable.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
@@ -262,7 +263,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
     // The summary page is a nicety: failing to write it is said, and does not change the verdict.
     const appended = summaryFile ? appendStepSummary(summaryFile, reporters.renderStepSummary(report)) : undefined;
-    if (appended?.ok === false) process.stderr.write(`warning: GitHub step summary: ${appended.error}\n`);
+    if (appended?.ok === false) process.stderr.write(`warning: GitHub step summary: ${defuseLogCommands(appended.error)}\n`);
   }
   return exitCodeOf(report, options.failOn);
 }
@@ -366,7 +367,8 @@ async function main(argv: readonly string[], interruption: Interruption): Promis
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`${maskKeysIn(error.message)}\n`);
+      // Messages quote the repository (a config value, a file name): one line, and never a CI log command.
+      process.stderr.write(`${defuseLogCommands(printable(maskKeysIn(error.message)))}\n`);
       return 2;
     }
     process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
@@ -407,7 +409,7 @@ function failInOneLineOnUncaught(interruption: Interruption): void {
 /** An error's first line, printable and with any key masked. */
 function firstLineOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return printable(maskKeysIn(message.split('\n')[0] ?? ''));
+  return defuseLogCommands(printable(maskKeysIn(message.split('\n')[0] ?? '')));
 }
 
 // Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).
