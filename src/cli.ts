@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative, resolve, sep } from 'node:path';
 import type * as Commander from 'commander';
@@ -7,6 +7,7 @@ import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
 import { REPORT_FORMATS } from './reporters/formats.js';
+import { defuseLogCommands } from './reporters/log-commands.js';
 import { printable } from './reporters/printable.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
@@ -168,7 +169,7 @@ function buildProgram(): Commander.Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile }] =
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile, appendStepSummary, refusalOf }] =
     await Promise.all([
       import('./checks/index.js'),
       import('./config.js'),
@@ -257,15 +258,17 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
   interruption.throwIfInterrupted();
 
+  // A refused report file (a symlink) stops the run before any file is written.
+  const writes = [...(options.writeBaseline === undefined ? [] : [{ flag: '--write-baseline', file: options.writeBaseline }]), ...options.report.map(({ file }) => ({ flag: '--report', file }))];
+  for (const { flag, file } of writes) {
+    const refusal = refusalOf(file);
+    if (refusal !== undefined) throw new UsageError(`error: ${flag}: ${refusal}`);
+  }
   if (options.writeBaseline !== undefined) {
     const { renderBaseline } = await import('./baseline.js');
     interruption.throwIfInterrupted();
-    try {
-      writeReportFile(options.writeBaseline, renderBaseline(baselineEntries));
-    } catch (error) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      throw new UsageError(`error: --write-baseline: cannot write "${options.writeBaseline}" (${reason})`);
-    }
+    const written = writeReportFile(options.writeBaseline, renderBaseline(baselineEntries));
+    if (!written.ok) throw new UsageError(`error: --write-baseline: ${written.error}`);
   }
 
   const configInRoot = config.configFile === undefined ? undefined : relative(root, config.configFile).split(sep).join('/');
@@ -278,19 +281,17 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     ...(configInRoot !== undefined && !configInRoot.startsWith('../') ? { configFile: configInRoot } : {}),
   };
   for (const target of options.report) {
-    try {
-      writeReportFile(target.file, reporters.render(target.format, report, { ...renderOptions, color: false }));
-    } catch (error) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      throw new UsageError(`error: --report: cannot write "${target.file}" (${reason})`);
-    }
+    const written = writeReportFile(target.file, reporters.render(target.format, report, { ...renderOptions, color: false }));
+    if (!written.ok) throw new UsageError(`error: --report: ${written.error}`);
   }
   process.stdout.write(reporters.render(options.format, report, { ...renderOptions, color: shouldUseColor(options.color) }));
   if (process.env.GITHUB_ACTIONS === 'true') {
     // In GitHub Actions the text report also becomes annotations on the files and lines.
     if (options.format === 'text') process.stdout.write(reporters.render('github', report, { ...renderOptions, color: false }));
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) appendStepSummary(summaryFile, reporters.renderStepSummary(report));
+    // The summary page is a nicety: failing to write it is said, and does not change the verdict.
+    const appended = summaryFile ? appendStepSummary(summaryFile, reporters.renderStepSummary(report)) : undefined;
+    if (appended?.ok === false) process.stderr.write(`warning: GitHub step summary: ${defuseLogCommands(appended.error)}\n`);
   }
   return exitCodeOf(report, options.failOn);
 }
@@ -334,16 +335,6 @@ function lineReader(workspaces: readonly Workspace[], fileAt: (workspace: Worksp
     }
     return undefined;
   };
-}
-
-/** The run's summary page is a nicety: failing to write it is said, and does not change the verdict. */
-function appendStepSummary(file: string, markdown: string): void {
-  try {
-    appendFileSync(file, markdown);
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    process.stderr.write(`warning: cannot write the GitHub step summary to "${file}" (${reason})\n`);
-  }
 }
 
 /** The HTTP clients (undici) load only here, when a remote check runs. */
@@ -391,7 +382,8 @@ async function main(argv: readonly string[], interruption: Interruption): Promis
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`${maskKeysIn(error.message)}\n`);
+      // Messages quote the repository (a config value, a file name): one line, and never a CI log command.
+      process.stderr.write(`${defuseLogCommands(printable(maskKeysIn(error.message)))}\n`);
       return 2;
     }
     process.stderr.write(`openrouter-check: internal error: ${firstLineOf(error)}\n`);
@@ -432,7 +424,7 @@ function failInOneLineOnUncaught(interruption: Interruption): void {
 /** An error's first line, printable and with any key masked. */
 function firstLineOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return printable(maskKeysIn(message.split('\n')[0] ?? ''));
+  return defuseLogCommands(printable(maskKeysIn(message.split('\n')[0] ?? '')));
 }
 
 // Ctrl-C or SIGTERM: 130 or 143, no report, no temporary file (report files are written atomically).

@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import type { Check } from '../checks/types.js';
+import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';
 
 /** Docs are wrapped to this many columns, so a list read in an 80-column terminal does not fold mid-word. */
@@ -33,7 +34,7 @@ export function renderCheckList(checks: readonly Check[], options: { color: bool
   });
   const heading = paint.dim(row('check', 'category', 'severity', 'kind', 'title'));
   const footer = paint.dim('One check in full, with its options: openrouter-check --explain <id>');
-  return `${[heading, ...blocks].join('\n\n')}\n\n${footer}\n`;
+  return defuseLogCommands(`${[heading, ...blocks].join('\n\n')}\n\n${footer}\n`);
 }
 
 /** Splits text into lines of at most `width` columns at spaces; a longer word gets a line of its own. */

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Check, CheckOptionSchema } from '../checks/types.js';
 import { DOCS_WIDTH, wrapWords } from './check-list.js';
+import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';
 
 export interface ExplainOptions {
@@ -33,7 +34,7 @@ export function renderExplain(check: Check, options: ExplainOptions): string {
     ...optionLines(check, paint),
   ];
   if (options.builtIn) lines.push('', `More: the README's section ${id} (README.md#${id})`);
-  return `${lines.join('\n')}\n`;
+  return defuseLogCommands(`${lines.join('\n')}\n`);
 }
 
 function kindText(check: Check): string {

@@ -30,19 +30,33 @@ function annotationOf(check: CheckResult, finding: Finding, options: RenderOptio
   return command(level, properties, finding.message);
 }
 
+/**
+ * One workflow command. Untrusted text (file names, messages) is escaped as actions/toolkit does, so
+ * the runner reads it back as it was and nothing in it can end the command or start another line.
+ */
 function command(level: 'error' | 'warning', properties: Record<string, string | number | undefined>, message: string): string {
   const written = Object.entries(properties)
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `${name}=${escapeProperty(printable(String(value)))}`)
+    // The file keeps its line breaks (escaped, the runner turns them back) so the annotation lands on the real file.
+    .map(([name, value]) => `${name}=${escapeProperty(name === 'file' ? withoutControls(String(value)) : printable(String(value)))}`)
     .join(',');
   return `::${level} ${written}::${escapeData(printable(message))}`;
 }
 
-/** The escaping GitHub's runner expects (actions/toolkit `command.ts`). */
+/** A file name without the characters that could recolour or reorder the log; CR and LF stay, to be escaped. */
+function withoutControls(text: string): string {
+  return text
+    .split(/(\r|\n)/)
+    .map((part) => (part === '\r' || part === '\n' ? part : printable(part)))
+    .join('');
+}
+
+/** The escaping GitHub's runner expects (actions/toolkit `command.ts`): `%` first, then CR and LF. */
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
+/** Properties also escape their separators: `:` ends the properties, `,` separates them. */
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

@@ -1,10 +1,11 @@
 import type { CheckResult, Finding } from '../checks/types.js';
 import type { Report, WorkspaceSummary } from '../report.js';
+import { defuseLogCommandsInJson } from './log-commands.js';
 
 // Objects are rebuilt field by field: the key order is the published schema's (DESIGN.md),
 // whatever order the input was built in, and stray runtime fields never leak into the file.
 
-/** The versioned JSON report: 2-space indent, trailing newline. */
+/** The versioned JSON report: 2-space indent, trailing newline; strings escaped so no CI log reads a command in it. */
 export function renderJson(report: Report): string {
   const ordered = {
     schemaVersion: report.schemaVersion,
@@ -24,7 +25,7 @@ export function renderJson(report: Report): string {
     checks: report.checks.map(orderedCheck),
     workspace: orderedWorkspace(report.workspace),
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  return defuseLogCommandsInJson(`${JSON.stringify(ordered, null, 2)}\n`);
 }
 
 function orderedCheck(check: CheckResult): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import type { CheckResult, Finding } from '../checks/types.js';
 import type { Report } from '../report.js';
+import { defuseLogCommandsInXml } from './log-commands.js';
+import { printable } from './printable.js';
 import type { RenderOptions } from './render-options.js';
 import { groupByCategory, isMarkedWarning, locationOf } from './report-layout.js';
 
@@ -42,7 +44,7 @@ export function renderJunit(report: Report, options: RenderOptions): string {
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
-  return `${lines.join('\n')}\n`;
+  return defuseLogCommandsInXml(`${lines.join('\n')}\n`);
 }
 
 /** A warn fails the run under `--fail-on warn`, so it is a failure here too. */
@@ -63,26 +65,29 @@ function outcomeElement(check: CheckResult, options: RenderOptions): string | un
     case 'pass':
       return undefined;
     case 'fail':
-      return element('failure', { type: 'fail', message: check.message }, findingsBody(check));
+      return element('failure', { type: 'fail', message: printable(check.message) }, findingsBody(check));
     case 'warn':
-      if (countsAsFailure(check, options)) return element('failure', { type: 'warn', message: check.message }, findingsBody(check));
+      if (countsAsFailure(check, options)) return element('failure', { type: 'warn', message: printable(check.message) }, findingsBody(check));
       return element('system-out', {}, findingsBody(check));
     case 'skip':
-      return element('skipped', { message: check.message }, '');
+      return element('skipped', { message: printable(check.message) }, '');
     case 'error':
-      return element('error', { type: 'error', message: check.message }, '');
+      return element('error', { type: 'error', message: printable(check.message) }, '');
   }
 }
 
-/** One `path:line:col message` line per finding: GitLab and dorny/test-reporter read them here. */
+/**
+ * One `path:line:col message` line per finding: GitLab and dorny/test-reporter read them here. A file
+ * name or message with a line break would start a line of its own: each is printable, one line.
+ */
 function findingsBody(check: CheckResult): string {
   return check.findings.map((finding) => findingLine(check, finding)).join('\n');
 }
 
 function findingLine(check: CheckResult, finding: Finding): string {
-  const message = isMarkedWarning(check, finding) ? `warn: ${finding.message}` : finding.message;
+  const message = isMarkedWarning(check, finding) ? `warn: ${printable(finding.message)}` : printable(finding.message);
   const location = locationOf(finding);
-  return location === undefined ? message : `${location} ${message}`;
+  return location === undefined ? message : `${printable(location)} ${message}`;
 }
 
 type Attributes = Readonly<Record<string, string | number>>;

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { CheckResult, Finding } from '../checks/types.js';
 import { fingerprintsOf } from '../fingerprint.js';
 import type { Report } from '../report.js';
+import { defuseLogCommandsInJson } from './log-commands.js';
 import type { RenderOptions } from './render-options.js';
 
 /** Where SARIF viewers link a rule's documentation. */
@@ -42,7 +43,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
             executionSuccessful: failures.length === 0,
             toolExecutionNotifications: failures.map((check) => ({
               level: 'error',
-              message: { text: `${check.id} could not run: ${check.message}` },
+              message: { text: messageText(`${check.id} could not run: ${check.message}`) },
               associatedRule: { id: check.id, index: ruleIndex.get(check.id)! },
             })),
           },
@@ -51,7 +52,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return defuseLogCommandsInJson(`${JSON.stringify(sarif, null, 2)}\n`);
 }
 
 function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unknown> {
@@ -77,7 +78,7 @@ function resultsOf(check: CheckResult, index: number, configFile: string | undef
       ruleId: check.id,
       ruleIndex: index,
       level: levelOf(finding.severity),
-      message: { text: finding.message },
+      message: { text: messageText(finding.message) },
     };
     const location = locationOf(finding, configFile);
     if (location) result.locations = [location];
@@ -99,5 +100,23 @@ function locationOf(finding: Finding, configFile: string | undefined): Record<st
   } else {
     region.startLine = 1; // A remote finding: the config file as a whole.
   }
-  return { physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region } };
+  return { physicalLocation: { artifactLocation: { uri: relativeUri(file), uriBaseId: '%SRCROOT%' }, region } };
+}
+
+/**
+ * A SARIF message is plain text in which `[text](target)` is a link (SARIF 2.1.0 §3.11.6). A message
+ * quoting the repository that could form one has its brackets (and a backslash before one) escaped;
+ * brackets that cannot (`os.environ["KEY"]`) are left as they read.
+ */
+function messageText(text: string): string {
+  if (!text.includes('](')) return text;
+  return text.replace(/\\(?=[[\]])/g, '\\\\').replace(/[[\]]/g, '\\$&');
+}
+
+/**
+ * A root-relative path as a relative URI reference. encodeURI leaves `#`, `?` and `:` alone, which
+ * would make `a#b.ts` a fragment and `javascript:x` a scheme: they are encoded too.
+ */
+function relativeUri(file: string): string {
+  return encodeURI(file).replace(/[#?:]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus } from '../checks/types.js';
 import type { Report } from '../report.js';
-import { printable } from './printable.js';
+import { codeSpan, markdownText } from './markdown.js';
 import { groupByCategory, locationOf } from './report-layout.js';
 
 const STATUS_MARKS: Record<CheckStatus, string> = { pass: '✅ pass', fail: '❌ fail', warn: '⚠️ warn', skip: '⏭️ skip', error: '🛑 error' };
@@ -20,25 +20,21 @@ export function renderStepSummary(report: Report): string {
     '|---|---|---|---|',
   ];
   for (const group of groupByCategory(report.checks)) {
-    for (const check of group.checks) lines.push(`| \`${check.id}\` | ${group.category} | ${STATUS_MARKS[check.status]} | ${cell(check.message)} |`);
+    for (const check of group.checks) lines.push(`| ${codeSpan(check.id)} | ${markdownText(group.category)} | ${STATUS_MARKS[check.status]} | ${markdownText(check.message)} |`);
   }
   const withFindings = report.checks.filter((check) => check.findings.length > 0);
   let listed = 0;
   for (const check of withFindings) {
-    lines.push('', `### ${check.id}`, '');
+    lines.push('', `### ${markdownText(check.id)}`, '');
     for (const finding of check.findings) {
       if (listed === MAX_LISTED_FINDINGS) break;
       const where = locationOf(finding);
-      lines.push(`- ${finding.severity === 'warn' ? '⚠️ ' : ''}${where ? `\`${printable(where)}\` ` : ''}${printable(finding.message)}`);
+      // A file name shows literally in its code span; the message is text that cannot open markup.
+      lines.push(`- ${finding.severity === 'warn' ? '⚠️ ' : ''}${where ? `${codeSpan(where)} ` : ''}${markdownText(finding.message)}`);
       listed++;
     }
   }
   const total = withFindings.reduce((sum, check: CheckResult) => sum + check.findings.length, 0);
   if (total > listed) lines.push('', `… and ${total - listed} more findings: see the job log or the report files.`);
   return `${lines.join('\n')}\n`;
-}
-
-/** Text in a table cell: no pipes or line breaks to break the row. */
-function cell(text: string): string {
-  return printable(text).replace(/\|/g, '\\|');
 }

@@ -3,6 +3,7 @@ import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
 import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
 import { KEY_PATTERN, maskKey, maskKeysIn } from '../secrets.js';
 import type { RenderOptions } from './render-options.js';
+import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';
 import { groupByCategory, isMarkedWarning, locationOf } from './report-layout.js';
 
@@ -32,7 +33,10 @@ const KEY_REACH = 80;
 /** Tabs in a quoted source line become spaces up to the next multiple of this, so the caret lines up. */
 const TAB_WIDTH = 4;
 
-/** The report for people: what was audited, each check by category, its findings and fix, a verdict, a summary. */
+/**
+ * The report for people: what was audited, each check by category, its findings and fix, a verdict, a
+ * summary. Every untrusted text is one printable line, and no line can be a CI log command.
+ */
 export function renderText(report: Report, options: RenderOptions): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
@@ -43,7 +47,7 @@ export function renderText(report: Report, options: RenderOptions): string {
     for (const check of failing) lines.push(...checkBlock(check, { indent: '', idWidth, paint, options, excerpts: false }));
     if (lines.length > 0) lines.push('');
     lines.push(summaryLine(report.summary, paint));
-    return `${lines.join('\n')}\n`;
+    return defuseLogCommands(`${lines.join('\n')}\n`);
   }
 
   lines.push(`${paint.bold(printable(report.tool.name))} ${printable(report.tool.version)} · ${printable(report.root)}`);
@@ -58,7 +62,7 @@ export function renderText(report: Report, options: RenderOptions): string {
   lines.push('');
   if (options.verbose) lines.push(paint.dim(`finished in ${report.durationMs} ms`));
   lines.push(verdictLine(report.checks, options, paint), summaryLine(report.summary, paint));
-  return `${lines.join('\n')}\n`;
+  return defuseLogCommands(`${lines.join('\n')}\n`);
 }
 
 /** Ids are padded to the widest shown so titles line up in a column. */

@@ -5,6 +5,7 @@ describe('printable', () => {
   it.each([
     { name: 'plain text is kept', input: 'openai/gpt-4o does not exist', output: 'openai/gpt-4o does not exist' },
     { name: 'line breaks and tabs become one space', input: 'a\r\n\tb\nc', output: 'a b c' },
+    { name: 'the Unicode line and paragraph separators become a space', input: 'a\u2028b\u2029c', output: 'a b c' },
     { name: 'terminal escapes go', input: 'red \u001b[31mtext\u001b[0m', output: 'red [31mtext[0m' },
     { name: 'C1 controls go', input: 'a\u0085b\u009bc', output: 'abc' },
     { name: 'a right-to-left override goes', input: 'label \u202egnp.exe', output: 'label gnp.exe' },

@@ -16,6 +16,8 @@ export interface CliRunOptions {
   nodeArgs?: readonly string[];
   /** Killed (SIGKILL) after this long: a hang fails the test instead of stalling the suite. */
   timeoutMs?: number;
+  /** Called with the child's pid as soon as it is spawned, before it has done any work to speak of. */
+  onSpawn?: (pid: number) => void;
 }
 
 const INHERITED_ENV_DROPPED = new Set(['FORCE_COLOR', 'NO_COLOR', 'OPENROUTER_API_KEY', 'GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY']);
@@ -35,6 +37,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
     env: { ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Check, CheckResult } from '../../src/checks/types.js';
+import type { Check, CheckResult, Finding } from '../../src/checks/types.js';
 import type { RemoteTarget, Report, WorkspaceSummary } from '../../src/report.js';
 import { summarize } from '../../src/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
 import { maskKey } from '../../src/secrets.js';
 import { snippetOf } from '../../src/snippet.js';
+import { PLAIN } from './plain-http.js';
 
 // Hand-made reports for the reporter golden tests: every status, every category, findings with
 // and without a location, and text that is hostile to XML and terminals. Durations are fixed.
@@ -374,3 +375,74 @@ export const sampleChecks: readonly Check[] = [
     run: async () => [],
   },
 ];
+
+/**
+ * File names a pull request can commit, each trying to run a CI log command or break out of markup: a
+ * line break then a GitHub workflow command, a carriage return, an already-escaped `%0A`, backticks,
+ * pipes and HTML, the legacy `##[` and Azure `##vso[` forms, the annotation's own separators, and the
+ * Unicode line separator.
+ */
+export const HOSTILE_FILES = {
+  newline: 'src/evil\n::error::pwned.ts',
+  carriageReturn: 'src/cr\r::warning title=x::pwned.ts',
+  percent: 'src/%0A::error::encoded%25.ts',
+  backticks: 'src/``tick`.ts',
+  markup: 'src/a|b <script>alert(1)</script> # [x](https://evil.example).ts',
+  legacy: 'src/##[error]legacy ##vso[task.setvariable variable=x]y.ts',
+  separators: 'src/a,b:c.ts',
+  lineSeparator: 'src/ls\u2028::error::pwned.ts',
+} as const;
+
+/** Source lines findings quote, as `lineOf` gives them: one starts with a workflow command of its own. */
+const HOSTILE_LINES: Readonly<Record<string, string>> = {
+  [`${HOSTILE_FILES.separators}:1`]: `  ::error title=from-code::see ${PLAIN}openrouter.ai ##[error]legacy`,
+};
+
+/** `RenderOptions.lineOf` for hostileReport. */
+export function hostileLineOf(file: string, line: number): string | undefined {
+  return HOSTILE_LINES[`${file}:${line}`];
+}
+
+/** One finding per hostile file; messages and snippets try the same, at the start of a line and inside one. */
+const HOSTILE_FINDINGS: Finding[] = [
+  { file: HOSTILE_FILES.newline, message: 'plain http\n::error::pwned', snippet: '\n::error::snippet' },
+  { file: HOSTILE_FILES.carriageReturn, message: '::add-mask::hidden starts the message', snippet: '::stop-commands::token' },
+  { file: HOSTILE_FILES.percent, message: 'a ##[set-output name=x]y inside', snippet: 'x ##[error]y' },
+  { file: HOSTILE_FILES.backticks, message: '</failure><script>alert(1)</script> | pipe `tick` & amp', snippet: '`a` | b' },
+  { file: HOSTILE_FILES.markup, message: '[click](https://evil.example) for details', snippet: '<script>alert(1)</script>' },
+  { file: HOSTILE_FILES.legacy, message: '# heading\r- item\r\n1. ordered', snippet: '##vso[task.complete result=Succeeded]' },
+  // Its snippet is the (trimmed) line hostileLineOf gives: the text report quotes the real line.
+  { file: HOSTILE_FILES.separators, column: 3, message: '::stop-commands::token', snippet: `::error title=from-code::see ${PLAIN}openrouter.ai ##[error]legacy` },
+  { file: HOSTILE_FILES.lineSeparator, message: '`a` ``b`` *c* _d_ ~e~ $f$ \\g', snippet: '\u2028::error::snippet' },
+].map(({ file, column, message, snippet }) => ({ message, severity: 'error', file, line: 1, column: column ?? 1, snippet }));
+
+const HOSTILE_CHECKS: CheckResult[] = [
+  {
+    ...passing.httpsOnly,
+    status: 'fail',
+    message: `${HOSTILE_FINDINGS.length + 1} errors`,
+    findings: [...HOSTILE_FINDINGS, { message: '::error::a finding with no file\n::warning::second line', severity: 'error' }],
+  },
+  { ...passing.hardcodedKey, status: 'skip', message: '::warning::skipped\n##[error]because' },
+  { ...passing.testCompletion, status: 'error', message: 'upstream said:\n::error::pwned ##[error]x <b>bold</b> | `tick`' },
+];
+
+const HOSTILE_WORKSPACE: WorkspaceSummary = {
+  filesScanned: HOSTILE_FINDINGS.length,
+  filesSkipped: { binary: 0, 'too-large': 1, unreadable: 1, symlink: 0 },
+  skipped: [
+    { file: 'data/big\n::error::skipped.json', reason: 'too-large' },
+    { file: 'data/##[error]unreadable`|<b>.json', reason: 'unreadable' },
+  ],
+};
+
+/** A run over a checkout whose names, code and API answers are hostile: every format must stay inert. */
+export const hostileReport: Report = { ...report(HOSTILE_CHECKS, HOSTILE_WORKSPACE, 12), root: '/home/dev/app\n::error::root' };
+
+/** A plugin check whose own text tries it too (ids are held to kebab-case by the plugin loader). */
+export const hostileCheck: Check = {
+  id: 'acme-hostile', title: 'Title\n::error::pwned ##[error]x', category: 'security', kind: 'static', defaultSeverity: 'warn',
+  docs: '::error::docs start a wrapped line ##vso[task.setvariable variable=x]y and\n::warning::another',
+  options: { '::set-output name=x::': { type: 'string', description: '\n::error::option', default: '::error::default' } },
+  run: async () => [],
+};
