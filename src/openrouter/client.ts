@@ -69,6 +69,12 @@ export interface OpenRouterClientOptions {
 export interface CallOptions {
   /** Cancels this call (e.g. the check's own time limit). */
   signal?: AbortSignal;
+  /**
+   * Asked before every attempt, the first and each retry: undefined lets it be sent, a reason stops
+   * the call (the run's paid-request budget is spent). Stopped before the first attempt, the call
+   * ends as `over-budget`; before a retry, with the last attempt's error and why it was not retried.
+   */
+  beforeAttempt?: () => string | undefined;
 }
 
 export interface OpenRouterClient {
@@ -256,6 +262,9 @@ class Client implements OpenRouterClient, ManagementClient {
       return { ok: false, error: redacted };
     };
 
+    // A call cancelled before it starts sends nothing: it is not asked for a slot.
+    const notSent = abortMessage(signals, this.#closing.signal) ? undefined : options.beforeAttempt?.();
+    if (notSent !== undefined) return fail({ kind: 'over-budget', message: notSent, attempts: 0 });
     let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(method, pathAndQuery, body, signals);
@@ -298,6 +307,9 @@ class Client implements OpenRouterClient, ManagementClient {
       const pauseMs = waitMs ?? backoffDelayMs(attempt);
       // A server that keeps asking for long pauses would otherwise hold the run for retries × 30 s.
       if (waitedMs + pauseMs > MAX_TOTAL_RETRY_WAIT_MS) return fail(error);
+      // Asked before the pause: no point waiting for a retry that will not be sent.
+      const notRetried = options.beforeAttempt?.();
+      if (notRetried !== undefined) return fail({ ...error, message: `${error.message} (not retried: ${notRetried})` });
       waitedMs += pauseMs;
       const cancelled = await this.#pause(pauseMs, signals);
       if (cancelled) return fail({ kind: 'aborted', message: cancelled, attempts: attempt });
