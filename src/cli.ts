@@ -36,6 +36,7 @@ interface CliOptions {
   quiet?: boolean;
   baseUrl?: string;
   timeout?: number;
+  maxPaidRequests?: number;
   offline?: boolean;
   spend: boolean;
   requireRemote?: boolean;
@@ -64,6 +65,7 @@ Examples:
   $ OPENROUTER_API_KEY=sk-or-v1-… openrouter-check --require-remote
                                                   the static and the remote checks, as a CI gate
   $ openrouter-check --offline                    the static checks only, no network
+  $ openrouter-check --max-paid-requests 3        at most 3 paid completions, retries included
   $ openrouter-check --write-baseline .openrouter-baseline.json
                                                   accept today's findings
   $ openrouter-check --baseline .openrouter-baseline.json
@@ -102,6 +104,19 @@ function parseTimeout(value: string): number {
   return ms;
 }
 
+/** Where the operator may set the paid-request budget instead of the flag. */
+const MAX_PAID_REQUESTS_ENV = 'OPENROUTER_CHECK_MAX_PAID_REQUESTS';
+
+/** `--max-paid-requests` or its variable: a whole number, 0 included (no paid request at all). */
+function parseMaxPaidRequests(value: string, source = '--max-paid-requests'): number {
+  const count = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count)) {
+    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    throw new UsageError(`error: ${source} expects a whole number of paid completions, 0 or more (got ${shown})`);
+  }
+  return count;
+}
+
 /** Colour follows NO_COLOR and FORCE_COLOR, and is off when stdout is not a terminal. */
 function shouldUseColor(flag: boolean): boolean {
   if (!flag) return false;
@@ -131,6 +146,7 @@ function buildProgram(): Commander.Command {
     .option('--verbose', 'text report: how long each check and the whole run took')
     .option('--base-url <url>', 'OpenRouter API base URL (default: api.base_url, else https://openrouter.ai/api/v1)')
     .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
+    .option('--max-paid-requests <n>', `paid completions a run may send, retries included (default: ${MAX_PAID_REQUESTS_ENV}, else 10)`, (value: string) => parseMaxPaidRequests(value))
     .option('--offline', 'skip the remote checks: no network at all')
     .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
     .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
@@ -183,6 +199,8 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (options.explain !== undefined) return explainCheck(options.explain, checks, BUILT_IN_CHECKS, options);
   const hints = Object.fromEntries(checks.map((check) => [check.id, check.docs]));
   const config = await withApiFlags(loaded.config, options);
+  const envMaxPaidRequests = process.env[MAX_PAID_REQUESTS_ENV]?.trim() ? process.env[MAX_PAID_REQUESTS_ENV] : undefined;
+  const maxPaidRequests = options.maxPaidRequests ?? (envMaxPaidRequests === undefined ? undefined : parseMaxPaidRequests(envMaxPaidRequests, MAX_PAID_REQUESTS_ENV));
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
   const managementKey = options.offline ? undefined : process.env.OPENROUTER_MANAGEMENT_KEY?.trim() || undefined;
 
@@ -223,7 +241,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     // The remote checks are not restricted to the changed files: they read the whole code.
     ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
     ...(known ? { known } : {}),
-    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
+    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, maxPaidRequests, interruption.signal),
     signal: interruption.signal,
   }).finally(() => progress.stop());
   // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
@@ -332,7 +350,13 @@ async function withApiFlags(config: Config, options: CliOptions): Promise<Config
 }
 
 /** The HTTP clients (undici) load only here, when a remote check runs. */
-async function openRemote(config: Config, apiKey: string, managementKey: string | undefined, signal: AbortSignal): Promise<RemoteSession> {
+async function openRemote(
+  config: Config,
+  apiKey: string,
+  managementKey: string | undefined,
+  maxPaidRequests: number | undefined,
+  signal: AbortSignal,
+): Promise<RemoteSession> {
   const [{ ClientConfigError, createManagementClient, createOpenRouterClient, userAgentFor }, { createRemoteSession }, management] = await Promise.all([
     import('./openrouter/client.js'),
     import('./openrouter/remote-api.js'),
@@ -356,7 +380,7 @@ async function openRemote(config: Config, apiKey: string, managementKey: string 
           clientFor(management.MANAGEMENT_KEY_ENV, () => createManagementClient({ ...common, apiKey: managementKey })),
           management.MANAGEMENT_KEY_ENV,
         );
-  return createRemoteSession(client, config.api.keyEnv, managementSession);
+  return createRemoteSession(client, config.api.keyEnv, managementSession, maxPaidRequests === undefined ? {} : { maxPaidRequests });
 }
 
 async function main(argv: readonly string[], interruption: Interruption): Promise<number> {
