@@ -76,6 +76,7 @@ Examples:
 
 The API key is read from OPENROUTER_API_KEY (or the variable api.key_env names), never from a flag.
 key-rotation and credit-balance also need a management key, read from OPENROUTER_MANAGEMENT_KEY.
+Behind a proxy, HTTPS_PROXY and NO_PROXY are honoured (never for localhost).
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
 Docs: the README's sections are named after the check ids.`;
@@ -367,7 +368,7 @@ async function openRemote(
     try {
       return create();
     } catch (error) {
-      if (error instanceof ClientConfigError) throw new UsageError(`error: ${keyEnv}: ${error.message}`);
+      if (error instanceof ClientConfigError) throw new UsageError(`error: ${error.setting ?? keyEnv}: ${error.message}`);
       throw error;
     }
   };
