@@ -42,6 +42,7 @@ interface CliOptions {
   timeout?: number;
   retries?: number;
   allowPlugins?: boolean;
+  maxPaidRequests?: number;
   offline?: boolean;
   spend: boolean;
   requireRemote?: boolean;
@@ -70,6 +71,7 @@ Examples:
   $ OPENROUTER_API_KEY=sk-or-v1-… openrouter-check --require-remote
                                                   the static and the remote checks, as a CI gate
   $ openrouter-check --offline                    the static checks only, no network
+  $ openrouter-check --max-paid-requests 3        at most 3 paid completions, retries included
   $ openrouter-check --write-baseline .openrouter-baseline.json
                                                   accept today's findings
   $ openrouter-check --baseline .openrouter-baseline.json
@@ -84,6 +86,7 @@ key-rotation and credit-balance also need a management key, read from OPENROUTER
 Operator settings (--base-url, --key-env, --allow-plugins, larger --timeout/--retries) come from flags,
 OPENROUTER_CHECK_* variables or a --config file outside the audited folder, never from the audited
 repository's own config.
+Behind a proxy, HTTPS_PROXY and NO_PROXY are honoured (never for localhost).
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
 Docs: the README's sections are named after the check ids.`;
@@ -120,6 +123,19 @@ function parseTimeout(value: string): number {
   return ms;
 }
 
+/** Where the operator may set the paid-request budget instead of the flag. */
+const MAX_PAID_REQUESTS_ENV = 'OPENROUTER_CHECK_MAX_PAID_REQUESTS';
+
+/** `--max-paid-requests` or its variable: a whole number, 0 included (no paid request at all). */
+function parseMaxPaidRequests(value: string, source = '--max-paid-requests'): number {
+  const count = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count)) {
+    const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    throw new UsageError(`error: ${source} expects a whole number of paid completions, 0 or more (got ${shown})`);
+  }
+  return count;
+}
+
 /** Colour follows NO_COLOR and FORCE_COLOR, and is off when stdout is not a terminal. */
 function shouldUseColor(flag: boolean): boolean {
   if (!flag) return false;
@@ -152,6 +168,7 @@ function buildProgram(): Commander.Command {
     .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
     .option('--retries <n>', `retries of a failed API request, 0 to ${MAX_RETRIES} (default: api.retries, else 2)`, parseRetries)
     .option('--allow-plugins', `load and run the checks the config's plugins: lists; they are code, so off by default (also ${OPERATOR_ENV.allowPlugins}=1)`)
+    .option('--max-paid-requests <n>', `paid completions a run may send, retries included (default: ${MAX_PAID_REQUESTS_ENV}, else 10)`, (value: string) => parseMaxPaidRequests(value))
     .option('--offline', 'skip the remote checks: no network at all')
     .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
     .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
@@ -210,6 +227,8 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   const api = withOperatorSettings(loaded.config.api, options, process.env);
   if (!api.ok) throw new UsageError(api.error);
   const config: Config = { ...loaded.config, api: api.value };
+  const envMaxPaidRequests = process.env[MAX_PAID_REQUESTS_ENV]?.trim() ? process.env[MAX_PAID_REQUESTS_ENV] : undefined;
+  const maxPaidRequests = options.maxPaidRequests ?? (envMaxPaidRequests === undefined ? undefined : parseMaxPaidRequests(envMaxPaidRequests, MAX_PAID_REQUESTS_ENV));
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
   const managementKey = options.offline ? undefined : process.env.OPENROUTER_MANAGEMENT_KEY?.trim() || undefined;
 
@@ -250,7 +269,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     // The remote checks are not restricted to the changed files: they read the whole code.
     ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
     ...(known ? { known } : {}),
-    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
+    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, maxPaidRequests, interruption.signal),
     remoteTarget: remoteTargetOf(config.api.baseUrl),
     ...(notLoaded ? { pluginsNotLoaded: notLoaded.plugins } : {}),
     signal: interruption.signal,
@@ -338,7 +357,13 @@ function lineReader(workspaces: readonly Workspace[], fileAt: (workspace: Worksp
 }
 
 /** The HTTP clients (undici) load only here, when a remote check runs. */
-async function openRemote(config: Config, apiKey: string, managementKey: string | undefined, signal: AbortSignal): Promise<RemoteSession> {
+async function openRemote(
+  config: Config,
+  apiKey: string,
+  managementKey: string | undefined,
+  maxPaidRequests: number | undefined,
+  signal: AbortSignal,
+): Promise<RemoteSession> {
   const [{ ClientConfigError, createManagementClient, createOpenRouterClient, userAgentFor }, { createRemoteSession }, management] = await Promise.all([
     import('./openrouter/client.js'),
     import('./openrouter/remote-api.js'),
@@ -349,7 +374,7 @@ async function openRemote(config: Config, apiKey: string, managementKey: string 
     try {
       return create();
     } catch (error) {
-      if (error instanceof ClientConfigError) throw new UsageError(`error: ${keyEnv}: ${error.message}`);
+      if (error instanceof ClientConfigError) throw new UsageError(`error: ${error.setting ?? keyEnv}: ${error.message}`);
       throw error;
     }
   };
@@ -362,7 +387,7 @@ async function openRemote(config: Config, apiKey: string, managementKey: string 
           clientFor(management.MANAGEMENT_KEY_ENV, () => createManagementClient({ ...common, apiKey: managementKey })),
           management.MANAGEMENT_KEY_ENV,
         );
-  return createRemoteSession(client, config.api.keyEnv, managementSession);
+  return createRemoteSession(client, config.api.keyEnv, managementSession, maxPaidRequests === undefined ? {} : { maxPaidRequests });
 }
 
 async function main(argv: readonly string[], interruption: Interruption): Promise<number> {

@@ -5,7 +5,7 @@ import { CheckError } from './checks/check-error.js';
 import { outcomeOf } from './checks/outcome.js';
 import type { Check, CheckResult, Finding, Severity } from './checks/types.js';
 import type { Config } from './config.js';
-import type { RemoteSession } from './openrouter/remote-api.js';
+import type { RemoteApi, RemoteSession } from './openrouter/remote-api.js';
 import type { RemoteTarget, Report } from './report.js';
 import { summarize } from './report.js';
 import { SuppressionIndex } from './suppressions.js';
@@ -78,12 +78,20 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope);
     const remoteShared =
       remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+    // Each check that spends credits is sure of its first paid request: set aside here, in the plan's
+    // order (test-completion before fallback-reachability), before any check starts.
+    const reserved = new Map(
+      remote ? running.filter((check) => check.kind === 'remote' && check.spendsCredits).map((check) => [check, remote.reservePaidRequest()]) : [],
+    );
     // Every check's run() is called in this one synchronous loop: the workspace's shared passes (the byte
     // scan, the script analysis) take what each check asks for at its start, and begin on the next macrotask.
     checks = await Promise.all(
-      input.plan.map((planned) =>
-        runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
-      ),
+      input.plan.map((planned) => {
+        const shared = planned.check.kind === 'static' ? staticShared : remoteShared;
+        const paid = reserved.get(planned.check);
+        const own = paid ? { ...shared, remote: paid.remote } : shared;
+        return runOne(planned, own, input, (entries) => baselineEntries.push(...entries)).finally(() => paid?.release());
+      }),
     );
   } finally {
     await remote?.close();
@@ -105,13 +113,13 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
 
 interface Shared {
   workspace: Workspace;
-  remote: RemoteSession | undefined;
+  remote: RemoteApi | undefined;
   /** Built when the first check ends: before that, looking at the files would read them all ahead of the byte scan. */
   suppressions: () => SuppressionIndex;
   inScope: (path: string) => boolean;
 }
 
-function sharedOver(workspace: Workspace, remote: RemoteSession | undefined, inScope: (path: string) => boolean): Shared {
+function sharedOver(workspace: Workspace, remote: RemoteApi | undefined, inScope: (path: string) => boolean): Shared {
   let suppressions: SuppressionIndex | undefined;
   return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace)), inScope };
 }

@@ -8,12 +8,24 @@ import type { RemoteApi } from '../openrouter/remote-api.js';
  * - `refused`: OpenRouter gave a definite no (out of credits, key refused, model unusable):
  *   the app would fail the same way, so the check fails;
  * - `unreachable`: nothing definite (rate limited after retries, 5xx, timeout, malformed answer):
- *   the check could not tell, so it errors.
+ *   the check could not tell, so it errors;
+ * - `not-probed`: not sent, the run's paid-request budget being spent: the check could not verify
+ *   the model, so it warns (never a silent pass).
  */
 export type ProbeVerdict =
   | { kind: 'answered'; summary: string }
   | { kind: 'refused'; message: string }
-  | { kind: 'unreachable'; message: string };
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'not-probed'; reason: string };
+
+/** How the operator gets more probes, for the messages of those not sent. */
+export const RAISE_PAID_REQUESTS = 'raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS';
+
+/** `2 paid requests (run budget 10)`: what a check spent, for its summary. */
+export function paidRequestsSummary(remote: RemoteApi): string {
+  const { made, limit } = remote.paidRequests;
+  return `${made} paid request${made === 1 ? '' : 's'} (run budget ${limit})`;
+}
 
 /** Statuses that say something definite about the key, the account or the model. */
 const REFUSALS: Record<number, string> = {
@@ -28,6 +40,7 @@ export async function probeModel(remote: RemoteApi, model: string, signal: Abort
   const result = await remote.probe(model, signal);
   if (!result.ok) {
     const { error } = result;
+    if (error.kind === 'over-budget') return { kind: 'not-probed', reason: error.message };
     const refusal = error.kind === 'http' && error.status !== undefined ? REFUSALS[error.status] : undefined;
     if (refusal) return { kind: 'refused', message: `${model}: ${refusal} (${describeApiError(error)})` };
     return { kind: 'unreachable', message: `${model}: ${describeApiError(error)}` };

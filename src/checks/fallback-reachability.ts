@@ -1,7 +1,7 @@
 import { ModelCatalogue } from '../openrouter/model-catalogue.js';
 import { remoteOf } from '../openrouter/remote-api.js';
 import { apiFailure, CheckError } from './check-error.js';
-import { probeModel } from './completion-probe.js';
+import { paidRequestsSummary, probeModel, RAISE_PAID_REQUESTS } from './completion-probe.js';
 import type { ProbeVerdict } from './completion-probe.js';
 import type { Check, Finding } from './types.js';
 
@@ -33,13 +33,24 @@ const check: Check = {
         ? probeModel(remote, model, ctx.signal)
         : Promise.resolve({ kind: 'refused', message: `${model}: does not exist on OpenRouter` }),
     );
-    const problems = verdicts.flatMap((verdict) => (verdict.kind === 'answered' ? [] : [verdict]));
+    // Past the run's paid-request budget: named, never dropped, as the check could not verify them.
+    const notProbed = fallbacks.filter((_, index) => verdicts[index]!.kind === 'not-probed');
+    const budgetSpent = verdicts.find((verdict) => verdict.kind === 'not-probed')?.reason;
+    const notProbedSummary = budgetSpent === undefined ? undefined : `${notProbed.length} not probed: ${budgetSpent}`;
+    const problems = verdicts.flatMap((verdict) => (verdict.kind === 'refused' || verdict.kind === 'unreachable' ? [verdict] : []));
     // Nothing definite went wrong, but some could not be tried: the check cannot tell.
     if (problems.length > 0 && problems.every((verdict) => verdict.kind === 'unreachable')) {
-      throw new CheckError(`could not reach ${problems.map((verdict) => verdict.message).join('; ')}`);
+      const parts = [`could not reach ${problems.map((verdict) => verdict.message).join('; ')}`, notProbedSummary, paidRequestsSummary(remote)];
+      throw new CheckError(parts.filter(Boolean).join('; '));
     }
     // In the config's order, like the fallback chain itself.
     const findings: Finding[] = problems.map((verdict) => ({ message: verdict.message, severity: ctx.severity }));
+    if (budgetSpent !== undefined) {
+      findings.push({
+        message: `${notProbed.length} fallback${notProbed.length === 1 ? '' : 's'} not probed: ${notProbed.join(', ')}; ${budgetSpent}; ${RAISE_PAID_REQUESTS}`,
+        severity: 'warn',
+      });
+    }
     if (fallbacks.length < RECOMMENDED_FALLBACKS) {
       findings.push({
         message: `only ${fallbacks.length} fallback configured: keep at least ${RECOMMENDED_FALLBACKS}, from different providers, so one outage cannot stop the app`,
@@ -47,7 +58,13 @@ const check: Check = {
       });
     }
     const answered = verdicts.flatMap((verdict) => (verdict.kind === 'answered' ? [verdict.summary] : []));
-    return { findings, summary: `${answered.length} of ${fallbacks.length} fallbacks answered${answered.length ? `: ${answered.join('; ')}` : ''}` };
+    const probed = fallbacks.filter((model, index) => catalogue.find(model) && verdicts[index]!.kind !== 'not-probed').length;
+    const head =
+      notProbedSummary === undefined
+        ? `${answered.length} of ${fallbacks.length} fallbacks answered`
+        : `${probed} of ${fallbacks.length} fallbacks probed, ${answered.length} answered`;
+    const summary = [`${head}${answered.length ? `: ${answered.join('; ')}` : ''}`, notProbedSummary, paidRequestsSummary(remote)];
+    return { findings, summary: summary.filter(Boolean).join('; ') };
   },
 };
 

@@ -1,6 +1,6 @@
 import { remoteOf } from '../openrouter/remote-api.js';
 import { CheckError } from './check-error.js';
-import { probeModel } from './completion-probe.js';
+import { paidRequestsSummary, probeModel, RAISE_PAID_REQUESTS } from './completion-probe.js';
 import type { Check } from './types.js';
 
 const check: Check = {
@@ -19,12 +19,16 @@ const check: Check = {
   async run(ctx) {
     const model = typeof ctx.options.model === 'string' && ctx.options.model ? ctx.options.model : ctx.models.primary;
     if (!model) return { findings: [], skipReason: 'no model to test: set models.primary or checks.test-completion.model' };
-    const verdict = await probeModel(remoteOf(ctx), model, ctx.signal);
+    const remote = remoteOf(ctx);
+    const verdict = await probeModel(remote, model, ctx.signal);
+    const paid = paidRequestsSummary(remote);
     switch (verdict.kind) {
       case 'answered':
-        return { findings: [], summary: verdict.summary };
+        return { findings: [], summary: `${verdict.summary}; ${paid}` };
       case 'refused':
-        return [{ message: verdict.message, severity: ctx.severity }];
+        return { findings: [{ message: verdict.message, severity: ctx.severity }], summary: paid };
+      case 'not-probed':
+        return { findings: [{ message: `${model} not probed: ${verdict.reason}; ${RAISE_PAID_REQUESTS}`, severity: 'warn' }], summary: paid };
       case 'unreachable':
         throw new CheckError(verdict.message);
     }

@@ -10,8 +10,9 @@ import { parseJsonAnswer } from './json-answer.js';
  * - `malformed`: a 2xx answer that is not JSON, or not the shape the endpoint documents.
  * - `too-large`: the answer was bigger than the client accepts.
  * - `aborted`: the caller's signal fired or the client was closed; nothing went wrong remotely.
+ * - `over-budget`: never sent: the run's budget of paid requests was spent (`attempts` is 0).
  */
-export type ApiErrorKind = 'http' | 'timeout' | 'connection' | 'malformed' | 'too-large' | 'aborted';
+export type ApiErrorKind = 'http' | 'timeout' | 'connection' | 'malformed' | 'too-large' | 'aborted' | 'over-budget';
 
 export interface ApiError {
   kind: ApiErrorKind;
@@ -29,7 +30,7 @@ export interface ApiError {
   message: string;
   /** OpenRouter's machine-readable reason when it gave one: `error.availability.code` or `error.metadata.error_type`. */
   errorType?: string;
-  /** Requests made, retries included. */
+  /** Requests made, retries included; 0 when none was (`over-budget`). */
   attempts: number;
   /** The last answer's `Retry-After` (or `error.availability.retry_after`), in seconds. */
   retryAfterSeconds?: number;
@@ -57,7 +58,8 @@ const MAX_PAGE_SCANNED = 64 * 1024;
  * One line for people:
  * `401 Unauthorized from GET /key: User not found.`,
  * `timed out after 10 s (3 attempts) on GET /models`,
- * `malformed answer from GET /key: not JSON`.
+ * `malformed answer from GET /key: not JSON`,
+ * `POST /chat/completions not sent: the run's paid-request budget (10) is spent`.
  */
 export function describeApiError(error: ApiError): string {
   const request = `${error.method} ${error.path}`;
@@ -75,6 +77,9 @@ export function describeApiError(error: ApiError): string {
       break;
     case 'too-large':
       line = `answer from ${request} too large: ${error.message}`;
+      break;
+    case 'over-budget':
+      line = `${request} not sent: ${error.message}`;
       break;
     default:
       line = `${error.message}${tries} on ${request}`;

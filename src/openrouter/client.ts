@@ -10,16 +10,21 @@
  * - Answers larger than `maxResponseBytes` are refused, and redirects are never followed (the key
  *   must not travel to a host nobody configured).
  * - The key only goes over https, or plain http to a loopback host (tests).
- * - No message the client produces contains the key.
+ * - Behind HTTPS_PROXY (NO_PROXY honoured; see proxy.ts) requests go through the proxy's CONNECT
+ *   tunnel, TLS end to end: the proxy sees the host and port, never the key. The same limits hold.
+ * - No message the client produces contains the key, or a proxy's credentials.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import { STATUS_CODES } from 'node:http';
+import { Agent, Pool, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { baseUrlProblem as urlProblem } from '../base-url.js';
 import { maskKey, maskKeysIn } from '../secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 import { parseJsonAnswer } from './json-answer.js';
+import { maskUrlCredentials, proxyFor } from './proxy.js';
+import type { ProxyRoute } from './proxy.js';
 import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter } from './retry-policy.js';
 import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
 import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
@@ -64,11 +69,19 @@ export interface OpenRouterClientOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Default `DEFAULT_MAX_RESPONSE_BYTES`. */
   maxResponseBytes?: number;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lowercase forms) are read; default `process.env`. */
+  proxyEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CallOptions {
   /** Cancels this call (e.g. the check's own time limit). */
   signal?: AbortSignal;
+  /**
+   * Asked before every attempt, the first and each retry: undefined lets it be sent, a reason stops
+   * the call (the run's paid-request budget is spent). Stopped before the first attempt, the call
+   * ends as `over-budget`; before a retry, with the last attempt's error and why it was not retried.
+   */
+  beforeAttempt?: () => string | undefined;
 }
 
 export interface OpenRouterClient {
@@ -108,6 +121,14 @@ export interface ManagementClient {
  */
 export class ClientConfigError extends Error {
   override name = 'ClientConfigError';
+
+  /** `setting`: the environment variable at fault when it is not the key's (`HTTPS_PROXY`). */
+  constructor(
+    message: string,
+    readonly setting?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Why a base URL must not be used, or undefined if it is fine (the one rule: src/base-url.ts). The URL in the message is masked. */
@@ -120,14 +141,21 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 export function createOpenRouterClient(options: OpenRouterClientOptions): OpenRouterClient {
   const problem = configProblem(options);
   if (problem) throw new ClientConfigError(maskKeysIn(problem));
-  return new Client(options);
+  return new Client(options, proxyRouteOf(options));
 }
 
 /** Like `createOpenRouterClient`, with `apiKey` a management key; the same checks, limits and retries. */
 export function createManagementClient(options: OpenRouterClientOptions): ManagementClient {
   const problem = configProblem(options);
   if (problem) throw new ClientConfigError(maskKeysIn(problem));
-  return new Client(options);
+  return new Client(options, proxyRouteOf(options));
+}
+
+/** The proxy the base URL is reached through, if any; a proxy variable that cannot be used throws `ClientConfigError`. */
+function proxyRouteOf({ baseUrl, proxyEnv = process.env }: OpenRouterClientOptions): ProxyRoute | undefined {
+  const choice = proxyFor(new URL(baseUrl), proxyEnv);
+  if (!choice.ok) throw new ClientConfigError(maskKeysIn(choice.problem), choice.variable);
+  return choice.proxy;
 }
 
 function configProblem({ baseUrl, apiKey, userAgent, timeoutMs, retries, maxResponseBytes }: OpenRouterClientOptions): string | undefined {
@@ -156,7 +184,8 @@ type Attempt =
 const ATTEMPT_TIMED_OUT = Symbol('attempt timed out');
 
 class Client implements OpenRouterClient, ManagementClient {
-  readonly #agent: Agent;
+  readonly #agent: Agent | ProxyAgent;
+  readonly #proxy: ProxyRoute | undefined;
   readonly #origin: string;
   readonly #basePath: string;
   readonly #headers: Record<string, string>;
@@ -165,10 +194,13 @@ class Client implements OpenRouterClient, ManagementClient {
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Aborted by `close()`: ends sleeps and in-flight attempts. */
   readonly #closing = new AbortController();
+  /** The agent's teardown, started by the first `close()`. */
+  #destroyed: Promise<void> | undefined;
 
-  constructor(options: OpenRouterClientOptions) {
+  constructor(options: OpenRouterClientOptions, proxy: ProxyRoute | undefined) {
     const url = new URL(options.baseUrl);
     this.#options = options;
+    this.#proxy = proxy;
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -180,13 +212,19 @@ class Client implements OpenRouterClient, ManagementClient {
       'x-openrouter-title': APP_TITLE,
       accept: 'application/json',
     };
-    this.#agent = new Agent({
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      connections: MAX_CONNECTIONS,
-      connect: { timeout: options.timeoutMs },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    const limits = { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connections: MAX_CONNECTIONS, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
+    const connect = { timeout: options.timeoutMs };
+    // Through a proxy the same limits hold: connecting to it, its answer to the CONNECT (undici's default
+    // waits 300 s), and the TLS handshake with the host inside the tunnel.
+    this.#agent = proxy
+      ? new ProxyAgent({
+          ...limits,
+          uri: proxy.url.href,
+          proxyTls: connect,
+          requestTls: connect,
+          clientFactory: (proxyOrigin, proxyOptions) => new Pool(proxyOrigin, { ...proxyOptions, headersTimeout: options.timeoutMs }),
+        })
+      : new Agent({ ...limits, connect });
   }
 
   async getKey(options: CallOptions = {}): Promise<ApiResult<KeyData>> {
@@ -222,9 +260,9 @@ class Client implements OpenRouterClient, ManagementClient {
     return this.#call('GET', '/credits', undefined, options, validateCreditsResponse);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#closing.abort();
-    if (!this.#agent.destroyed) await this.#agent.destroy();
+    return (this.#destroyed ??= this.#agent.destroy());
   }
 
   /** Sends with retries, then validates a 2xx answer's JSON into `T`. */
@@ -245,6 +283,9 @@ class Client implements OpenRouterClient, ManagementClient {
       return { ok: false, error: redacted };
     };
 
+    // A call cancelled before it starts sends nothing: it is not asked for a slot.
+    const notSent = abortMessage(signals, this.#closing.signal) ? undefined : options.beforeAttempt?.();
+    if (notSent !== undefined) return fail({ kind: 'over-budget', message: notSent, attempts: 0 });
     let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#attempt(method, pathAndQuery, body, signals);
@@ -287,6 +328,9 @@ class Client implements OpenRouterClient, ManagementClient {
       const pauseMs = waitMs ?? backoffDelayMs(attempt);
       // A server that keeps asking for long pauses would otherwise hold the run for retries × 30 s.
       if (waitedMs + pauseMs > MAX_TOTAL_RETRY_WAIT_MS) return fail(error);
+      // Asked before the pause: no point waiting for a retry that will not be sent.
+      const notRetried = options.beforeAttempt?.();
+      if (notRetried !== undefined) return fail({ ...error, message: `${error.message} (not retried: ${notRetried})` });
       waitedMs += pauseMs;
       const cancelled = await this.#pause(pauseMs, signals);
       if (cancelled) return fail({ kind: 'aborted', message: cancelled, attempts: attempt });
@@ -312,15 +356,17 @@ class Client implements OpenRouterClient, ManagementClient {
     if (alreadyAborted) return { answered: false, kind: 'aborted', message: alreadyAborted };
     const controller = linkedController(signals);
     const timer = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.#options.timeoutMs);
-    const timedOut = (): Attempt => ({ answered: false, kind: 'timeout', message: `timed out after ${formatDuration(this.#options.timeoutMs)}` });
+    const through = this.#proxy ? ` (through ${proxyName(this.#proxy)})` : '';
+    const timedOut = (): Attempt => ({ answered: false, kind: 'timeout', message: `timed out after ${formatDuration(this.#options.timeoutMs)}${through}` });
     try {
-      const response = await request(`${this.#origin}${this.#basePath}${pathAndQuery}`, {
+      const sent = request(`${this.#origin}${this.#basePath}${pathAndQuery}`, {
         method,
         dispatcher: this.#agent,
         signal: controller.signal,
         headers: body === undefined ? this.#headers : { ...this.#headers, 'content-type': 'application/json' },
         body: body === undefined ? null : JSON.stringify(body),
       });
+      const response = await untilAborted(sent, controller.signal);
       const text = await readCapped(response, this.#maxResponseBytes);
       if (text === undefined) {
         return { answered: false, kind: 'too-large', status: response.statusCode, message: `more than ${formatBytes(this.#maxResponseBytes)}` };
@@ -331,7 +377,8 @@ class Client implements OpenRouterClient, ManagementClient {
       const aborted = abortMessage(signals, this.#closing.signal);
       if (aborted) return { answered: false, kind: 'aborted', message: aborted };
       if (isUndiciTimeout(error)) return timedOut();
-      const failure: Attempt = { answered: false, kind: 'connection', message: connectionMessage(error, this.#origin) };
+      const message = this.#proxy ? proxiedConnectionMessage(error, this.#origin, this.#proxy) : connectionMessage(error, this.#origin);
+      const failure: Attempt = { answered: false, kind: 'connection', message };
       return isPermanentFailure(error) ? { ...failure, final: true } : failure;
     } finally {
       clearTimeout(timer);
@@ -339,11 +386,11 @@ class Client implements OpenRouterClient, ManagementClient {
     }
   }
 
-  /** Masks the key in any text that may have echoed it, whatever its format. */
+  /** Masks the key in any text that may have echoed it, whatever its format, and the credentials of any URL. */
   #redact(text: string): string {
     const { apiKey } = this.#options;
     const literal = apiKey.length >= 8 ? text.split(apiKey).join(maskKey(apiKey)) : text;
-    return maskKeysIn(literal);
+    return maskUrlCredentials(maskKeysIn(literal));
   }
 }
 
@@ -366,6 +413,23 @@ async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): 
     chunks.push(bytes);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * `sent`, or a rejection with the abort's reason as soon as `signal` fires: undici acts on an abort
+ * only once the request has a connection, and a proxy that never answers the CONNECT would hold the
+ * attempt past its time limit. An answer that comes after that is dropped.
+ */
+function untilAborted(sent: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+      sent.then((late) => discard(late.body), () => undefined);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sent.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Drops the rest of a body and its connection; the abort error undici then emits is expected, not a crash. */
@@ -415,7 +479,46 @@ const CERTIFICATE_ERRORS = new Set([
  */
 function isPermanentFailure(error: unknown): boolean {
   const code = causeCode(error);
+  // A proxy that refuses the tunnel (403 by policy, 407 without credentials) will refuse it again; a 5xx may pass.
+  const tunnel = tunnelStatus(error);
+  if (tunnel !== undefined) return tunnel < 500;
   return code === 'ENOTFOUND' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code !== undefined && CERTIFICATE_ERRORS.has(code));
+}
+
+/** The status a proxy answered a CONNECT with, when that is why the request failed (undici says it only in words). */
+function tunnelStatus(error: unknown): number | undefined {
+  const match = error instanceof Error ? /^Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(error.message) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/** `the HTTPS_PROXY proxy http://***@proxy.corp:3128`: which proxy, and where it was set. */
+function proxyName(proxy: ProxyRoute): string {
+  return `the ${proxy.variable} proxy ${proxy.shown}`;
+}
+
+/**
+ * What broke behind a proxy: with a proxy, every connection is made to the proxy, so a refused or
+ * unresolvable connection is the proxy's; what happens inside the tunnel is the host's, through it.
+ */
+function proxiedConnectionMessage(error: unknown, origin: string, proxy: ProxyRoute): string {
+  const named = proxyName(proxy);
+  const tunnel = tunnelStatus(error);
+  if (tunnel !== undefined) {
+    const { host, protocol } = new URL(origin);
+    const target = /:\d+$/.test(host) ? host : `${host}:${protocol === 'https:' ? 443 : 80}`;
+    // Written without a scheme: any URL's user and password are masked on the way out.
+    const advice = tunnel === 407 ? `; put its user and password in ${proxy.variable}, as user:password@ before the host` : '';
+    return `${named} refused the tunnel to ${target}: ${tunnel} ${STATUS_CODES[tunnel] ?? 'HTTP error'}${advice}`;
+  }
+  switch (causeCode(error)) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${named}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host of ${named}`;
+    default:
+      return `${connectionMessage(error, origin)} (through ${named})`;
+  }
 }
 
 /** The code of the first underlying error (undici wraps connection failures), else of the error itself. */

@@ -2,12 +2,22 @@ import type { CheckContext } from '../checks/types.js';
 import type { OpenRouterClient } from './client.js';
 import type { ApiResult } from './api-error.js';
 import type { ManagementApi, ManagementSession } from './management-api.js';
+import { DEFAULT_MAX_PAID_REQUESTS, PaidRequestBudget } from './paid-requests.js';
+import type { PaidRequestReservation } from './paid-requests.js';
 import type { Completion, KeyData, ModelEntry } from './responses.js';
 
 /** The prompt of every probe completion: short, and answerable in one token. */
 export const PROBE_PROMPT = 'Reply with OK.';
 /** Probes spend at most this many output tokens (DESIGN.md: checks that spend money cap output at 1 token). */
 export const PROBE_MAX_TOKENS = 1;
+
+/** How many paid requests a RemoteApi may make and has made. */
+export interface PaidRequests {
+  /** The run's budget: at most this many paid requests, every attempt counted, retries included. */
+  readonly limit: number;
+  /** Paid requests sent through this RemoteApi so far (a check's own, in a check's view), retries included. */
+  readonly made: number;
+}
 
 /**
  * What remote checks see of OpenRouter. `key()` and `models()` are asked once per run and the
@@ -20,33 +30,94 @@ export interface RemoteApi {
   key(): Promise<ApiResult<KeyData>>;
   /** `GET /models?output_modalities=all`, once per run. */
   models(): Promise<ApiResult<ModelEntry[]>>;
-  /** A 1-token completion to `model`: billable, so only checks marked `spendsCredits` call it. */
+  /**
+   * A 1-token completion to `model`: billable, so only checks marked `spendsCredits` call it. Each
+   * attempt takes a slot of the run's paid-request budget; with none left it is not sent
+   * (`over-budget`), and a retry that finds none left is not made.
+   */
   probe(model: string, signal: AbortSignal): Promise<ApiResult<Completion>>;
+  paidRequests: PaidRequests;
   /** The management API, when a management key was given (`OPENROUTER_MANAGEMENT_KEY`); its answers are shared too. */
   management?: ManagementApi;
 }
 
+/** A RemoteApi for one check that spends credits, with its first paid request set aside. */
+export interface ReservedRemote {
+  remote: RemoteApi;
+  /** Gives the set-aside slot back if the check did not use it; call when the check ends. */
+  release(): void;
+}
+
 /** A RemoteApi that owns its client: `close()` ends its connections so the process can exit. */
 export interface RemoteSession extends RemoteApi {
+  /**
+   * A view for one check that spends credits whose first paid request is set aside now, before the
+   * checks start, so checks probing alongside cannot spend it. Its `paidRequests.made` counts that
+   * check's requests alone. Without a slot left, the view simply has none set aside.
+   */
+  reservePaidRequest(): ReservedRemote;
   close(): Promise<void>;
 }
 
+export interface RemoteSessionOptions {
+  /** The run's paid-request budget; default `DEFAULT_MAX_PAID_REQUESTS`. */
+  maxPaidRequests?: number;
+}
+
 /** `management`, when given, is closed with the session. */
-export function createRemoteSession(client: OpenRouterClient, keyEnv: string, management?: ManagementSession): RemoteSession {
+export function createRemoteSession(
+  client: OpenRouterClient,
+  keyEnv: string,
+  management?: ManagementSession,
+  { maxPaidRequests = DEFAULT_MAX_PAID_REQUESTS }: RemoteSessionOptions = {},
+): RemoteSession {
+  const budget = new PaidRequestBudget(maxPaidRequests);
   let key: Promise<ApiResult<KeyData>> | undefined;
   let models: Promise<ApiResult<ModelEntry[]>> | undefined;
-  const session: RemoteSession = {
+  const shared: Omit<RemoteApi, 'probe' | 'paidRequests'> = {
     keyEnv,
     key: () => (key ??= client.getKey()),
     models: () => (models ??= client.listModels()),
-    probe: (model, signal) =>
-      client.createCompletion({ model, messages: [{ role: 'user', content: PROBE_PROMPT }], max_tokens: PROBE_MAX_TOKENS }, { signal }),
+  };
+  if (management) shared.management = { keyEnv: management.keyEnv, keys: () => management.keys(), credits: () => management.credits() };
+
+  /** The shared answers, with probes that take their slots from the budget (the first from `reservation`, when given) and count them. */
+  const counting = (reservation?: PaidRequestReservation): RemoteApi => {
+    let made = 0;
+    let setAside = reservation;
+    const beforeAttempt = (): string | undefined => {
+      if (setAside) {
+        setAside.take();
+        setAside = undefined;
+      } else if (!budget.take()) {
+        return budget.spentReason;
+      }
+      made += 1;
+      return undefined;
+    };
+    return {
+      ...shared,
+      probe: (model, signal) =>
+        client.createCompletion({ model, messages: [{ role: 'user', content: PROBE_PROMPT }], max_tokens: PROBE_MAX_TOKENS }, { signal, beforeAttempt }),
+      paidRequests: {
+        limit: budget.limit,
+        get made() {
+          return made;
+        },
+      },
+    };
+  };
+
+  return {
+    ...counting(),
+    reservePaidRequest: () => {
+      const reservation = budget.reserve();
+      return { remote: counting(reservation), release: () => reservation?.release() };
+    },
     close: async () => {
       await Promise.all([client.close(), management?.close()]);
     },
   };
-  if (management) session.management = { keyEnv: management.keyEnv, keys: () => management.keys(), credits: () => management.credits() };
-  return session;
 }
 
 /** The remote API of a remote check's context; its absence is a bug in the runner, not the user's. */

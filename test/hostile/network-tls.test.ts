@@ -12,7 +12,7 @@ import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openr
 import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
-import { selfSignedCertificate } from './support/certificate.js';
+import { selfSignedCertificate } from '../support/certificate.js';
 
 const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
 const CONFIG = `models:

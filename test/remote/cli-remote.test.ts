@@ -99,9 +99,9 @@ describe('a healthy key and catalogue', () => {
     expect(byId(report, 'model-availability').message).toBe(
       '4 models checked against 4 listed: openai/gpt-4o-mini, anthropic/claude-3.5-haiku, google/gemini-2.0-flash-001, openai/gpt-4o',
     );
-    expect(byId(report, 'test-completion').message).toMatch(/^openai\/gpt-4o-mini answered in \d+ ms, cost \$0\.\d+$/);
+    expect(byId(report, 'test-completion').message).toMatch(/^openai\/gpt-4o-mini answered in \d+ ms, cost \$0\.\d+; 1 paid request \(run budget 10\)$/);
     expect(byId(report, 'fallback-reachability').message).toMatch(
-      /^2 of 2 fallbacks answered: anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+; google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+$/,
+      /^2 of 2 fallbacks answered: anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+; google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+; 2 paid requests \(run budget 10\)$/,
     );
   });
 

@@ -3,7 +3,7 @@ import check from '../../../src/checks/fallback-reachability.js';
 import type { Severity } from '../../../src/checks/types.js';
 import { DEFAULT_ERROR_MESSAGES, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
-import { answered, RemoteFixture, wholeLine } from './remote-context.js';
+import { answered, escapeRegExp, paidRequests, RemoteFixture, wholeLine } from './remote-context.js';
 import type { Verdict } from './remote-context.js';
 
 const remote = new RemoteFixture();
@@ -27,10 +27,15 @@ const OUT_OF_CREDITS = "out of credits: add credits at openrouter.ai/settings/cr
 const UNAVAILABLE = (model: string): string =>
   `${model}: 503 Service Unavailable from POST /chat/completions (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`;
 
-/** `N of M fallbacks answered: <model> answered in … ms, cost …; …`, durations left open. */
-const answeredSummary = (of: number, models: string[]): ReturnType<typeof expect.stringMatching> =>
+/** `N of M fallbacks answered: <model> answered in … ms, cost …; …; P paid requests (run budget 10)`, durations left open. */
+const answeredSummary = (of: number, models: string[], paid = models.length): ReturnType<typeof expect.stringMatching> =>
   expect.stringMatching(
-    wholeLine(`${models.length} of ${of} fallbacks answered`, models.length ? ': ' : '', models.map((model) => answered(model, COST[model]!)).join('; ')),
+    wholeLine(
+      `${models.length} of ${of} fallbacks answered`,
+      models.length ? ': ' : '',
+      models.map((model) => answered(model, COST[model]!)).join('; '),
+      escapeRegExp(`; ${paidRequests(paid)}`),
+    ),
   );
 
 interface Case {
@@ -86,7 +91,9 @@ const cases: Case[] = [
     expected: {
       status: 'pass',
       findings: [],
-      summary: expect.stringMatching(wholeLine('2 of 2 fallbacks answered: ', answered(`${MINI}:nitro`, '$0.00'), '; ', answered(SONNET, COST[SONNET]!))),
+      summary: expect.stringMatching(
+        wholeLine('2 of 2 fallbacks answered: ', answered(`${MINI}:nitro`, '$0.00'), '; ', answered(SONNET, COST[SONNET]!), escapeRegExp(`; ${paidRequests(2)}`)),
+      ),
     },
     probed: [`${MINI}:nitro`, SONNET],
   },
@@ -100,7 +107,7 @@ const cases: Case[] = [
         { severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
         { severity: 'error', message: UNAVAILABLE(SONNET) },
       ],
-      summary: '0 of 2 fallbacks answered',
+      summary: `0 of 2 fallbacks answered; ${paidRequests(3)}`,
     },
     probed: [MINI, SONNET, SONNET],
   },
@@ -114,7 +121,7 @@ const cases: Case[] = [
         { severity: 'error', message: UNAVAILABLE(SONNET) },
         { severity: 'error', message: `${MINI}: cannot be used (404 Not Found from POST /chat/completions: Not Found)` },
       ],
-      summary: answeredSummary(3, [GEMINI]),
+      summary: answeredSummary(3, [GEMINI], 4),
     },
     probed: [SONNET, SONNET, MINI, GEMINI],
   },
@@ -128,7 +135,7 @@ const cases: Case[] = [
         { severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
         { severity: 'warn', message: ONLY_ONE },
       ],
-      summary: '0 of 1 fallbacks answered',
+      summary: `0 of 1 fallbacks answered; ${paidRequests(1)}`,
     },
     probed: [MINI],
   },
@@ -147,14 +154,14 @@ const cases: Case[] = [
     name: 'only 503s: the check cannot tell',
     fallbacks: [MINI, SONNET],
     scenario: { completions: { [MINI]: { status: 503 }, [SONNET]: { status: 503 } } },
-    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(MINI)}; ${UNAVAILABLE(SONNET)}` },
+    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(MINI)}; ${UNAVAILABLE(SONNET)}; ${paidRequests(4)}` },
     probed: [MINI, MINI, SONNET, SONNET],
   },
   {
     name: 'one answers and one 503s: still cannot tell',
     fallbacks: [MINI, SONNET],
     scenario: { completions: { [SONNET]: { status: 503 } } },
-    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(SONNET)}` },
+    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(SONNET)}; ${paidRequests(3)}` },
     probed: [MINI, SONNET, SONNET],
   },
   {
@@ -209,6 +216,45 @@ describe('fallback-reachability', () => {
     const elapsed = performance.now() - started;
     expect(verdict).toMatchObject({ status: 'pass', findings: [], summary: expect.stringMatching(/^5 of 5 fallbacks answered: /) });
     expect(elapsed).toBeGreaterThanOrEqual(390);
+  });
+
+  it('past the paid-request budget: the first fallbacks are probed, the rest named in one warning, never dropped', async () => {
+    const extra = ['vendor/fourth', 'vendor/fifth'];
+    remote.serve({ models: [...CATALOGUE, ...extra.map((id) => fakeModel(id))] });
+    const since = remote.mark();
+    const verdict = await remote.verdictOf(check, { models: { fallbacks: [GEMINI, 'vendor/missing', MINI, SONNET, ...extra] }, session: { maxPaidRequests: 3 } });
+    expect(verdict).toEqual({
+      status: 'fail',
+      findings: [
+        { severity: 'error', message: 'vendor/missing: does not exist on OpenRouter' },
+        {
+          severity: 'warn',
+          message:
+            "2 fallbacks not probed: vendor/fourth, vendor/fifth; the run's paid-request budget (3) is spent; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS",
+        },
+      ],
+      summary: expect.stringMatching(
+        wholeLine(
+          '3 of 6 fallbacks probed, 3 answered: ',
+          [GEMINI, MINI, SONNET].map((model) => answered(model, COST[model]!)).join('; '),
+          escapeRegExp(`; 2 not probed: the run's paid-request budget (3) is spent; ${paidRequests(3, 3)}`),
+        ),
+      ),
+    });
+    expect(since('/chat/completions').map(({ body }) => (body as { model: string }).model)).toEqual([GEMINI, MINI, SONNET]);
+  });
+
+  it('a retry the budget cannot pay for is not sent, and the fallback after it is not probed', async () => {
+    remote.serve({ models: CATALOGUE, completions: { [MINI]: { status: 503 } } });
+    const since = remote.mark();
+    const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, SONNET, GEMINI] }, session: { maxPaidRequests: 2, retries: 3 } });
+    const notRetried = `${MINI}: 503 Service Unavailable from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[503]} (not retried: the run's paid-request budget (2) is spent)`;
+    // The one problem is not definite (a 503), so the check cannot tell: an error that still names what was not probed.
+    expect(verdict).toEqual({
+      status: 'error',
+      message: `could not reach ${notRetried}; 1 not probed: the run's paid-request budget (2) is spent; ${paidRequests(2, 2)}`,
+    });
+    expect(since('/chat/completions')).toHaveLength(2);
   });
 
   it('never shows the key in a message, summary or error', () => {

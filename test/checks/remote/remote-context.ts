@@ -41,6 +41,8 @@ export type Verdict =
 export interface SessionOptions {
   timeoutMs?: number;
   retries?: number;
+  /** The run's paid-request budget; default the CLI's. */
+  maxPaidRequests?: number;
 }
 
 export interface RunOptions {
@@ -87,7 +89,7 @@ export class RemoteFixture {
   }
 
   /** A session of the fake as the CLI opens one: short limits, and retries that do not wait. */
-  session({ timeoutMs = 2000, retries = 1 }: SessionOptions = {}): RemoteSession {
+  session({ timeoutMs = 2000, retries = 1, maxPaidRequests }: SessionOptions = {}): RemoteSession {
     const client = createOpenRouterClient({
       baseUrl: this.fake.baseUrl,
       apiKey: this.key,
@@ -96,7 +98,7 @@ export class RemoteFixture {
       userAgent: USER_AGENT,
       sleep: async () => {},
     });
-    const session = createRemoteSession(client, KEY_ENV);
+    const session = createRemoteSession(client, KEY_ENV, undefined, maxPaidRequests === undefined ? {} : { maxPaidRequests });
     this.#sessions.push(session);
     return session;
   }
@@ -166,6 +168,11 @@ export function utcDateIn(days: number, now = new Date()): string {
 /** The regex source of `openai/gpt-4o-mini answered in 12 ms, cost $0.0000018`, with any duration. */
 export function answered(model: string, cost: string): string {
   return `${escapeRegExp(model)} answered in \\d+ ms, cost ${escapeRegExp(cost)}`;
+}
+
+/** `2 paid requests (run budget 10)`: a check's paid requests as its summary ends with them. */
+export function paidRequests(made: number, budget = 10): string {
+  return `${made} paid request${made === 1 ? '' : 's'} (run budget ${budget})`;
 }
 
 /** A whole line made of `parts` (regex sources). */

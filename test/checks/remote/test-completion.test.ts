@@ -6,7 +6,7 @@ import { APP_TITLE, HTTP_REFERER } from '../../../src/openrouter/client.js';
 import { PROBE_PROMPT } from '../../../src/openrouter/remote-api.js';
 import { DEFAULT_ERROR_MESSAGES, FAKE_KEYS, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
-import { answered, RemoteFixture, USER_AGENT, wholeLine } from './remote-context.js';
+import { answered, escapeRegExp, paidRequests, RemoteFixture, USER_AGENT, wholeLine } from './remote-context.js';
 import type { SessionOptions, Verdict } from './remote-context.js';
 
 const remote = new RemoteFixture();
@@ -56,41 +56,41 @@ const cases: Case[] = [
   {
     name: 'the primary model answers',
     models: { primary: MINI },
-    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST))) },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST), escapeRegExp(`; ${paidRequests(1)}`))) },
     probed: { model: MINI, attempts: 1 },
   },
   {
     name: 'checks.test-completion.model overrides models.primary',
     models: { primary: MINI },
     options: { model: SONNET },
-    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(SONNET, SONNET_COST))) },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(SONNET, SONNET_COST), escapeRegExp(`; ${paidRequests(1)}`))) },
     probed: { model: SONNET, attempts: 1 },
   },
   {
     name: 'a free model costs $0.00',
     models: { primary: FREE },
-    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(FREE, '$0.00'))) },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(FREE, '$0.00'), escapeRegExp(`; ${paidRequests(1)}`))) },
     probed: { model: FREE, attempts: 1 },
   },
   {
     name: 'a 503 then an answer: the retry succeeds',
     models: { primary: MINI },
     scenario: { faults: { '/chat/completions': [{ kind: 'status', status: 503 }] } },
-    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST))) },
+    expected: { status: 'pass', findings: [], summary: expect.stringMatching(wholeLine(answered(MINI, MINI_COST), escapeRegExp(`; ${paidRequests(2)}`))) },
     probed: { model: MINI, attempts: 2 },
   },
   {
     name: '402 for the model',
     models: { primary: MINI },
     scenario: { completions: { [MINI]: { status: 402 } } },
-    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }], summary: paidRequests(1) },
     probed: { model: MINI, attempts: 1 },
   },
   {
     name: 'a key whose limit is spent: 402',
     models: { primary: MINI },
     scenario: { keys: { [key]: FAKE_KEYS.exhausted } },
-    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+    expected: { status: 'fail', findings: [{ severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }], summary: paidRequests(1) },
     probed: { model: MINI, attempts: 1 },
   },
   {
@@ -100,6 +100,7 @@ const cases: Case[] = [
     expected: {
       status: 'fail',
       findings: [{ severity: 'error', message: `${MINI}: cannot be used (404 Not Found from POST /chat/completions: ${MINI} has been deprecated)` }],
+      summary: paidRequests(1),
     },
     probed: { model: MINI, attempts: 1 },
   },
@@ -111,6 +112,7 @@ const cases: Case[] = [
       findings: [
         { severity: 'error', message: 'vendor/typo: cannot be used (400 Bad Request from POST /chat/completions: vendor/typo is not a valid model ID)' },
       ],
+      summary: paidRequests(1),
     },
     probed: { model: 'vendor/typo', attempts: 1 },
   },
@@ -121,6 +123,7 @@ const cases: Case[] = [
     expected: {
       status: 'fail',
       findings: [{ severity: 'error', message: `${MINI}: the key was refused (401 Unauthorized from POST /chat/completions: User not found.)` }],
+      summary: paidRequests(1),
     },
     probed: { model: MINI, attempts: 1 },
   },
@@ -136,6 +139,7 @@ const cases: Case[] = [
           message: `${MINI}: the request was refused (403 Forbidden from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[403]})`,
         },
       ],
+      summary: paidRequests(1),
     },
     probed: { model: MINI, attempts: 1 },
   },
@@ -144,7 +148,7 @@ const cases: Case[] = [
     models: { primary: MINI },
     severity: 'warn',
     scenario: { completions: { [MINI]: { status: 402 } } },
-    expected: { status: 'warn', findings: [{ severity: 'warn', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }] },
+    expected: { status: 'warn', findings: [{ severity: 'warn', message: `${MINI}: ${OUT_OF_CREDITS} (${PAYMENT_REQUIRED})` }], summary: paidRequests(1) },
   },
   {
     name: '429 with Retry-After on every attempt',
@@ -169,6 +173,30 @@ const cases: Case[] = [
     scenario: { completions: { [MINI]: 'hang' } },
     session: { timeoutMs: 300, retries: 0 },
     expected: { status: 'error', message: `${MINI}: timed out after 300 ms on POST /chat/completions` },
+    probed: { model: MINI, attempts: 1 },
+  },
+  {
+    name: 'a paid-request budget of 0: not probed, a warning that says how to raise it',
+    models: { primary: MINI },
+    session: { maxPaidRequests: 0 },
+    expected: {
+      status: 'warn',
+      findings: [
+        { severity: 'warn', message: `${MINI} not probed: the run's paid-request budget is 0; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS` },
+      ],
+      summary: paidRequests(0, 0),
+    },
+    probed: { model: MINI, attempts: 0 },
+  },
+  {
+    name: 'a 503 with a budget of 1: the retry is not sent',
+    models: { primary: MINI },
+    scenario: { completions: { [MINI]: { status: 503 } } },
+    session: { maxPaidRequests: 1, retries: 3 },
+    expected: {
+      status: 'error',
+      message: `${MINI}: 503 Service Unavailable from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[503]} (not retried: the run's paid-request budget (1) is spent)`,
+    },
     probed: { model: MINI, attempts: 1 },
   },
   {

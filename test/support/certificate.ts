@@ -12,10 +12,11 @@ export interface Certificate {
 }
 
 /**
- * A self-signed certificate for 127.0.0.1, made now by openssl (the repository holds no private key),
- * kept until the test file ends; undefined when openssl is not there. Call it at a describe's top level.
+ * A self-signed certificate made now by openssl (the repository holds no private key), valid for
+ * `subjectAltName` (by default the address 127.0.0.1), kept until the test file ends; undefined when
+ * openssl is missing. Call it at a describe's top level.
  */
-export function selfSignedCertificate(): Certificate | undefined {
+export function selfSignedCertificate(commonName = '127.0.0.1', subjectAltName = 'IP:127.0.0.1'): Certificate | undefined {
   // Not makeTree: its folders go after each test, and the certificate serves the whole file.
   const folder = mkdtempSync(join(tmpdir(), 'orc-tls-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ export function selfSignedCertificate(): Certificate | undefined {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', `/CN=${commonName}`, '-addext', `subjectAltName=${subjectAltName}`],
       { stdio: 'ignore' },
     );
   } catch {
