@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { action, actionStep, inputEnv, runActionScript, runProcess } from './support/action.js';
+import { PLAIN } from './support/plain-http.js';
 import { makeTree } from './support/tree.js';
 
 const REPO = new URL('..', import.meta.url).pathname;
@@ -158,7 +160,7 @@ function hostileCheckout(registry: string): string {
     'package.json': '{ "name": "hostile-app", "private": true }\n',
     'src/chat.ts':
       'export async function ask(prompt: string) {\n' +
-      '  return fetch("http://openrouter.ai/api/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "openai/gpt-4o-mini", max_tokens: 200, messages: [{ role: "user", content: prompt }] }) });\n' +
+      `  return fetch("${PLAIN}openrouter.ai/api/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "openai/gpt-4o-mini", max_tokens: 200, messages: [{ role: "user", content: prompt }] }) });\n` +
       '}\n',
     'app/chat.py':
       'from openai import OpenAI\n\nclient = OpenAI(base_url="https://openrouter.ai/api/v1")\n\n\n' +
@@ -257,4 +259,36 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
       ['max-tokens', ['app/chat.py:7:12']],
     ]);
   }, 300_000);
+});
+
+describe('README: every CI example runs the tool outside the checkout too', () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const inCi = readme.slice(readme.indexOf('\n## In CI\n'), readme.indexOf('\n## ', readme.indexOf('\n## In CI\n') + 1));
+  const examples = [...inCi.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1]!, text: match[2]! }));
+  const commandsOf = (text: string): string => text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
+
+  it('finds the examples: GitHub Actions with and without the action, GitLab CI, Jenkins, pre-commit', () => {
+    expect(examples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'yaml', 'yaml', 'groovy', 'yaml']);
+  });
+
+  it('each YAML example parses', () => {
+    for (const example of examples.filter(({ lang }) => lang === 'yaml')) expect(() => parse(example.text)).not.toThrow();
+  });
+
+  it('none runs npx or npm exec', () => {
+    for (const example of examples) expect(commandsOf(example.text)).not.toMatch(/\bnpx\b|npm exec/);
+  });
+
+  it('each one that installs with npm does it as the action does: from a temporary folder, empty configs, no scripts, node on the bin', () => {
+    const installing = examples.filter(({ text }) => /npm install/.test(text));
+    expect(installing).toHaveLength(3);
+    for (const { text } of installing) {
+      const commands = commandsOf(text);
+      expect(commands).toMatch(/tool="\$\(mktemp -d[^)]*\)"/);
+      expect(commands).toContain('touch "$tool/user-npmrc" "$tool/global-npmrc"');
+      expect(commands).toContain('(cd "$tool" && NPM_CONFIG_USERCONFIG="$tool/user-npmrc" NPM_CONFIG_GLOBALCONFIG="$tool/global-npmrc"');
+      expect(commands).toContain('npm install --prefix "$tool" --ignore-scripts --no-save --no-audit --no-fund openrouter-check@');
+      expect(commands).toContain('node "$tool/node_modules/openrouter-check/bin/openrouter-check.js" .');
+    }
+  });
 });
