@@ -178,6 +178,12 @@ function runnerEnv(): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() };
 }
 
+/** The runner's way out to the npm registry, if it needs one: proxies and CA certificates, as a workflow would set them. */
+function networkEnv(): Record<string, string> {
+  const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'npm_config_cafile'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+}
+
 interface JsonReport {
   tool: { version: string };
   checks: Array<{ id: string; status: string; findings: Array<{ file?: string; line?: number; column?: number }> }>;
@@ -231,6 +237,7 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
       cwd: checkout,
       env: {
         ...runnerEnv(),
+        ...networkEnv(),
         GITHUB_ACTIONS: 'true',
         GITHUB_WORKSPACE: checkout,
         RUNNER_TEMP: runnerTemp,
