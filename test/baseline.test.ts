@@ -210,3 +210,25 @@ describe('a baseline of every check on the failing fixture', () => {
     expect(reported).toEqual(['max-tokens error src/chat.ts:20:3', 'fallback-configured warn src/chat.ts:20:3']);
   });
 });
+
+describe('a known line written once more', () => {
+  it('gets its own fingerprint in the SARIF report, the one --write-baseline records, not the known copy\'s', async () => {
+    const { root } = materializeFixture('leaky-app');
+    const only = ['--only', 'https-only'];
+    const before = join(scratch, 'repeat-before.json');
+    expect((await runCli([root, ...only, '--write-baseline', before])).status).toBe(1);
+    const config = join(root, 'src/config.ts');
+    const source = readFileSync(config, 'utf8');
+    writeFileSync(config, `${source}${source.split('\n').find((line) => line.includes(PLAIN))!}\n`);
+
+    const after = join(scratch, 'repeat-after.json');
+    const run = await runCli([root, ...only, '--baseline', before, '--write-baseline', after, '--format', 'sarif']);
+    expect(run.status).toBe(1);
+    const recorded = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { findings: { fingerprint: string }[] }).findings.map((entry) => entry.fingerprint);
+    const known = recorded(before);
+    const fresh = recorded(after).filter((fingerprint) => !known.includes(fingerprint));
+    expect([known.length, fresh.length]).toEqual([1, 1]);
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+    expect(sarif.runs.flatMap((sarifRun) => sarifRun.results).map((result) => result.partialFingerprints['openrouterCheck/v1'])).toEqual(fresh);
+  });
+});

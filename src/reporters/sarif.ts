@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { CheckResult, Finding } from '../checks/types.js';
-import { fingerprintsOf } from '../fingerprint.js';
+import { fingerprintsIn } from '../fingerprint.js';
 import type { Report } from '../report.js';
 import type { RenderOptions } from './render-options.js';
 
@@ -71,7 +71,7 @@ function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unkn
 }
 
 function resultsOf(check: CheckResult, index: number, configFile: string | undefined): Record<string, unknown>[] {
-  const fingerprints = fingerprintsOf(check.id, check.findings);
+  const fingerprints = fingerprintsIn(check);
   return check.findings.map((finding, position) => {
     const result: Record<string, unknown> = {
       ruleId: check.id,
