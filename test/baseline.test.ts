@@ -124,7 +124,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
     const file = join(scratch, 'sarif-twin.json');
     const run = await runCli([root, ...CODE_CHECKS, '--format', 'sarif', '--write-baseline', file]);
     const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[] };
-    const fromSarif = sarif.runs[0]!.results.map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`);
+    const fromSarif = sarif.runs.flatMap((run) => run.results).map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`);
     const written = JSON.parse(readFileSync(file, 'utf8')) as { findings: { check: string; fingerprint: string }[] };
     expect(written.findings.map((entry) => `${entry.check} ${entry.fingerprint}`).sort()).toEqual(fromSarif.sort());
   });

@@ -261,16 +261,20 @@ describe('reports written to files', () => {
 });
 
 describe('SARIF', () => {
-  it('--format sarif: schema-valid, each finding at its file, line and column, remote findings at the config file', async () => {
+  it('--format sarif: schema-valid, a run per category, each finding at its file, line and column, remote findings at the config file', async () => {
     const { root } = materializeFixture('leaky-app');
     writeFileSync(join(root, '.openrouter-check.yml'), 'models:\n  primary: openai/gpt-4o-mini\n');
     const run = await runCli([root, '--format', 'sarif', '--require-remote', '--skip', PROJECT_CHECK_IDS.join(',')]);
     expect(run.status).toBe(1);
     const log = JSON.parse(run.stdout) as {
-      runs: Array<{ results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }> }>;
+      runs: Array<{
+        automationDetails: { id: string };
+        results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }>;
+      }>;
     };
     expect(validateSarif(log)).toBe(true);
-    const located = log.runs[0]!.results.map(({ ruleId, level, locations }) => {
+    expect(log.runs.map((sarifRun) => sarifRun.automationDetails.id)).toEqual(['openrouter-check/static/', 'openrouter-check/remote/']);
+    const located = log.runs.flatMap((sarifRun) => sarifRun.results).map(({ ruleId, level, locations }) => {
       const { artifactLocation, region } = locations![0]!.physicalLocation;
       return `${ruleId} ${level} ${artifactLocation.uri}:${region.startLine}${region.startColumn ? `:${region.startColumn}` : ''}`;
     });
