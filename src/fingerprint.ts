@@ -29,6 +29,15 @@ export function fingerprintsIn(check: Pick<CheckResult, 'id' | 'findings'>): str
   return check.findings.map((finding, index) => finding.fingerprint ?? computed[index]!);
 }
 
+/**
+ * The identity of "this check could not run", for reports that list it among the findings: the
+ * check alone, not the cause, so a check that keeps failing stays one entry from run to run.
+ */
+export function checkErrorFingerprint(checkId: string): string {
+  // One NUL where a finding's identity has three: the two never hash the same text.
+  return hash(`${checkId}\u0000could not run`);
+}
+
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }

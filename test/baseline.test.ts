@@ -212,7 +212,7 @@ describe('a baseline of every check on the failing fixture', () => {
 });
 
 describe('a known line written once more', () => {
-  it('gets its own fingerprint in the SARIF report, the one --write-baseline records, not the known copy\'s', async () => {
+  it('gets its own fingerprint in the SARIF and GitLab reports, the one --write-baseline records, not the known copy\'s', async () => {
     const { root } = materializeFixture('leaky-app');
     const only = ['--only', 'https-only'];
     const before = join(scratch, 'repeat-before.json');
@@ -222,7 +222,8 @@ describe('a known line written once more', () => {
     writeFileSync(config, `${source}${source.split('\n').find((line) => line.includes(PLAIN))!}\n`);
 
     const after = join(scratch, 'repeat-after.json');
-    const run = await runCli([root, ...only, '--baseline', before, '--write-baseline', after, '--format', 'sarif']);
+    const gitlab = join(scratch, 'repeat.gitlab.json');
+    const run = await runCli([root, ...only, '--baseline', before, '--write-baseline', after, '--format', 'sarif', '--report', `gitlab=${gitlab}`]);
     expect(run.status).toBe(1);
     const recorded = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { findings: { fingerprint: string }[] }).findings.map((entry) => entry.fingerprint);
     const known = recorded(before);
@@ -230,5 +231,6 @@ describe('a known line written once more', () => {
     expect([known.length, fresh.length]).toEqual([1, 1]);
     const sarif = JSON.parse(run.stdout) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
     expect(sarif.runs.flatMap((sarifRun) => sarifRun.results).map((result) => result.partialFingerprints['openrouterCheck/v1'])).toEqual(fresh);
+    expect((JSON.parse(readFileSync(gitlab, 'utf8')) as { fingerprint: string }[]).map((entry) => entry.fingerprint)).toEqual(fresh);
   });
 });
