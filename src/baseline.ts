@@ -36,12 +36,25 @@ export class KnownFindings {
     this.#keys = new Set(entries.map((entry) => keyOf(entry.check, entry.fingerprint)));
   }
 
-  /** Splits a check's findings into new ones and those the baseline knows; `entries` are all of them, as baseline entries. */
+  /**
+   * Splits a check's findings into new ones, each carrying its fingerprint, and those the baseline
+   * knows; `entries` are all of them, as baseline entries.
+   */
   partition(checkId: string, findings: readonly Finding[]): KnownSplit {
-    const entries = baselineEntriesOf(checkId, findings);
-    const fresh = findings.filter((_, index) => !this.#keys.has(keyOf(checkId, entries[index]!.fingerprint)));
+    const { findings: fingerprinted, entries } = fingerprintFindings(checkId, findings);
+    const fresh = fingerprinted.filter((finding) => !this.#keys.has(keyOf(checkId, finding.fingerprint!)));
     return { fresh, known: findings.length - fresh.length, entries };
   }
+}
+
+/**
+ * A check's findings each with its fingerprint, and as baseline entries. Fingerprinted here, over
+ * every finding, because a fingerprint counts repeats of the same line: computed again over the
+ * findings a baseline left, a new repeat would take the known one's fingerprint.
+ */
+export function fingerprintFindings(checkId: string, findings: readonly Finding[]): { findings: Finding[]; entries: BaselineEntry[] } {
+  const entries = baselineEntriesOf(checkId, findings);
+  return { findings: findings.map((finding, index) => ({ ...finding, fingerprint: entries[index]!.fingerprint })), entries };
 }
 
 /** A check's findings as baseline entries, in the same order. */

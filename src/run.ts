@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { baselineEntriesOf } from './baseline.js';
+import { fingerprintFindings } from './baseline.js';
 import type { BaselineEntry, KnownFindings, KnownSplit } from './baseline.js';
 import { CheckError } from './checks/check-error.js';
 import { outcomeOf } from './checks/outcome.js';
@@ -160,7 +160,7 @@ async function runOne(
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
     const { findings: kept, suppressed } = shared.suppressions().apply(check.id, outcome.findings);
     const sanitized = kept.map((finding) => sanitizeFinding(finding, severity));
-    // Fingerprinted after masking, like the SARIF reporter does, so both give the same hashes.
+    // Fingerprinted after masking and before the baseline drops any: every report carries these, the baseline records them.
     const { fresh: findings, known, entries } = knownSplit(check.id, sanitized, input.known);
     record(entries);
     const summary = [
@@ -180,7 +180,8 @@ async function runOne(
 /** Without a baseline every finding is new; the entries are still made, for `--write-baseline`. */
 function knownSplit(checkId: string, findings: Finding[], known: KnownFindings | undefined): KnownSplit {
   if (known) return known.partition(checkId, findings);
-  return { fresh: findings, known: 0, entries: baselineEntriesOf(checkId, findings) };
+  const { findings: fresh, entries } = fingerprintFindings(checkId, findings);
+  return { fresh, known: 0, entries };
 }
 
 /** A check's status follows from its most severe finding; the message counts them, then adds the check's summary. */

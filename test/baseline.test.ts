@@ -124,7 +124,7 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
     const file = join(scratch, 'sarif-twin.json');
     const run = await runCli([root, ...CODE_CHECKS, '--format', 'sarif', '--write-baseline', file]);
     const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[] };
-    const fromSarif = sarif.runs[0]!.results.map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`);
+    const fromSarif = sarif.runs.flatMap((run) => run.results).map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`);
     const written = JSON.parse(readFileSync(file, 'utf8')) as { findings: { check: string; fingerprint: string }[] };
     expect(written.findings.map((entry) => `${entry.check} ${entry.fingerprint}`).sort()).toEqual(fromSarif.sort());
   });
@@ -208,5 +208,29 @@ describe('a baseline of every check on the failing fixture', () => {
     const reported = [...next.checks.values()].flatMap((check) => check.findings.map((finding) => `${check.id} ${finding.severity} ${finding.file}:${finding.line}:${finding.column}`));
     // max-tokens fails it; fallback-configured warns about the same call (no fallbacks configured).
     expect(reported).toEqual(['max-tokens error src/chat.ts:20:3', 'fallback-configured warn src/chat.ts:20:3']);
+  });
+});
+
+describe('a known line written once more', () => {
+  it('gets its own fingerprint in the SARIF and GitLab reports, the one --write-baseline records, not the known copy\'s', async () => {
+    const { root } = materializeFixture('leaky-app');
+    const only = ['--only', 'https-only'];
+    const before = join(scratch, 'repeat-before.json');
+    expect((await runCli([root, ...only, '--write-baseline', before])).status).toBe(1);
+    const config = join(root, 'src/config.ts');
+    const source = readFileSync(config, 'utf8');
+    writeFileSync(config, `${source}${source.split('\n').find((line) => line.includes(PLAIN))!}\n`);
+
+    const after = join(scratch, 'repeat-after.json');
+    const gitlab = join(scratch, 'repeat.gitlab.json');
+    const run = await runCli([root, ...only, '--baseline', before, '--write-baseline', after, '--format', 'sarif', '--report', `gitlab=${gitlab}`]);
+    expect(run.status).toBe(1);
+    const recorded = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { findings: { fingerprint: string }[] }).findings.map((entry) => entry.fingerprint);
+    const known = recorded(before);
+    const fresh = recorded(after).filter((fingerprint) => !known.includes(fingerprint));
+    expect([known.length, fresh.length]).toEqual([1, 1]);
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+    expect(sarif.runs.flatMap((sarifRun) => sarifRun.results).map((result) => result.partialFingerprints['openrouterCheck/v1'])).toEqual(fresh);
+    expect((JSON.parse(readFileSync(gitlab, 'utf8')) as { fingerprint: string }[]).map((entry) => entry.fingerprint)).toEqual(fresh);
   });
 });

@@ -7,6 +7,7 @@ import { maskKey } from '../src/secrets.js';
 import { runCli } from './support/cli.js';
 import { FIXTURES, materializeFixture } from './support/fixtures.js';
 import { PLAIN } from './support/plain-http.js';
+import { validateCodeQuality } from './support/gitlab-code-quality.js';
 import { validateSarif } from './support/sarif.js';
 import { makeTree } from './support/tree.js';
 
@@ -261,16 +262,20 @@ describe('reports written to files', () => {
 });
 
 describe('SARIF', () => {
-  it('--format sarif: schema-valid, each finding at its file, line and column, remote findings at the config file', async () => {
+  it('--format sarif: schema-valid, a run per category, each finding at its file, line and column, remote findings at the config file', async () => {
     const { root } = materializeFixture('leaky-app');
     writeFileSync(join(root, '.openrouter-check.yml'), 'models:\n  primary: openai/gpt-4o-mini\n');
     const run = await runCli([root, '--format', 'sarif', '--require-remote', '--skip', PROJECT_CHECK_IDS.join(',')]);
     expect(run.status).toBe(1);
     const log = JSON.parse(run.stdout) as {
-      runs: Array<{ results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }> }>;
+      runs: Array<{
+        automationDetails: { id: string };
+        results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }>;
+      }>;
     };
     expect(validateSarif(log)).toBe(true);
-    const located = log.runs[0]!.results.map(({ ruleId, level, locations }) => {
+    expect(log.runs.map((sarifRun) => sarifRun.automationDetails.id)).toEqual(['openrouter-check/static/', 'openrouter-check/remote/']);
+    const located = log.runs.flatMap((sarifRun) => sarifRun.results).map(({ ruleId, level, locations }) => {
       const { artifactLocation, region } = locations![0]!.physicalLocation;
       return `${ruleId} ${level} ${artifactLocation.uri}:${region.startLine}${region.startColumn ? `:${region.startColumn}` : ''}`;
     });
@@ -283,6 +288,35 @@ describe('SARIF', () => {
       'max-tokens error src/moderate.js:6:26',
       'max-tokens error src/stream.ts:5:10',
       ...REMOTE_CHECK_IDS.map((id) => `${id} error .openrouter-check.yml:1`),
+    ]);
+  });
+});
+
+describe('GitLab Code Quality', () => {
+  it('--format gitlab and --report gitlab=<file> write the same valid report: findings at their file and line, remote ones at the config file', async () => {
+    const { root } = materializeFixture('leaky-app');
+    writeFileSync(join(root, '.openrouter-check.yml'), 'models:\n  primary: openai/gpt-4o-mini\n');
+    const file = join(makeTree({}), 'ci/gl-code-quality-report.json');
+    const run = await runCli([root, '--format', 'gitlab', '--report', `gitlab=${file}`, '--require-remote', '--skip', PROJECT_CHECK_IDS.join(',')]);
+    expect(run.status).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe(run.stdout);
+    const entries = JSON.parse(run.stdout) as Array<{ check_name: string; severity: string; location: { path: string; lines: { begin: number } } }>;
+    expect(validateCodeQuality(entries)).toBe(true);
+    expect(entries.map(({ check_name, severity, location }) => `${check_name} ${severity} ${location.path}:${location.lines.begin}`)).toEqual([
+      'hardcoded-key critical .env:1',
+      'hardcoded-key critical src/config.ts:2',
+      'https-only critical src/config.ts:3',
+      'max-tokens major src/chat.ts:7',
+      'max-tokens minor src/chat.ts:16',
+      'max-tokens major src/moderate.js:6',
+      'max-tokens major src/stream.ts:5',
+      'auth critical .openrouter-check.yml:1',
+      'credit-limit major .openrouter-check.yml:1',
+      'key-rotation critical .openrouter-check.yml:1',
+      'credit-balance major .openrouter-check.yml:1',
+      'model-availability major .openrouter-check.yml:1',
+      'test-completion major .openrouter-check.yml:1',
+      'fallback-reachability major .openrouter-check.yml:1',
     ]);
   });
 });
@@ -337,10 +371,10 @@ describe('usage and configuration errors: exit 2, one line on stderr, nothing on
       stderr: 'error: --skip: "everything" is not a known check (see --list-checks)',
     },
     { name: 'an unknown flag', args: ['--formt', 'json'], stderr: /^error: unknown option '--formt' .*--format.* \(see --help\)$/ },
-    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif, github\. \(see --help\)$/ },
+    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif, github, gitlab\. \(see --help\)$/ },
     { name: 'a bad --fail-on', args: ['--fail-on', 'info'], stderr: /^error: option '--fail-on <severity>' argument 'info' is invalid/ },
     { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
-    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github)' },
+    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github, gitlab)' },
     { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
     { name: 'a missing --baseline file', args: ['fixtures/clean-app', '--baseline', 'nope.json'], stderr: 'error: --baseline: cannot read "nope.json" (ENOENT)' },
     { name: 'a --baseline that is not a baseline', args: ['fixtures/clean-app', '--baseline', 'package.json'], stderr: 'error: --baseline: "package.json" is not an openrouter-check baseline (written by --write-baseline)' },

@@ -30,6 +30,11 @@ export interface Finding {
    * JSON text): `index` is 1-based counting every cell, markdown included; `line` and `column` are 1-based in the cell.
    */
   cell?: NotebookCell;
+  /**
+   * The finding's identity across runs (src/fingerprint.ts), set by the run before a baseline leaves
+   * any finding out, so every report and the baseline agree; a value a check sets is replaced.
+   */
+  fingerprint?: string;
 }
 
 /** A position inside a notebook's cell, as the notebook's editor shows it. */

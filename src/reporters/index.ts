@@ -4,11 +4,12 @@ import { renderJunit } from './junit.js';
 import type { ReportFormat } from './formats.js';
 import type { RenderOptions } from './render-options.js';
 import { renderGithub } from './github.js';
+import { renderGitlab } from './gitlab.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type { RenderOptions } from './render-options.js';
-export { renderGithub, renderJson, renderJunit, renderSarif, renderText };
+export { renderGithub, renderGitlab, renderJson, renderJunit, renderSarif, renderText };
 export { renderStepSummary } from './step-summary.js';
 
 export { REPORT_FORMATS } from './formats.js';
@@ -23,6 +24,7 @@ const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   junit: renderJunit,
   sarif: renderSarif,
   github: renderGithub,
+  gitlab: renderGitlab,
 };
 
 /** Renders the report in the given format: a pure function of its inputs. */

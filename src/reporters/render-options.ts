@@ -8,7 +8,7 @@ export interface RenderOptions {
   failOn: 'error' | 'warn';
   /** Check id → how to fix it (the check's docs), shown under a check with findings. */
   hints: Readonly<Record<string, string>>;
-  /** The config file relative to the audited root, if one was read: where SARIF points findings that have no file. */
+  /** The config file relative to the audited root, if one was read: where SARIF and GitLab anchor findings that have no file. */
   configFile?: string;
   /** Text report: each check's duration, and the run's. */
   verbose?: boolean;

@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import type { CheckResult, Finding } from '../checks/types.js';
-import { fingerprintsOf } from '../fingerprint.js';
+import type { CheckKind, CheckResult, Finding } from '../checks/types.js';
+import { fingerprintsIn } from '../fingerprint.js';
 import type { Report } from '../report.js';
+import { placeOf } from './finding-place.js';
 import { defuseLogCommandsInJson } from './log-commands.js';
 import type { RenderOptions } from './render-options.js';
 
@@ -9,54 +10,99 @@ import type { RenderOptions } from './render-options.js';
 const HELP_URI = 'https://github.com/openrouter-check/openrouter-check#';
 const FINGERPRINT_KEY = 'openrouterCheck/v1';
 
+/**
+ * GitHub code scanning's category of each run (`automationDetails.id`, read as `category/run-id`).
+ * An upload replaces the alerts of the categories it holds and leaves the others as they were.
+ */
+const CATEGORIES: Readonly<Record<CheckKind, string>> = {
+  static: 'openrouter-check/static/',
+  remote: 'openrouter-check/remote/',
+};
+
+/** GitHub code scanning rejects a run with more results than this. */
+export const MAX_RESULTS_PER_RUN = 25_000;
+
 type Level = 'error' | 'warning';
 
 const levelOf = (severity: Finding['severity']): Level => (severity === 'error' ? 'error' : 'warning');
 
 /**
- * SARIF 2.1.0 for GitHub code scanning and other viewers: one run, every check as a rule, one
- * result per finding with its location relative to the audited root (`%SRCROOT%`). Findings with no
- * file (remote checks) point at the config file when there is one. Checks that could not run are
- * tool execution notifications, not results.
+ * SARIF 2.1.0 for GitHub code scanning and other viewers: one run per kind of check, each its own
+ * category, so a run without a key (remote checks skipped) leaves the remote alerts open instead of
+ * closing them. A kind is in the file only when one of its checks ran (the static run, empty, when
+ * none did: GitHub refuses a file without runs). Every check of the run's kind is a rule; each
+ * finding a result located relative to the audited root (`%SRCROOT%`), findings with no file at the
+ * config file, line 1, since GitHub shows no result without a location. At most 25,000 results a
+ * run, errors kept first; the run says how many were left out. Checks that could not run are tool
+ * execution notifications, not results.
  */
 export function renderSarif(report: Report, options: RenderOptions): string {
-  const ruleIndex = new Map(report.checks.map((check, index) => [check.id, index]));
-  const results = report.checks.flatMap((check) => resultsOf(check, ruleIndex.get(check.id)!, options.configFile));
-  const failures = report.checks.filter((check) => check.status === 'error');
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: report.tool.name,
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            informationUri: 'https://github.com/openrouter-check/openrouter-check',
-            rules: report.checks.map((check) => ruleOf(check, options)),
-          },
-        },
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${report.root.replace(/\/+$/, '')}/`).href } },
-        invocations: [
-          {
-            executionSuccessful: failures.length === 0,
-            toolExecutionNotifications: failures.map((check) => ({
-              level: 'error',
-              message: { text: messageText(`${check.id} could not run: ${check.message}`) },
-              associatedRule: { id: check.id, index: ruleIndex.get(check.id)! },
-            })),
-          },
-        ],
-        results,
-      },
-    ],
+    runs: kindsInFile(report).map((kind) => runOf(report, kind, options)),
   };
   return defuseLogCommandsInJson(`${JSON.stringify(sarif, null, 2)}\n`);
 }
 
+function kindsInFile(report: Report): CheckKind[] {
+  const ran = (['static', 'remote'] as const).filter((kind) => report.checks.some((check) => check.kind === kind && check.status !== 'skip'));
+  return ran.length > 0 ? ran : ['static'];
+}
+
+function runOf(report: Report, kind: CheckKind, options: RenderOptions): Record<string, unknown> {
+  const checks = report.checks.filter((check) => check.kind === kind);
+  const ruleIndex = new Map(checks.map((check, index) => [check.id, index]));
+  const results = checks.flatMap((check) => resultsOf(check, ruleIndex.get(check.id)!, options.configFile));
+  const kept = withinLimit(results);
+  const failures = checks.filter((check) => check.status === 'error');
+  const notifications: Record<string, unknown>[] = failures.map((check) => ({
+    level: 'error',
+    message: { text: messageText(`${check.id} could not run: ${check.message}`) },
+    associatedRule: { id: check.id, index: ruleIndex.get(check.id)! },
+  }));
+  const left = results.length - kept.length;
+  if (left > 0) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${left} of ${results.length} results left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} a run (errors were kept first); the JSON report has them all`,
+      },
+    });
+  }
+  return {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        informationUri: 'https://github.com/openrouter-check/openrouter-check',
+        rules: checks.map((check) => ruleOf(check, options)),
+      },
+    },
+    automationDetails: { id: CATEGORIES[kind] },
+    originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${report.root.replace(/\/+$/, '')}/`).href } },
+    invocations: [{ executionSuccessful: failures.length === 0, toolExecutionNotifications: notifications }],
+    results: kept,
+    ...(left > 0 ? { properties: { resultsTruncated: true, resultCount: results.length, reportedResultCount: kept.length } } : {}),
+  };
+}
+
+/** The first MAX_RESULTS_PER_RUN results counting errors before warnings, in their order. */
+function withinLimit(results: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  if (results.length <= MAX_RESULTS_PER_RUN) return [...results];
+  const errors = results.filter((result) => result.level === 'error').length;
+  let warningsLeft = Math.max(0, MAX_RESULTS_PER_RUN - errors);
+  let errorsLeft = MAX_RESULTS_PER_RUN;
+  return results.filter((result) => {
+    if (result.level === 'error') return errorsLeft-- > 0;
+    return warningsLeft-- > 0;
+  });
+}
+
 function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unknown> {
-  const docs = options.hints[check.id] ?? check.title;
+  const docs = options.hints[check.id] || check.title;
+  const helpUri = `${HELP_URI}${check.id}`;
   // `name` is a readable identifier (HardcodedKey); SARIF wants it left out when it would equal the id.
   const name = check.id.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
   return {
@@ -64,24 +110,23 @@ function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unkn
     ...(name.toLowerCase() === check.id.toLowerCase() ? {} : { name }),
     shortDescription: { text: check.title },
     fullDescription: { text: docs },
-    help: { text: docs, markdown: `**${check.title}**\n\n${docs}` },
-    helpUri: `${HELP_URI}${check.id}`,
+    help: { text: `${docs}\n\nMore: ${helpUri}`, markdown: `**${check.title}**\n\n${docs}\n\n[More about ${check.id}](${helpUri})` },
+    helpUri,
     defaultConfiguration: { level: levelOf(check.severity), enabled: check.status !== 'skip' },
     properties: { category: check.category, kind: check.kind, tags: [check.category, check.kind] },
   };
 }
 
 function resultsOf(check: CheckResult, index: number, configFile: string | undefined): Record<string, unknown>[] {
-  const fingerprints = fingerprintsOf(check.id, check.findings);
+  const fingerprints = fingerprintsIn(check);
   return check.findings.map((finding, position) => {
     const result: Record<string, unknown> = {
       ruleId: check.id,
       ruleIndex: index,
       level: levelOf(finding.severity),
       message: { text: messageText(finding.message) },
+      locations: [locationOf(finding, configFile)],
     };
-    const location = locationOf(finding, configFile);
-    if (location) result.locations = [location];
     // The region is in the notebook's JSON text; the cell is where a person finds the code.
     if (finding.cell) result.properties = { notebookCell: { index: finding.cell.index, line: finding.cell.line, column: finding.cell.column } };
     result.partialFingerprints = { [FINGERPRINT_KEY]: fingerprints[position]! };
@@ -89,18 +134,13 @@ function resultsOf(check: CheckResult, index: number, configFile: string | undef
   });
 }
 
-function locationOf(finding: Finding, configFile: string | undefined): Record<string, unknown> | undefined {
-  const file = finding.file ?? configFile;
-  if (file === undefined) return undefined;
-  const region: Record<string, unknown> = {};
-  if (finding.file !== undefined && finding.line !== undefined) {
-    region.startLine = finding.line;
-    if (finding.column !== undefined) region.startColumn = finding.column;
-    if (finding.snippet !== undefined) region.snippet = { text: finding.snippet };
-  } else {
-    region.startLine = 1; // A remote finding: the config file as a whole.
-  }
-  return { physicalLocation: { artifactLocation: { uri: relativeUri(file), uriBaseId: '%SRCROOT%' }, region } };
+/** Every result has a location: GitHub shows none without one. A finding with no file is at line 1 of the config file. */
+function locationOf(finding: Finding, configFile: string | undefined): Record<string, unknown> {
+  const place = placeOf(finding, configFile);
+  const region: Record<string, unknown> = { startLine: place.line };
+  if (place.column !== undefined) region.startColumn = place.column;
+  if (place.ownFile && finding.line !== undefined && finding.snippet !== undefined) region.snippet = { text: finding.snippet };
+  return { physicalLocation: { artifactLocation: { uri: relativeUri(place.file), uriBaseId: '%SRCROOT%' }, region } };
 }
 
 /**

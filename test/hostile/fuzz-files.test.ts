@@ -13,11 +13,12 @@ import { maskKey } from '../../src/secrets.js';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';
+import { validateCodeQuality } from '../support/gitlab-code-quality.js';
 import { validateSarif } from '../support/sarif.js';
 import { makeTree } from '../support/tree.js';
 
 const SEED = 20_261_125;
-/** Trees audited per run: each is one CLI process writing all five formats. */
+/** Trees audited per run: each is one CLI process writing every format. */
 const TREES = 20;
 /** CLI processes at a time: the machine is shared. */
 const CONCURRENCY = 3;
@@ -106,7 +107,7 @@ const trees: fc.Arbitrary<FuzzTree> = fc.dictionary(fc.constantFrom(...FILE_NAME
 const ANCHOR_FILE = 'src/client.ts';
 const anchorSource = (key: string): string => `export const apiKey = '${key}';\n`;
 
-const FORMATS = ['text', 'junit', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'junit', 'sarif', 'github', 'gitlab'] as const;
 
 interface Outputs {
   run: CliRun;
@@ -154,6 +155,7 @@ describe('random file contents', () => {
 
       const sarif = JSON.parse(reports.sarif) as object;
       expect(validateSarif(sarif), `${label}: ${JSON.stringify(validateSarif.errors)}`).toBe(true);
+      expect(validateCodeQuality(JSON.parse(reports.gitlab)), `${label}: ${JSON.stringify(validateCodeQuality.errors)}`).toBe(true);
       const junit = await validateXML({ xml: [{ fileName: 'report.junit', contents: reports.junit }], schema: [JUNIT_XSD] });
       expect(junit.errors, label).toEqual([]);
       expect(reports.text.trimEnd().split('\n').at(-1), label).toMatch(/^\d+ passed, \d+ failed, \d+ warned, \d+ skipped$/);

@@ -110,7 +110,8 @@ describe('hostile file names, messages and snippets', () => {
     expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
     const results = log.runs[0]!.results;
     const uris = results.flatMap((result) => result.locations ?? []).map((location) => location.physicalLocation.artifactLocation.uri);
-    expect(uris.map(decodeURIComponent)).toEqual(Object.values(HOSTILE_FILES));
+    // Every finding with a file, in order, then the one without a file at the config file it came from.
+    expect(uris.map(decodeURIComponent)).toEqual([...Object.values(HOSTILE_FILES), '.openrouter-check.yml']);
     for (const uri of uris) expect(uri).not.toMatch(/[#?:\s]/);
     expect(results.map((result) => result.message.text)).toContain('\\[click\\](https://evil.example) for details');
     expect(results.map((result) => result.message.text)).toContain('a ##[set-output name=x]y inside');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { CheckResult, Finding } from '../../src/checks/types.js';
 import type { Report } from '../../src/report.js';
-import { renderSarif } from '../../src/reporters/sarif.js';
+import { summarize } from '../../src/report.js';
+import { MAX_RESULTS_PER_RUN, renderSarif } from '../../src/reporters/sarif.js';
 import { expectGolden } from '../support/golden.js';
 import { validateSarif } from '../support/sarif.js';
 import { failingReport, passingReport, sampleOptions, warningReport } from '../support/sample-reports.js';
@@ -11,25 +13,48 @@ const SAMPLES: [string, Report][] = [
   ['warning', warningReport],
 ];
 
-
 interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations?: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, unknown> } }>;
+  locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, unknown> } }>;
   partialFingerprints: Record<string, string>;
 }
-interface SarifLog {
-  runs: Array<{
-    tool: { driver: { rules: Array<{ id: string; defaultConfiguration: { level: string } }> } };
-    invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ message: { text: string } }> }>;
-    results: SarifResult[];
-  }>;
+interface SarifRule {
+  id: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: string };
 }
+interface SarifRun {
+  tool: { driver: { rules: SarifRule[] } };
+  automationDetails: { id: string };
+  invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }>;
+  results: SarifResult[];
+  properties?: Record<string, unknown>;
+}
+interface SarifLog {
+  runs: SarifRun[];
+}
+
+const STATIC = 'openrouter-check/static/';
+const REMOTE = 'openrouter-check/remote/';
 
 const parse = (report: Report, configFile?: string): SarifLog =>
   JSON.parse(renderSarif(report, sampleOptions(configFile === undefined ? {} : { configFile }))) as SarifLog;
+const runIn = (log: SarifLog, category: string): SarifRun => log.runs.find((run) => run.automationDetails.id === category)!;
+const allResults = (log: SarifLog): SarifResult[] => log.runs.flatMap((run) => run.results);
+
+/** A report of one static check with these findings. */
+function staticReport(findings: Finding[]): Report {
+  const check: CheckResult = {
+    id: 'max-tokens', title: 'Every completion call caps its output tokens', category: 'cost', kind: 'static',
+    status: findings.some((finding) => finding.severity === 'error') ? 'fail' : 'warn', severity: 'error', durationMs: 1, message: 'many', findings,
+  };
+  return { ...passingReport, checks: [check], summary: summarize([check]) };
+}
 
 describe('renderSarif', () => {
   it.each(SAMPLES)('%s matches its golden file', (name, report) => {
@@ -42,42 +67,77 @@ describe('renderSarif', () => {
     expect(valid).toBe(true);
   });
 
-  it('lists every check as a rule, and each finding as a result pointing at its rule', () => {
-    const [run] = parse(failingReport).runs;
-    expect(run!.tool.driver.rules.map((rule) => rule.id)).toEqual(failingReport.checks.map((check) => check.id));
-    const findings = failingReport.checks.flatMap((check) => check.findings.map((finding) => ({ id: check.id, finding })));
-    expect(run!.results).toHaveLength(findings.length);
-    for (const [index, result] of run!.results.entries()) {
-      expect(run!.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
-      expect(result.ruleId).toBe(findings[index]!.id);
-      expect(result.level).toBe(findings[index]!.finding.severity === 'error' ? 'error' : 'warning');
+  it('puts static and remote checks in two runs, each its own code scanning category, with its own rules', () => {
+    const log = parse(failingReport);
+    expect(log.runs.map((run) => run.automationDetails.id)).toEqual([STATIC, REMOTE]);
+    for (const [category, kind] of [[STATIC, 'static'], [REMOTE, 'remote']] as const) {
+      const run = runIn(log, category);
+      const checks = failingReport.checks.filter((check) => check.kind === kind);
+      expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(checks.map((check) => check.id));
+      const findings = checks.flatMap((check) => check.findings.map((finding) => ({ id: check.id, finding })));
+      expect(run.results).toHaveLength(findings.length);
+      for (const [index, result] of run.results.entries()) {
+        expect(run.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
+        expect(result.ruleId).toBe(findings[index]!.id);
+        expect(result.level).toBe(findings[index]!.finding.severity === 'error' ? 'error' : 'warning');
+      }
     }
   });
 
+  it('leaves the remote category out when no remote check ran, so the upload keeps the remote alerts open', () => {
+    // warningReport: no API key, every remote check skipped.
+    expect(parse(warningReport).runs.map((run) => run.automationDetails.id)).toEqual([STATIC]);
+    // --only with remote checks alone: the static category is left out in turn.
+    const remoteOnly: Report = {
+      ...failingReport,
+      checks: failingReport.checks.map((check) => (check.kind === 'static' ? { ...check, status: 'skip', message: 'not in --only', findings: [] } : check)),
+    };
+    expect(parse(remoteOnly).runs.map((run) => run.automationDetails.id)).toEqual([REMOTE]);
+  });
+
+  it('still writes the static run when no check ran at all: GitHub refuses a file without runs', () => {
+    const nothing: Report = { ...passingReport, checks: passingReport.checks.map((check) => ({ ...check, status: 'skip', message: 'skipped', findings: [] })) };
+    const log = parse(nothing);
+    expect(log.runs.map((run) => [run.automationDetails.id, run.results.length])).toEqual([[STATIC, 0]]);
+    expect(validateSarif(log)).toBe(true);
+  });
+
+  it('gives every rule a short and a full description and help as text and Markdown', () => {
+    const rules = SAMPLES.flatMap(([, report]) => parse(report).runs.flatMap((run) => run.tool.driver.rules));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.shortDescription.text, rule.id).not.toBe('');
+      expect(rule.fullDescription.text, rule.id).not.toBe('');
+      expect(rule.help.text, rule.id).toContain(rule.fullDescription.text);
+      expect(rule.help.text, rule.id).toContain(`#${rule.id}`);
+      expect(rule.help.markdown, rule.id).toContain(rule.fullDescription.text);
+    }
+    // model-availability has no docs among the sample hints: its title stands in.
+    const availability = rules.find((rule) => rule.id === 'model-availability')!;
+    expect(availability.fullDescription.text).toBe('Configured models are available');
+  });
+
   it('points a located finding at its file, line and column, relative to %SRCROOT%', () => {
-    const result = parse(failingReport).runs[0]!.results.find((candidate) => candidate.locations?.[0]?.physicalLocation.region.startColumn !== undefined)!;
+    const result = allResults(parse(failingReport)).find((candidate) => candidate.locations[0]!.physicalLocation.region.startColumn !== undefined)!;
     const check = failingReport.checks.find((candidate) => candidate.id === result.ruleId)!;
     const finding = check.findings.find((candidate) => candidate.message === result.message.text)!;
-    expect(result.locations![0]!.physicalLocation).toEqual({
+    expect(result.locations[0]!.physicalLocation).toEqual({
       artifactLocation: { uri: encodeURI(finding.file!), uriBaseId: '%SRCROOT%' },
       region: { startLine: finding.line, startColumn: finding.column, ...(finding.snippet ? { snippet: { text: finding.snippet } } : {}) },
     });
   });
 
-  it('points a finding with no file at the config file, or nowhere without one', () => {
-    const remote = (log: SarifLog): SarifResult | undefined =>
-      log.runs[0]!.results.find((result) => {
-        const check = failingReport.checks.find((candidate) => candidate.id === result.ruleId)!;
-        return check.findings.some((finding) => finding.message === result.message.text && finding.file === undefined);
-      });
-    expect(remote(parse(failingReport, '.openrouter-check.yml'))!.locations).toEqual([
-      { physicalLocation: { artifactLocation: { uri: '.openrouter-check.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } },
-    ]);
-    expect(remote(parse(failingReport))!.locations).toBeUndefined();
+  it('anchors a finding with no file to line 1 of the config file, else of .openrouter-check.yml, so GitHub shows it', () => {
+    const remote = (log: SarifLog): SarifResult =>
+      runIn(log, REMOTE).results.find((result) => result.message.text.startsWith("model 'acme/legacy-1'"))!;
+    const anchor = (uri: string): unknown => [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } }];
+    expect(remote(parse(failingReport, 'config/openrouter.yml')).locations).toEqual(anchor('config/openrouter.yml'));
+    expect(remote(parse(failingReport)).locations).toEqual(anchor('.openrouter-check.yml'));
+    for (const result of allResults(parse(failingReport))) expect(result.locations).toHaveLength(1);
   });
 
-  it('keeps a finding\'s fingerprint when only its line moves, and tells different findings apart', () => {
-    const fingerprintsOf = (report: Report): string[] => parse(report).runs[0]!.results.map((result) => result.partialFingerprints['openrouterCheck/v1']!);
+  it("keeps a finding's fingerprint when only its line moves, and tells different findings apart", () => {
+    const fingerprintsOf = (report: Report): string[] => allResults(parse(report)).map((result) => result.partialFingerprints['openrouterCheck/v1']!);
     const moved: Report = {
       ...failingReport,
       checks: failingReport.checks.map((check) => ({
@@ -91,14 +151,51 @@ describe('renderSarif', () => {
     for (const fingerprint of before) expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('reports checks that could not run as tool execution notifications', () => {
-    const [run] = parse(failingReport).runs;
+  it('uses the fingerprint the run gave a finding rather than computing one from what is left after a baseline', () => {
+    const finding: Finding = { message: 'no cap', severity: 'error', file: 'src/a.ts', line: 3, column: 1, snippet: 'create({ model })' };
+    const [computed] = allResults(parse(staticReport([finding])));
+    const [carried] = allResults(parse(staticReport([{ ...finding, fingerprint: 'ab'.repeat(16) }])));
+    expect(computed!.partialFingerprints['openrouterCheck/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(carried!.partialFingerprints['openrouterCheck/v1']).toBe('ab'.repeat(16));
+  });
+
+  it('reports checks that could not run as tool execution notifications of their run', () => {
+    const log = parse(failingReport);
     const errored = failingReport.checks.filter((check) => check.status === 'error');
-    expect(errored.length).toBeGreaterThan(0);
-    expect(run!.invocations[0]!.executionSuccessful).toBe(false);
-    expect(run!.invocations[0]!.toolExecutionNotifications.map((notification) => notification.message.text)).toEqual(
+    expect(errored.map((check) => check.kind)).toEqual(['remote']);
+    expect(runIn(log, STATIC).invocations[0]!.executionSuccessful).toBe(true);
+    const remote = runIn(log, REMOTE).invocations[0]!;
+    expect(remote.executionSuccessful).toBe(false);
+    expect(remote.toolExecutionNotifications.map((notification) => notification.message.text)).toEqual(
       errored.map((check) => `${check.id} could not run: ${check.message}`),
     );
-    expect(parse(passingReport).runs[0]!.invocations[0]!.executionSuccessful).toBe(true);
+    expect(parse(passingReport).runs.every((run) => run.invocations[0]!.executionSuccessful)).toBe(true);
+  });
+
+  it(`keeps at most ${MAX_RESULTS_PER_RUN} results a run, errors first, and says how many it left out`, () => {
+    const finding = (index: number, severity: Finding['severity']): Finding => ({
+      message: `call ${index} has no cap`, severity, file: `src/generated/f${index}.ts`, line: 1, column: 1, snippet: `create(${index})`,
+    });
+    // Two warnings first, then errors past the limit: the cut drops the warnings, then the last error.
+    const findings = [finding(0, 'warn'), finding(1, 'warn'), ...Array.from({ length: MAX_RESULTS_PER_RUN - 1 }, (_, index) => finding(index + 2, 'error'))];
+    expect(findings).toHaveLength(MAX_RESULTS_PER_RUN + 1);
+    const [run] = parse(staticReport(findings)).runs;
+    expect(run!.results).toHaveLength(MAX_RESULTS_PER_RUN);
+    expect(run!.results.filter((result) => result.level === 'warning')).toHaveLength(1);
+    expect(run!.results[0]!.message.text).toBe('call 0 has no cap');
+    expect(run!.results.at(-1)!.message.text).toBe(`call ${MAX_RESULTS_PER_RUN} has no cap`);
+    expect(run!.properties).toEqual({ resultsTruncated: true, resultCount: MAX_RESULTS_PER_RUN + 1, reportedResultCount: MAX_RESULTS_PER_RUN });
+    expect(run!.invocations[0]!.executionSuccessful).toBe(true);
+    expect(run!.invocations[0]!.toolExecutionNotifications).toEqual([
+      {
+        level: 'warning',
+        message: { text: `1 of ${MAX_RESULTS_PER_RUN + 1} results left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} a run (errors were kept first); the JSON report has them all` },
+      },
+    ]);
+
+    const exactly = parse(staticReport(findings.slice(1))).runs[0]!;
+    expect(exactly.results).toHaveLength(MAX_RESULTS_PER_RUN);
+    expect(exactly.properties).toBeUndefined();
+    expect(exactly.invocations[0]!.toolExecutionNotifications).toEqual([]);
   });
 });
