@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
 import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
-import { KEY_PATTERN, maskKey, maskKeysIn } from '../secrets.js';
+import { MASK_PATTERN, maskKeysIn, maskSecret } from '../secrets.js';
 import type { RenderOptions } from './render-options.js';
 import { printable } from './printable.js';
 import { groupByCategory, isMarkedWarning, locationOf } from './report-layout.js';
@@ -26,7 +26,7 @@ const EXCERPT_WIDTH = 120;
 
 /** UTF-16 units either side of the column laid out from a long line: far more than EXCERPT_WIDTH shows. */
 const RAW_MARGIN = 1000;
-/** Longer than a key: a key that reaches into the window starts within this of it. */
+/** Longer than a key: a key that reaches into the window starts within this of it, and a longer secret has 32 characters in it. */
 const KEY_REACH = 80;
 
 /** Tabs in a quoted source line become spaces up to the next multiple of this, so the caret lines up. */
@@ -238,7 +238,7 @@ export function sourceExcerpt(line: string, column: number): SourceExcerpt {
   const index = Math.min(Math.max(column - 1, 0), line.length);
   // Keys are looked for near the column only: a minified line may hold thousands.
   const searchFrom = Math.max(0, index - RAW_MARGIN - KEY_REACH);
-  const keys = [...line.slice(searchFrom, index + RAW_MARGIN + KEY_REACH).matchAll(KEY_PATTERN)].map((match) => ({
+  const keys = [...line.slice(searchFrom, index + RAW_MARGIN + KEY_REACH).matchAll(MASK_PATTERN)].map((match) => ({
     start: searchFrom + match.index,
     end: searchFrom + match.index + match[0].length,
     key: match[0],
@@ -303,7 +303,7 @@ function cellsOf(line: string, first: number, last: number, keys: readonly KeyMa
       nextKey++;
       // Every index inside a key points at the start of its masked form: the key is never shown.
       cellAt.fill(cells.length, key.start - first, key.end - first);
-      const masked = maskKey(key.key);
+      const masked = maskSecret(key.key);
       for (const character of masked) cells.push({ text: character, width: 1, unsure: false });
       columnSoFar += masked.length;
       index = key.end;
