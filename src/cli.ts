@@ -13,6 +13,7 @@ import type { KnownFindings } from './baseline.js';
 import type { Check } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
+import type { FileSetOptions } from './file-set.js';
 import type { Workspace, WorkspaceFile } from './workspace.js';
 
 // Only commander loads at start-up: `--version` and `--help` must stay instant, and the
@@ -148,7 +149,7 @@ function buildProgram(): Commander.Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { loadPluginChecks }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile }] =
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { loadPluginChecks }, { planChecks, parseIdList }, { runChecks, exitCodeOf, NothingToAudit }, { loadWorkspace, fileAt }, reporters, { writeReportFile }] =
     await Promise.all([
       import('./checks/index.js'),
       import('./config.js'),
@@ -203,7 +204,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!planned.ok) throw new UsageError(planned.error);
 
   const known = options.baseline === undefined ? undefined : await readKnownFindings(options.baseline);
-  const changed = await changedFilesFor(root, pathArgument, options);
+  const fileSet = await fileSetFor(root, pathArgument, options, interruption.signal);
   const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
 
   // The workspaces the run reads, kept so the text report can quote the lines findings point at.
@@ -216,16 +217,22 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   const progress = await startProgress({ enabled: progressEnabled(process.stderr), stream: process.stderr, text: `auditing ${pathArgument}…` });
   const { report, baselineEntries } = await runChecks({
     root,
+    shownRoot: pathArgument,
     toolVersion: toolVersion(),
     config,
     plan: planned.plan,
-    loadWorkspace: () => keep(loadWorkspace(changed ? { ...scan, files: changed } : scan)),
+    loadWorkspace: () => keep(loadWorkspace({ ...scan, ...fileSet.selected })),
     // The remote checks are not restricted to the changed files: they read the whole code.
-    ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
+    ...(fileSet.whole ? { loadRemoteWorkspace: () => keep(loadWorkspace({ ...scan, ...fileSet.whole })) } : {}),
     ...(known ? { known } : {}),
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
     signal: interruption.signal,
-  }).finally(() => progress.stop());
+  })
+    .catch((error: unknown) => {
+      // A file set with nothing in it (or nothing readable) is never a pass.
+      throw error instanceof NothingToAudit ? new UsageError(error.message) : error;
+    })
+    .finally(() => progress.stop());
   // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
   interruption.throwIfInterrupted();
 
@@ -275,13 +282,13 @@ async function readKnownFindings(file: string): Promise<KnownFindings> {
   return outcome.known;
 }
 
-/** `--changed-since` and `--staged`: the root-relative files the static checks audit, or undefined for all. */
-async function changedFilesFor(root: string, pathArgument: string, options: CliOptions): Promise<string[] | undefined> {
-  if (options.changedSince === undefined && !options.staged) return undefined;
-  const { changedFiles } = await import('./changed-files.js');
-  const outcome = await changedFiles(root, pathArgument, options.changedSince !== undefined ? { since: options.changedSince } : { staged: true });
+/** What git lists (one `git ls-files` call; `--staged`/`--changed-since` narrow it), or a walk outside a repository. */
+async function fileSetFor(root: string, pathArgument: string, options: CliOptions, signal: AbortSignal): Promise<FileSetOptions> {
+  const { fileSetOptions } = await import('./file-set.js');
+  const selection = options.changedSince !== undefined ? { since: options.changedSince } : options.staged ? ({ staged: true } as const) : undefined;
+  const outcome = await fileSetOptions(root, pathArgument, selection, signal);
   if (!outcome.ok) throw new UsageError(outcome.error);
-  return outcome.files;
+  return outcome;
 }
 
 /** `--explain <id>`: one check in full; an unknown id is a usage error with the closest id. */

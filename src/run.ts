@@ -35,12 +35,14 @@ export interface RunInput {
   config: Config;
   plan: readonly PlannedCheck[];
   /** Loaded only when a static check runs. */
-  loadWorkspace: () => Workspace;
+  loadWorkspace: () => Workspace | Promise<Workspace>;
   /**
    * The whole tree for remote checks that read the code (model ids), when the static checks
    * see only some files (`--changed-since`, `--staged`); by default they share `loadWorkspace`.
    */
-  loadRemoteWorkspace?: () => Workspace;
+  loadRemoteWorkspace?: () => Workspace | Promise<Workspace>;
+  /** The root as the user wrote it, for messages; `root` when absent. */
+  shownRoot?: string;
   /** `--baseline`: findings dropped from the report, counted in their check's message. */
   known?: KnownFindings;
   /** Opened only when a remote check runs; closed when the run ends. */
@@ -55,17 +57,31 @@ export interface RunResult {
   baselineEntries: BaselineEntry[];
 }
 
+/**
+ * A run that would audit nothing: a file set with no file in it, or whose every file failed to read. Never
+ * a pass: the CLI says so in one line and exits 2. (An empty `--staged` list is not this: see `whenEmpty`.)
+ */
+export class NothingToAudit extends Error {}
+
 /** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
 export async function runChecks(input: RunInput): Promise<RunResult> {
   const started = performance.now();
-  const running = input.plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
-  const staticWorkspace = running.some((check) => check.kind === 'static') ? input.loadWorkspace() : undefined;
+  const shownRoot = input.shownRoot ?? input.root;
+  const staticPlanned = input.plan.some((planned) => planned.check.kind === 'static' && !planned.skipReason && !planned.failReason);
+  const staticWorkspace = staticPlanned ? await input.loadWorkspace() : undefined;
+  if (staticWorkspace?.listed === 0 && staticWorkspace.whenEmpty === undefined) {
+    const fileSet = staticWorkspace.summary.fileSet ?? 'walk';
+    throw new NothingToAudit(`error: nothing to audit: no file under "${shownRoot}" is in the file set (${fileSet}) and passes scan.include and scan.exclude`);
+  }
+  // Nothing staged (or changed): the file checks did not look at anything, so they are skipped, never passed.
+  const plan = staticWorkspace?.listed === 0 && staticWorkspace.whenEmpty !== undefined ? skipStatic(input.plan, staticWorkspace.whenEmpty) : input.plan;
+  const running = plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
   const remoteReadsCode = running.some((check) => check.kind === 'remote' && check.readsWorkspace);
   const remoteWorkspace = !remoteReadsCode
     ? undefined
     : input.loadRemoteWorkspace
-      ? input.loadRemoteWorkspace()
-      : (staticWorkspace ?? input.loadWorkspace());
+      ? await input.loadRemoteWorkspace()
+      : (staticWorkspace ?? (await input.loadWorkspace()));
   const remote = running.some((check) => check.kind === 'remote') ? await input.openRemote?.() : undefined;
   const baselineEntries: BaselineEntry[] = [];
   let checks: CheckResult[];
@@ -77,12 +93,17 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     // Every check's run() is called in this one synchronous loop: the workspace's shared passes (the byte
     // scan, the script analysis) take what each check asks for at its start, and begin on the next macrotask.
     checks = await Promise.all(
-      input.plan.map((planned) =>
+      plan.map((planned) =>
         runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
       ),
     );
   } finally {
     await remote?.close();
+  }
+  const workspace = (staticWorkspace ?? remoteWorkspace ?? emptyWorkspace(input.root)).summary;
+  if (staticWorkspace && staticWorkspace.whenEmpty === undefined && workspace.scopes?.secrets.files === 0) {
+    const unread = workspace.filesSkipped.unreadable + workspace.filesSkipped.symlink;
+    throw new NothingToAudit(`error: nothing was audited: none of the files under "${shownRoot}" could be read (${unread} unreadable or symlinks)`);
   }
   const report: Report = {
     schemaVersion: 1,
@@ -92,7 +113,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     summary: summarize(checks),
     checks,
     // The files the static checks audited; else the ones a remote check read.
-    workspace: (staticWorkspace ?? remoteWorkspace ?? emptyWorkspace(input.root)).summary,
+    workspace,
   };
   return { report, baselineEntries };
 }
@@ -203,11 +224,22 @@ function describeError(error: unknown): string {
   return `the check crashed: ${message.split('\n')[0] || 'unknown error'}`;
 }
 
+/** Every static check skipped with `reason` (what it says about an empty `--staged` list). */
+function skipStatic(plan: readonly PlannedCheck[], reason: string): PlannedCheck[] {
+  return plan.map((planned) => (planned.check.kind === 'static' && !planned.skipReason && !planned.failReason ? { ...planned, skipReason: reason } : planned));
+}
+
 function emptyWorkspace(root: string): Workspace {
   return {
     root,
     files: [],
-    summary: { filesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 }, skipped: [] },
+    summary: {
+      filesScanned: 0,
+      filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
+      skipped: [],
+      fileSet: 'not read: no check that reads the files ran',
+      scopes: { secrets: { files: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+    },
   };
 }
 

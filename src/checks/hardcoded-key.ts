@@ -1,6 +1,6 @@
 import type { Check } from './types.js';
-import { scanBytes } from '../analysis/byte-scan.js';
-import type { ByteExtractor } from '../analysis/byte-scan.js';
+import { searchEveryFile } from '../analysis/byte-scan.js';
+import type { HitExtractor } from '../analysis/byte-scan.js';
 import { ByteWord } from '../analysis/byte-word.js';
 import { isPlaceholderKey, maskKey } from '../secrets.js';
 import { snippetOf } from '../snippet.js';
@@ -18,14 +18,19 @@ const MAX_JOIN_BYTES = 256;
 
 /** A key found in a file: only its masked form is kept. */
 interface KeyHit {
+  offset: number;
   masked: string;
   line: number;
   column: number;
-  snippet: string;
+  /** None in a binary file: its "line" is bytes, not code to quote. */
+  snippet: string | undefined;
 }
 
-/** The real-format keys a file holds, placeholders left out; located while the scan has the bytes in hand. */
-const keyHitsIn: ByteExtractor<KeyHit[]> = (bytes, file) => {
+/**
+ * The real-format keys a file holds, placeholders left out; located while the scan has the bytes in hand.
+ * Every file of the set is searched: build output, vendored and minified code, binaries, files of any size.
+ */
+const keyHitsIn: HitExtractor<KeyHit> = (bytes, file) => {
   // Most files never mention the prefix: a byte search spares decoding them.
   if (!KEY_START.isIn(bytes)) return undefined;
   let hits: KeyHit[] | undefined;
@@ -34,9 +39,9 @@ const keyHitsIn: ByteExtractor<KeyHit[]> = (bytes, file) => {
   for (const { offset, key } of keysIn(bytes)) {
     if (isPlaceholderKey(key)) continue;
     const { line, column } = file.positionOfByte(offset);
-    let snippet = snippets.get(line);
-    if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
-    (hits ??= []).push({ masked: maskKey(key), line, column, snippet });
+    let snippet = file.binary ? undefined : snippets.get(line);
+    if (snippet === undefined && !file.binary) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
+    (hits ??= []).push({ offset, masked: maskKey(key), line, column, snippet });
   }
   return hits;
 };
@@ -52,15 +57,15 @@ const check: Check = {
     'Revoke the key at openrouter.ai/settings/keys, read it from the environment (OPENROUTER_API_KEY), ' +
     'and keep local .env files out of git with .gitignore.',
   async run(ctx) {
-    const found = await scanBytes(ctx.workspace, keyHitsIn);
+    const found = await searchEveryFile(ctx.workspace, keyHitsIn);
     return [...found].flatMap(([file, hits]) =>
       hits.map(({ masked, line, column, snippet }) => ({
-        message: `OpenRouter key ${masked} is hardcoded`,
+        message: `OpenRouter key ${masked} is hardcoded${file.binary ? ' (in a binary file)' : ''}`,
         severity: ctx.severity,
         file: file.path,
         line,
         column,
-        snippet,
+        ...(snippet === undefined ? {} : { snippet }),
       })),
     );
   },

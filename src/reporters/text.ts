@@ -71,21 +71,44 @@ function failsRun(check: CheckResult, options: RenderOptions): boolean {
   return check.status === 'fail' || check.status === 'error' || (check.status === 'warn' && options.failOn === 'warn');
 }
 
-/** `N files scanned, M skipped (…)`, then the skipped files that may hide a finding. */
+/**
+ * What was audited: with the scopes known (every report the CLI makes), one line per scope — the files the
+ * key and URL search read, and what the code checks analysed and skipped — else `N files scanned, M
+ * skipped (…)`; then the skipped files that may hide a finding.
+ */
 function auditLines(workspace: WorkspaceSummary, paint: ChalkInstance): string[] {
   const reasons = (Object.keys(SKIP_REASON_WORDS) as SkipReason[]).filter((reason) => workspace.filesSkipped[reason] > 0);
+  const breakdown = reasons.map((reason) => SKIP_REASON_WORDS[reason](workspace.filesSkipped[reason]));
   const skippedCount = reasons.reduce((total, reason) => total + workspace.filesSkipped[reason], 0);
-  const scanned = `${workspace.filesScanned} ${workspace.filesScanned === 1 ? 'file' : 'files'} scanned`;
-  const breakdown = reasons.map((reason) => SKIP_REASON_WORDS[reason](workspace.filesSkipped[reason])).join(', ');
-  const lines = [skippedCount === 0 ? `${scanned}, 0 skipped` : `${scanned}, ${skippedCount} skipped (${breakdown})`];
+  const lines: string[] = [];
+  const { scopes } = workspace;
+  if (scopes === undefined) {
+    const scanned = `${workspace.filesScanned} ${workspace.filesScanned === 1 ? 'file' : 'files'} scanned`;
+    lines.push(skippedCount === 0 ? `${scanned}, 0 skipped` : `${scanned}, ${skippedCount} skipped (${breakdown.join(', ')})`);
+  } else {
+    const from = workspace.fileSet === undefined ? '' : ` (${printable(workspace.fileSet)})`;
+    lines.push(`keys and URLs: ${filesWord(scopes.secrets.files)} searched${from}`);
+    const { generated, generatedPaths } = scopes.code;
+    const notAnalysed = [...(generated > 0 ? [`${generated} generated or vendored`] : []), ...breakdown];
+    const skipped = generated + skippedCount;
+    lines.push(`code: ${filesWord(scopes.code.files)} analysed, ${skipped === 0 ? '0 skipped' : `${skipped} skipped (${notAnalysed.join(', ')})`}`);
+    if (generatedPaths.length > 0) {
+      const shown = generatedPaths.slice(0, MAX_NAMED_SKIPPED_FILES).map(printable).join(', ');
+      lines.push(paint.dim(`  generated or vendored, searched for keys only: ${shown}${generatedPaths.length > MAX_NAMED_SKIPPED_FILES ? ', …' : ''}`));
+    }
+  }
 
   const named = workspace.skipped.filter((entry) => entry.reason === 'too-large' || entry.reason === 'unreadable');
   for (const entry of named.slice(0, MAX_NAMED_SKIPPED_FILES)) {
-    const why = entry.reason === 'too-large' ? 'over the size limit' : 'unreadable';
+    const why = entry.reason === 'too-large' ? (scopes === undefined ? 'over the size limit' : 'over the size limit: searched for keys only') : 'unreadable';
     lines.push(paint.dim(`  skipped: ${printable(entry.file)} (${why})`));
   }
   if (named.length > MAX_NAMED_SKIPPED_FILES) lines.push(paint.dim(`  … and ${named.length - MAX_NAMED_SKIPPED_FILES} more`));
   return lines;
+}
+
+function filesWord(count: number): string {
+  return `${count} ${count === 1 ? 'file' : 'files'}`;
 }
 
 /**
