@@ -44,6 +44,8 @@ interface CliOptions {
   writeBaseline?: string;
   changedSince?: string;
   staged?: boolean;
+  inlineIgnores: boolean;
+  reportUnusedIgnores?: boolean;
 }
 
 interface ReportTarget {
@@ -139,6 +141,8 @@ function buildProgram(): Commander.Command {
     .option('--write-baseline <file>', "write this run's findings as a baseline file (fingerprints only; creates folders)")
     .option('--changed-since <ref>', 'static checks: only the files changed since this git ref (committed, uncommitted or untracked)')
     .option('--staged', 'static checks: only the files staged for commit (git diff --cached)')
+    .option('--no-inline-ignores', 'inline openrouter-check-ignore-next-line comments silence nothing; each is reported instead')
+    .option('--report-unused-ignores', 'report each inline openrouter-check-ignore-next-line comment that silences nothing')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -225,6 +229,8 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     // The remote checks are not restricted to the changed files: they read the whole code.
     ...(fileSet.whole ? { loadRemoteWorkspace: () => keep(loadWorkspace({ ...scan, ...fileSet.whole })) } : {}),
     ...(known ? { known } : {}),
+    noInlineIgnores: !options.inlineIgnores,
+    reportUnusedIgnores: options.reportUnusedIgnores === true,
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, interruption.signal),
     signal: interruption.signal,
   })

@@ -8,7 +8,9 @@ import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
 import type { Report } from './report.js';
 import { summarize } from './report.js';
-import { SuppressionIndex } from './suppressions.js';
+import { searchEveryFile } from './analysis/byte-scan.js';
+import { SuppressionIndex, directivesIn } from './suppressions.js';
+import type { SuppressionOptions } from './suppressions.js';
 import { maskKeysIn } from './secrets.js';
 import { scanFilter } from './workspace.js';
 import type { Workspace } from './workspace.js';
@@ -43,6 +45,10 @@ export interface RunInput {
   loadRemoteWorkspace?: () => Workspace | Promise<Workspace>;
   /** The root as the user wrote it, for messages; `root` when absent. */
   shownRoot?: string;
+  /** `--no-inline-ignores`: inline suppressions silence nothing; each that would have is a warning. */
+  noInlineIgnores?: boolean;
+  /** `--report-unused-ignores`: a suppression that silences nothing is a warning at its line. */
+  reportUnusedIgnores?: boolean;
   /** `--baseline`: findings dropped from the report, counted in their check's message. */
   known?: KnownFindings;
   /** Opened only when a remote check runs; closed when the run ends. */
@@ -87,15 +93,21 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
   let checks: CheckResult[];
   try {
     const inScope = scanFilter(input.config.scan);
-    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+    const suppressionOptions = { ignoreDirectives: input.noInlineIgnores === true };
+    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope, suppressionOptions);
     const remoteShared =
-      remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+      remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope, suppressionOptions);
     // Every check's run() is called in this one synchronous loop: the workspace's shared passes (the byte
     // scan, the script analysis) take what each check asks for at its start, and begin on the next macrotask.
-    checks = await Promise.all(
-      plan.map((planned) =>
-        runOne(planned, planned.check.kind === 'static' ? staticShared : remoteShared, input, (entries) => baselineEntries.push(...entries)),
-      ),
+    // The directive search of --report-unused-ignores is asked for just before, so the same pass serves it.
+    const directives = input.reportUnusedIgnores && staticWorkspace ? searchEveryFile(staticWorkspace, directivesIn) : undefined;
+    const sharedOf = (planned: PlannedCheck): Shared => (planned.check.kind === 'static' ? staticShared : remoteShared);
+    const outcomes = await Promise.all(plan.map((planned) => runOne(planned, sharedOf(planned), input)));
+    // Checks whose suppressions went through the static checks' index: those a directive can be unused for.
+    const ran = new Set(plan.filter((planned, index) => 'kept' in outcomes[index]! && sharedOf(planned) === staticShared).map((planned) => planned.check.id));
+    const unused = directives ? staticShared.suppressions().unused(await directives, ran, [...ran][0]) : new Map<string, Finding[]>();
+    checks = outcomes.map((outcome) =>
+      'kept' in outcome ? finish(outcome, unused.get(outcome.base.id) ?? [], input, (entries) => baselineEntries.push(...entries)) : outcome,
     );
   } finally {
     await remote?.close();
@@ -126,17 +138,21 @@ interface Shared {
   inScope: (path: string) => boolean;
 }
 
-function sharedOver(workspace: Workspace, remote: RemoteSession | undefined, inScope: (path: string) => boolean): Shared {
+function sharedOver(workspace: Workspace, remote: RemoteSession | undefined, inScope: (path: string) => boolean, options: SuppressionOptions): Shared {
   let suppressions: SuppressionIndex | undefined;
-  return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace)), inScope };
+  return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace, options)), inScope };
 }
 
-async function runOne(
-  planned: PlannedCheck,
-  shared: Shared,
-  input: RunInput,
-  record: (entries: BaselineEntry[]) => void,
-): Promise<CheckResult> {
+/** A check that ran, before its result is final: what it kept after suppressions (`--report-unused-ignores` may add to it). */
+interface Ran {
+  base: Pick<CheckResult, 'id' | 'title' | 'category' | 'kind' | 'severity'>;
+  durationMs: number;
+  kept: Finding[];
+  suppressed: number;
+  summary: string | undefined;
+}
+
+async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): Promise<CheckResult | Ran> {
   const { check, severity } = planned;
   const base = { id: check.id, title: check.title, category: check.category, kind: check.kind, severity };
   if (planned.skipReason) return { ...base, status: 'skip', durationMs: 0, message: planned.skipReason, findings: [] };
@@ -166,22 +182,24 @@ async function runOne(
     const durationMs = elapsed(started);
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
     const { findings: kept, suppressed } = shared.suppressions().apply(check.id, outcome.findings);
-    const sanitized = kept.map((finding) => sanitizeFinding(finding, severity));
-    // Fingerprinted after masking, like the SARIF reporter does, so both give the same hashes.
-    const { fresh: findings, known, entries } = knownSplit(check.id, sanitized, input.known);
-    record(entries);
-    const summary = [
-      outcome.summary,
-      suppressed > 0 ? `${suppressed} suppressed inline` : undefined,
-      known > 0 ? `${known} known (baseline)` : undefined,
-    ]
-      .filter(Boolean)
-      .join('; ');
-    return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
+    return { base, durationMs, kept, suppressed, summary: outcome.summary };
   } catch (error) {
     const cause = signal.aborted && limit.aborted ? `did not finish within ${CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
     return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };
   }
+}
+
+/** A check's final result: its findings (and any `added` ones) masked, capped at its severity and split by the baseline. */
+function finish(ran: Ran, added: readonly Finding[], input: RunInput, record: (entries: BaselineEntry[]) => void): CheckResult {
+  const { base, durationMs, suppressed } = ran;
+  const sanitized = [...ran.kept, ...added].map((finding) => sanitizeFinding(finding, base.severity));
+  // Fingerprinted after masking, like the SARIF reporter does, so both give the same hashes.
+  const { fresh: findings, known, entries } = knownSplit(base.id, sanitized, input.known);
+  record(entries);
+  const summary = [ran.summary, suppressed > 0 ? `${suppressed} suppressed inline` : undefined, known > 0 ? `${known} known (baseline)` : undefined]
+    .filter(Boolean)
+    .join('; ');
+  return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
 }
 
 /** Without a baseline every finding is new; the entries are still made, for `--write-baseline`. */
