@@ -177,6 +177,9 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
   if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
 
+  // git lists the files while the config loads (a git call takes ~10 ms); awaited, and its error thrown, below.
+  const listing = options.listChecks || options.explain !== undefined ? undefined : settled(fileSetFor(root, pathArgument, options, interruption.signal));
+
   // The config may name plugins: the checks of this run are known only once it is loaded.
   const loaded = await loadConfig({ root, configPath: options.config, checks: BUILT_IN_CHECKS, loadPlugins: loadPluginChecks });
   if (!loaded.ok) throw new UsageError(loaded.error);
@@ -208,7 +211,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!planned.ok) throw new UsageError(planned.error);
 
   const known = options.baseline === undefined ? undefined : await readKnownFindings(options.baseline);
-  const fileSet = await fileSetFor(root, pathArgument, options, interruption.signal);
+  const fileSet = await unwrap(listing!);
   const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
 
   // The workspaces the run reads, kept so the text report can quote the lines findings point at.
@@ -286,6 +289,20 @@ async function readKnownFindings(file: string): Promise<KnownFindings> {
   const outcome = readBaseline(file);
   if (!outcome.ok) throw new UsageError(`error: --baseline: ${outcome.error}`);
   return outcome.known;
+}
+
+/** A promise that never rejects, so one started early cannot end the run as unhandled before it is awaited. */
+function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function unwrap<T>(outcome: Promise<{ value: T } | { error: unknown }>): Promise<T> {
+  const result = await outcome;
+  if ('error' in result) throw result.error;
+  return result.value;
 }
 
 /** What git lists (one `git ls-files` call; `--staged`/`--changed-since` narrow it), or a walk outside a repository. */

@@ -51,11 +51,15 @@ function validSequenceAt(bytes: Buffer, at: number): number {
   return 0;
 }
 
-/** `root/path` for the file system: a string, or bytes when the path is not UTF-8. */
+/** `root/path` for the file system: a string, or bytes when the path is not UTF-8. `root` ends in a separator. */
 export function joinedPath(root: string, path: PathBytes): string | Buffer {
-  if (sep !== '/' && typeof path === 'string') return join(root, path);
-  const base = root.endsWith('/') ? root : `${root}/`;
-  return typeof path === 'string' ? base + path : Buffer.concat([Buffer.from(base), path]);
+  if (typeof path !== 'string') return Buffer.concat([Buffer.from(root), path]);
+  return sep === '/' ? root + path : join(root, path);
+}
+
+/** The root with one separator at its end, as joinedPath takes it. */
+export function rootWithSeparator(root: string): string {
+  return root.endsWith(sep) ? root : `${root}${sep}`;
 }
 
 /** `path/name` for paths that may be bytes. */

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { filterDriversOff, namesIn, runGit } from './git.js';
 import { nameOf } from './file-name.js';
 import type { PathBytes } from './file-name.js';
@@ -42,6 +44,8 @@ export async function listFileSet(root: string, shownRoot: string, selection: Ch
   const options = signal ? { signal } : {};
   const listWhole = (): ReturnType<typeof runGit> => runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], options);
   if (selection === undefined) {
+    // No `.git` in the root or above it (and none named in the environment): not a repository, and git need not start.
+    if (!mayBeInRepository(root)) return { ok: true, walk: 'not a git repository' };
     const listed = await listWhole();
     if (!listed.ok) {
       if (listed.missing) return { ok: true, walk: 'git is not installed' };
@@ -112,6 +116,15 @@ export async function fileSetOptions(root: string, shownRoot: string, selection:
     ...(list.whenEmpty === undefined ? {} : { whenEmpty: list.whenEmpty }),
   });
   return { ok: true, selected: asOptions(outcome.selected), whole: selection === undefined ? undefined : asOptions(outcome.whole) };
+}
+
+/** Whether git could find a repository for `root`: a `.git` in it or a folder above, or one named by GIT_DIR. */
+function mayBeInRepository(root: string): boolean {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return true;
+  for (let directory = root; ; directory = dirname(directory)) {
+    if (existsSync(join(directory, '.git'))) return true;
+    if (dirname(directory) === directory) return false;
+  }
 }
 
 /** git's message, with what to do about the one failure CI containers meet most. */

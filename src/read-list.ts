@@ -1,7 +1,7 @@
 import { normalize } from 'node:path';
 import { auditableBytes, readWholeFile } from './file-read.js';
 import type { ReadOutcome } from './file-read.js';
-import { joinedPath } from './file-name.js';
+import { joinedPath, rootWithSeparator } from './file-name.js';
 import type { PathBytes } from './file-name.js';
 import { ParallelRead } from './parallel-read.js';
 
@@ -30,7 +30,7 @@ export class ReadList {
     /** From this many files on, the helper reads part of them. */
     private readonly parallelFrom: number,
   ) {
-    this.base = normalize(root);
+    this.base = rootWithSeparator(normalize(root));
   }
 
   add(shown: string, path: PathBytes, codePath: boolean): void {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { childPath, joinedPath, nameOf, shownPath } from './file-name.js';
+import { childPath, joinedPath, nameOf, rootWithSeparator, shownPath } from './file-name.js';
 import type { PathBytes } from './file-name.js';
 import { readIgnoreFile } from './ignore-rules.js';
 import type { IgnoreRules } from './ignore-rules.js';
@@ -17,8 +17,11 @@ import type { IgnoreRules } from './ignore-rules.js';
 const NOT_WALKED = new Set(['node_modules', '.git']);
 
 export interface WalkVisitor {
-  /** A regular file: `shown` as reports name it, `path` as the file system does (bytes when not UTF-8). */
-  file(shown: string, path: PathBytes): void;
+  /**
+   * A regular file: `shown` as reports name it, `path` as the file system does (bytes when not UTF-8);
+   * `generated` when it or a folder on its way is generated code (`isGeneratedName`).
+   */
+  file(shown: string, path: PathBytes, generated: boolean): void;
   symlink(shown: string): void;
   unreadable(shown: string): void;
 }
@@ -35,67 +38,73 @@ interface IgnoreLayer {
   rules: IgnoreRules;
 }
 
+/** Whether a file or folder of this name is generated or vendored code (decided by the workspace). */
+export type GeneratedName = (name: string, isFolder: boolean) => boolean;
+
 /** Walks `root` folder by folder, names sorted, reporting each file, symlink and unreadable folder to `visit`. */
-export function walkTree(root: string, excluded: WalkFilter, visit: WalkVisitor): void {
-  const walk = (directory: PathBytes, layers: readonly IgnoreLayer[]): void => {
+export function walkTree(root: string, excluded: WalkFilter, isGeneratedName: GeneratedName, visit: WalkVisitor): void {
+  const base = rootWithSeparator(root);
+  const walk = (directory: PathBytes, layers: readonly IgnoreLayer[], generated: boolean): void => {
     const shownDirectory = shownPath(directory);
-    const entries = entriesOf(joinedPath(root, directory));
-    if (entries === undefined) {
+    const listing = entriesOf(joinedPath(base, directory));
+    if (listing === undefined) {
       visit.unreadable(shownDirectory || '.');
       return;
     }
+    const { dirents, names } = listing;
     // A folder whose name is not UTF-8 has no string path to key its .gitignore by: its rules are not read.
     const localRules =
-      typeof directory === 'string' && entries.some((entry) => entry.name === '.gitignore' && entry.dirent.isFile())
+      typeof directory === 'string' && dirents.some((dirent) => dirent.name === '.gitignore' && dirent.isFile())
         ? readIgnoreFile(join(root, directory, '.gitignore'))
         : undefined;
     const scopedLayers = localRules ? [...layers, { scope: shownDirectory, prefix: '', rules: localRules }] : layers;
 
-    for (const entry of entries) {
-      const path = childPath(directory, entry.name);
+    for (let index = 0; index < dirents.length; index++) {
+      const dirent = dirents[index]!;
+      const name = names ? names[index]! : dirent.name;
+      const shownName = typeof name === 'string' ? name : shownPath(name);
+      const path = childPath(directory, name);
       const shown = shownPath(path);
-      const isDirectory = entry.dirent.isDirectory();
-      if (isDirectory && NOT_WALKED.has(entry.shownName)) continue;
+      const isDirectory = dirent.isDirectory();
+      if (isDirectory && NOT_WALKED.has(shownName)) continue;
       const matchPath = isDirectory ? `${shown}/` : shown;
-      if (excluded(matchPath, entry.shownName, isDirectory) || isGitIgnored(matchPath, scopedLayers)) continue;
-      if (entry.dirent.isSymbolicLink()) visit.symlink(shown);
-      else if (isDirectory) walk(path, scopedLayers);
-      else if (entry.dirent.isFile()) visit.file(shown, path);
+      if (excluded(matchPath, shownName, isDirectory) || isGitIgnored(matchPath, scopedLayers)) continue;
+      if (dirent.isSymbolicLink()) visit.symlink(shown);
+      else if (isDirectory) walk(path, scopedLayers, generated || isGeneratedName(shownName, true));
+      else if (dirent.isFile()) visit.file(shown, path, generated || isGeneratedName(shownName, false));
     }
   };
-  walk('', ancestorIgnoreLayers(root));
-}
-
-interface Entry {
-  dirent: Dirent;
-  name: PathBytes;
-  shownName: string;
+  walk('', ancestorIgnoreLayers(root), false);
 }
 
 /**
- * A folder's entries, sorted by name; undefined when it cannot be read. Read as strings (fast); a name
- * that was not UTF-8 shows as U+FFFD there, and then the folder is read again as bytes for the real names.
+ * A folder's entries, sorted by name; undefined when it cannot be read. Read as strings (fast); a name that
+ * was not UTF-8 shows as U+FFFD there, and then the folder is read again as bytes: `names` holds the real
+ * names (bytes where not UTF-8), in the order of `dirents`.
  */
-function entriesOf(directory: string | Buffer): Entry[] | undefined {
+function entriesOf(directory: string | Buffer): { dirents: Dirent[]; names?: PathBytes[] } | undefined {
   let dirents: Dirent[];
   try {
     dirents = readdirSync(directory, { withFileTypes: true });
   } catch {
     return undefined;
   }
-  let entries: Entry[] = dirents.map((dirent) => ({ dirent, name: dirent.name, shownName: dirent.name }));
-  if (dirents.some((dirent) => dirent.name.includes('\ufffd'))) {
-    try {
-      const raw = readdirSync(directory, { withFileTypes: true, encoding: 'buffer' }) as unknown as (Dirent & { name: Buffer })[];
-      entries = raw.map((dirent) => {
-        const name = nameOf(dirent.name);
-        return { dirent: dirent as unknown as Dirent, name, shownName: shownPath(name) };
-      });
-    } catch {
-      return undefined;
-    }
+  if (!dirents.some((dirent) => dirent.name.includes('\ufffd'))) return { dirents: dirents.sort(byName) };
+  try {
+    const raw = readdirSync(directory, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent<Buffer>[];
+    const named = raw.map((dirent) => ({ dirent: dirent as unknown as Dirent, name: nameOf(dirent.name) })).sort((a, b) => compare(shownPath(a.name), shownPath(b.name)));
+    return { dirents: named.map((entry) => entry.dirent), names: named.map((entry) => entry.name) };
+  } catch {
+    return undefined;
   }
-  return entries.sort((a, b) => (a.shownName < b.shownName ? -1 : a.shownName > b.shownName ? 1 : 0));
+}
+
+function byName(a: Dirent, b: Dirent): number {
+  return compare(a.name, b.name);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Git's verdict from the layered .gitignore files: the deepest matching rule wins. */

@@ -69,8 +69,13 @@ export interface Workspace {
  */
 export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer, order: number, inCode: boolean, ownedEnd: number) => void;
 
-/** What one listed file turned out to be once read. */
-type Read = { file: WorkspaceFile; inCode: boolean } | 'unreadable' | 'symlink' | 'gone';
+/** Why a listed file was not read. */
+type FailedRead = 'unreadable' | 'symlink' | 'gone';
+
+/** Shared, so a file's traits cost no object of its own. */
+const TEXT = {};
+const BINARY = { binary: true };
+const IN_PIECES = { inPieces: true };
 
 /**
  * A file set whose files are read on first need, once: the first look at `files`, `searched` or `summary`,
@@ -119,58 +124,49 @@ class LoadedWorkspace implements Workspace {
     if (!list) return false;
     this.toRead = undefined;
     const { paths, absolutePaths, codePaths } = list;
-    const reads: Read[] = new Array(paths.length);
+    // What each listed file turned out to be: parallel arrays, not an object per file (25,000 of them are garbage).
+    const files: (WorkspaceFile | undefined)[] = new Array(paths.length);
+    const failures: (FailedRead | undefined)[] = new Array(paths.length);
+    const inCode = new Uint8Array(paths.length);
     let failure: { error: unknown } | undefined;
-    const show = (file: WorkspaceFile, bytes: Buffer, index: number, inCode: boolean, ownedEnd: number): void => {
+    const show = (file: WorkspaceFile, bytes: Buffer, index: number, code: boolean, ownedEnd: number): void => {
       // The bytes are only valid until the next file is read: visitors keep what they extract, never the bytes.
       if (!visit || failure !== undefined) return;
       try {
-        visit(file, bytes, index, inCode, ownedEnd);
+        visit(file, bytes, index, code, ownedEnd);
       } catch (error) {
         // The read goes on, so the workspace stays whole for every other check; the visitor's caller gets the error.
         failure = { error };
       }
     };
     list.read((index, outcome) => {
-      reads[index] = this.readOne(paths[index]!, absolutePaths[index]!, codePaths[index]!, outcome, (file, bytes, inCode, ownedEnd) =>
-        show(file, bytes, index, inCode, ownedEnd),
-      );
+      if (outcome === 'unreadable' || outcome === 'symlink' || outcome === 'gone') {
+        failures[index] = outcome;
+      } else if (outcome === 'large') {
+        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, 0, IN_PIECES);
+        const read = file.readInPieces((piece) => show(file, piece.bytes, index, false, piece.ownedEnd));
+        if (typeof read === 'string') failures[index] = read;
+        else files[index] = file;
+      } else {
+        const { bytes, binary, size } = outcome;
+        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, size, binary ? BINARY : TEXT);
+        const code = codePaths[index]! && !binary && size <= this.maxFileSize;
+        files[index] = file;
+        inCode[index] = code ? 1 : 0;
+        if (visit && failure === undefined) file.withBytesLent(bytes, () => show(file, bytes, index, code, bytes.length));
+      }
     });
-    reads.forEach((read, index) => this.tally(paths[index]!, codePaths[index]!, read));
+    for (let index = 0; index < paths.length; index++) {
+      const file = files[index];
+      if (file) this.tally(file, codePaths[index]!, inCode[index] === 1);
+      else this.tallyFailure(paths[index]!, failures[index]!);
+    }
     if (failure) throw failure.error;
     return true;
   }
 
-  /** One file's outcome as the workspace keeps it; its bytes (or, for a very large file, each piece) shown on the way. */
-  private readOne(
-    path: string,
-    absolutePath: string | Buffer,
-    codePath: boolean,
-    outcome: ReadOutcome,
-    show: (file: WorkspaceFile, bytes: Buffer, inCode: boolean, ownedEnd: number) => void,
-  ): Read {
-    if (outcome === 'unreadable' || outcome === 'symlink' || outcome === 'gone') return outcome;
-    if (outcome === 'large') {
-      const file = new WorkspaceFile(path, absolutePath, 0, { inPieces: true });
-      const read = file.readInPieces((piece) => show(file, piece.bytes, false, piece.ownedEnd));
-      return typeof read === 'string' ? read : { file, inCode: false };
-    }
-    const { bytes, binary, size } = outcome;
-    const file = new WorkspaceFile(path, absolutePath, size, { binary });
-    const inCode = codePath && !binary && size <= this.maxFileSize;
-    file.withBytesLent(bytes, () => show(file, bytes, inCode, bytes.length));
-    return { file, inCode };
-  }
-
-  private tally(path: string, codePath: boolean, read: Read): void {
+  private tally(file: WorkspaceFile, codePath: boolean, inCode: boolean): void {
     const { tallies } = this;
-    if (read === 'gone' && this.listedByGit) return;
-    if (typeof read === 'string') {
-      // A walked file that vanished or turned into a folder since the walk listed it.
-      skipInto(tallies, path, read === 'gone' ? 'unreadable' : read);
-      return;
-    }
-    const { file, inCode } = read;
     this.all.push(file);
     tallies.scopes!.secrets.files++;
     if (inCode) {
@@ -180,13 +176,20 @@ class LoadedWorkspace implements Workspace {
     } else if (!codePath) {
       const code = tallies.scopes!.code;
       code.generated++;
-      const named = generatedPathOf(path);
-      if (code.generatedPaths.length < MAX_GENERATED_NAMED && code.generatedPaths[code.generatedPaths.length - 1] !== named && !code.generatedPaths.includes(named)) {
+      const named = generatedPathOf(file.path);
+      if (code.generatedPaths.length < MAX_GENERATED_NAMED && code.generatedPaths.at(-1) !== named && !code.generatedPaths.includes(named)) {
         code.generatedPaths.push(named);
       }
     } else {
-      skipInto(tallies, path, file.binary ? 'binary' : 'too-large');
+      skipInto(tallies, file.path, file.binary ? 'binary' : 'too-large');
     }
+  }
+
+  private tallyFailure(path: string, failed: FailedRead): void {
+    // git listed it: gone from the working tree (deleted, not yet committed) or a folder (a submodule): passed over.
+    if (failed === 'gone' && this.listedByGit) return;
+    // A walked file that vanished or turned into a folder since the walk listed it is unreadable.
+    skipInto(this.tallies, path, failed === 'gone' ? 'unreadable' : failed);
   }
 }
 
@@ -230,9 +233,9 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   // Files up to the code checks' limit are read whole (the parser needs them so), and others up to PIECE_BYTES.
   const toRead = new ReadList(root, Math.max(options.maxFileSize, PIECE_BYTES), options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
   const summary = emptySummary(options.fileSet ?? (options.files ? 'listed files' : 'walk'));
-  const add = (shown: string, path: PathBytes): void => {
+  const add = (shown: string, path: PathBytes, generated: boolean): void => {
     if (included && !included.ignores(shown)) return;
-    toRead.add(shown, path, !isGeneratedPath(shown));
+    toRead.add(shown, path, !generated);
   };
 
   if (options.files) {
@@ -244,9 +247,9 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
       const right = orderKey(b.shown);
       return left < right ? -1 : left > right ? 1 : 0;
     });
-    for (const { path, shown } of listed) if (!isConfiguredOut(configured, shown)) add(shown, path);
+    for (const { path, shown } of listed) if (!isConfiguredOut(configured, shown)) add(shown, path, isGeneratedPath(shown));
   } else {
-    walkTree(root, (matchPath) => configured !== undefined && configured.ignores(matchPath), {
+    walkTree(root, (matchPath) => configured !== undefined && configured.ignores(matchPath), isGeneratedName, {
       file: add,
       symlink: (shown) => skipInto(summary, shown, 'symlink'),
       unreadable: (shown) => skipInto(summary, shown, 'unreadable'),
