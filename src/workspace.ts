@@ -1,8 +1,8 @@
+import { lstatSync } from 'node:fs';
 import type { Ignore } from 'ignore';
 import type { SkipReason, WorkspaceSummary } from './report.js';
 import { PIECE_BYTES } from './file-read.js';
-import type { ReadOutcome } from './file-read.js';
-import { shownPath } from './file-name.js';
+import { joinedPath, rootWithSeparator, shownPath } from './file-name.js';
 import type { PathBytes } from './file-name.js';
 import { rulesOf } from './ignore-rules.js';
 import { PARALLEL_READ_MIN_FILES } from './parallel-read.js';
@@ -247,7 +247,13 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
       const right = orderKey(b.shown);
       return left < right ? -1 : left > right ? 1 : 0;
     });
-    for (const { path, shown } of listed) if (!isConfiguredOut(configured, shown)) add(shown, path, isGeneratedPath(shown));
+    const throughSymlink = symlinkedFolderTest(root);
+    for (const { path, shown } of listed) {
+      if (isConfiguredOut(configured, shown)) continue;
+      // Opening the file would follow the link: a listed path never reads outside the root.
+      if (throughSymlink(path)) skipInto(summary, shown, 'symlink');
+      else add(shown, path, isGeneratedPath(shown));
+    }
   } else {
     walkTree(root, (matchPath) => configured !== undefined && configured.ignores(matchPath), isGeneratedName, {
       file: add,
@@ -258,6 +264,38 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   const whenEmpty = toRead.paths.length === 0 ? options.whenEmpty : undefined;
   if (whenEmpty !== undefined) summary.fileSet = `${summary.fileSet}: ${whenEmpty}`;
   return new LoadedWorkspace(root, toRead, options.maxFileSize, summary, whenEmpty, options.files !== undefined);
+}
+
+/**
+ * Whether a folder on a listed path's way is a symlink (or not a folder): git lists what its index holds,
+ * and a working tree (or an index) made by hand can put a link where the index has a folder. Each folder is
+ * looked at once.
+ */
+function symlinkedFolderTest(root: string): (path: PathBytes) => boolean {
+  const base = rootWithSeparator(root);
+  const verdicts = new Map<string, boolean>();
+  const isLinked = (folder: PathBytes): boolean => {
+    const key = typeof folder === 'string' ? folder : `\0${folder.toString('latin1')}`;
+    let linked = verdicts.get(key);
+    if (linked === undefined) {
+      const parent = parentOf(folder);
+      const stats = lstatSync(joinedPath(base, folder), { throwIfNoEntry: false });
+      linked = (parent !== undefined && isLinked(parent)) || (stats !== undefined && !stats.isDirectory());
+      verdicts.set(key, linked);
+    }
+    return linked;
+  };
+  return (path) => {
+    const parent = parentOf(path);
+    return parent !== undefined && isLinked(parent);
+  };
+}
+
+/** The folder a root-relative path is in, or undefined at the root. */
+function parentOf(path: PathBytes): PathBytes | undefined {
+  const at = typeof path === 'string' ? path.lastIndexOf('/') : path.lastIndexOf(0x2f);
+  if (at <= 0) return undefined;
+  return typeof path === 'string' ? path.slice(0, at) : path.subarray(0, at);
 }
 
 /** Whether `scan.exclude` leaves out a listed path: the path or any folder on its way. */

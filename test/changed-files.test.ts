@@ -101,14 +101,16 @@ describe('loadWorkspace with a list of files', () => {
     });
     mkdirSync(join(top, '.git'));
     symlinkSync('src/a.ts', join(top, 'api/link.ts'));
+    // A folder git's index names, turned into a link to elsewhere in the working tree: not followed.
+    symlinkSync(makeTree({ 'x.ts': 'outside' }), join(top, 'api/linked'));
     const root = join(top, 'api');
-    const listed = ['src/a.ts', '.env', '.env.example', 'src/a.test.ts', 'secrets.txt', 'node_modules/pkg/index.js', 'dist/out.js', 'big.ts', 'image.png', 'link.ts', 'gone.ts', 'src'];
+    const listed = ['src/a.ts', '.env', '.env.example', 'src/a.test.ts', 'secrets.txt', 'node_modules/pkg/index.js', 'dist/out.js', 'big.ts', 'image.png', 'link.ts', 'linked/x.ts', 'gone.ts', 'src'];
     const workspace = scan(root, listed, { exclude: ['*.test.ts'], fileSet: 'git: listed' });
     expect(workspace.files.map((file) => file.path)).toEqual(['.env', '.env.example', 'secrets.txt', 'src/a.ts']);
     expect(workspace.searched!.map((file) => file.path)).toEqual(['.env', '.env.example', 'big.ts', 'dist/out.js', 'image.png', 'node_modules/pkg/index.js', 'secrets.txt', 'src/a.ts']);
     expect(workspace.summary).toEqual({
       filesScanned: 4,
-      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 1 },
+      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
       skipped: [{ file: 'big.ts', reason: 'too-large' }],
       fileSet: 'git: listed',
       scopes: { secrets: { files: 8 }, code: { files: 4, generated: 2, generatedPaths: ['dist/', 'node_modules/'] } },
