@@ -9,6 +9,7 @@ import { PARALLEL_READ_MIN_FILES } from './parallel-read.js';
 import { ReadList } from './read-list.js';
 import { walkTree } from './walk.js';
 import { WorkspaceFile } from './workspace-file.js';
+import type { FileTraits } from './workspace-file.js';
 
 export { WorkspaceFile } from './workspace-file.js';
 export type { FileTraits, Position } from './workspace-file.js';
@@ -73,9 +74,9 @@ export type ByteVisitor = (file: WorkspaceFile, bytes: Buffer, order: number, in
 type FailedRead = 'unreadable' | 'symlink' | 'gone';
 
 /** Shared, so a file's traits cost no object of its own. */
-const TEXT = {};
-const BINARY = { binary: true };
-const IN_PIECES = { inPieces: true };
+const TEXT: FileTraits = {};
+const BINARY: FileTraits = { binary: true };
+const IN_PIECES: FileTraits = { inPieces: true };
 
 /**
  * A file set whose files are read on first need, once: the first look at `files`, `searched` or `summary`,
