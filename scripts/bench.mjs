@@ -366,6 +366,37 @@ function pickDistinct(items, count) {
   return [...chosen];
 }
 
+/**
+ * Keys where only the key and URL search looks (issue 16): at the start of a line appended to a binary file,
+ * and in a minified bundle under dist/. Planted after the tree is written, with a PRNG of their own, so the
+ * tree is the same as before they existed (one file more).
+ */
+function plantOutsideTheCode(root, files) {
+  const own = mulberry32(seed ^ 0x16);
+  const ownKey = () => KEY_PREFIX + Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(own() * 16)]).join('');
+  const binaries = files.filter((file) => file.kind === 'binary');
+  const binary = binaries[Math.floor(own() * binaries.length)];
+  const path = join(root, binary.path);
+  const before = readFileSync(path);
+  const appended = Buffer.from(`\n${ownKey()}\n`);
+  writeFileSync(path, Buffer.concat([before, appended]));
+  binary.bytes += appended.length;
+  const newlines = before.reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 0);
+  const bundle = { path: `packages/${WORDS[0]}-0/dist/vendor.min.js`, kind: 'generated', lines: [`!function(){var k="${ownKey()}";return k}();`] };
+  mkdirSync(dirname(join(root, bundle.path)), { recursive: true });
+  const content = Buffer.from(`${bundle.lines[0]}\n`);
+  writeFileSync(join(root, bundle.path), content);
+  bundle.bytes = content.length;
+  files.push(bundle);
+  return {
+    bytes: appended.length + content.length,
+    planted: [
+      { check: 'hardcoded-key', file: binary.path, line: newlines + 2, column: 1 },
+      { check: 'hardcoded-key', file: bundle.path, line: 1, column: bundle.lines[0].indexOf(KEY_PREFIX) + 1 },
+    ],
+  };
+}
+
 function writeTree(root, files) {
   let bytes = 0;
   for (const file of files) {
@@ -477,11 +508,14 @@ function benchmark(tree, scratch) {
   const generationStarted = process.hrtime.bigint();
   const files = generateTree();
   const planted = plant(files);
-  const bytes = writeTree(tree, files);
+  let bytes = writeTree(tree, files);
+  const outsideTheCode = plantOutsideTheCode(tree, files);
+  bytes += outsideTheCode.bytes;
+  planted.push(...outsideTheCode.planted);
   const generationSeconds = Number(process.hrtime.bigint() - generationStarted) / 1e9;
   const count = (kind) => files.filter((file) => file.kind === kind).length;
   console.log(`tree: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}${worstCase ? ', worst case (every TypeScript file builds its own client)' : ''}, generated in ${fixed(generationSeconds)} s${flags.keep ? ` at ${tree}` : ''}`);
-  console.log(`  ${['ts', 'js', 'py', 'json', 'md', 'bundle', 'binary', 'client'].map((kind) => `${count(kind)} ${kind}`).join(', ')}`);
+  console.log(`  ${['ts', 'js', 'py', 'json', 'md', 'bundle', 'binary', 'client', 'generated'].map((kind) => `${count(kind)} ${kind}`).join(', ')}`);
   console.log(`planted: ${planted.length} findings (${PRECISE_CHECKS.map((id) => `${planted.filter((p) => p.check === id).length} ${id}`).join(', ')})`);
   console.log(`peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}; cpu = user + sys\n`);
 
@@ -500,7 +534,8 @@ function benchmark(tree, scratch) {
   const ripgreps = [];
   for (let run = 0; run < SCAN_RUNS; run++) {
     scans.push(runCli(tree, ['--only', 'hardcoded-key,https-only'], scratch));
-    if (hasRipgrep) ripgreps.push(measure('rg', ['--no-ignore', '--hidden', '--count-matches', '--no-messages', ...ripgrepPatterns, tree], scratch));
+    // --text: binaries are searched whole, as the key and URL search does since issue 16 (by default ripgrep stops at a NUL).
+    if (hasRipgrep) ripgreps.push(measure('rg', ['--no-ignore', '--hidden', '--text', '--count-matches', '--no-messages', ...ripgrepPatterns, tree], scratch));
   }
   const scanOnly = median(scans);
   console.log(line(`key and URL scan (--only hardcoded-key,https-only; median of ${SCAN_RUNS})`, scanOnly));

@@ -16,6 +16,7 @@ import type { Check } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
 import { MAX_RETRIES, OPERATOR_ENV, pluginsAllowed, pluginsNotLoadedWarning, withOperatorSettings } from './operator-settings.js';
+import type { FileSetOptions } from './file-set.js';
 import type { Workspace, WorkspaceFile } from './workspace.js';
 
 // Only commander loads at start-up: `--version` and `--help` must stay instant, and the
@@ -50,6 +51,8 @@ interface CliOptions {
   writeBaseline?: string;
   changedSince?: string;
   staged?: boolean;
+  inlineIgnores: boolean;
+  reportUnusedIgnores?: boolean;
 }
 
 interface ReportTarget {
@@ -176,6 +179,8 @@ function buildProgram(): Commander.Command {
     .option('--write-baseline <file>', "write this run's findings as a baseline file (fingerprints only; creates folders)")
     .option('--changed-since <ref>', 'static checks: only the files changed since this git ref (committed, uncommitted or untracked)')
     .option('--staged', 'static checks: only the files staged for commit (git diff --cached)')
+    .option('--no-inline-ignores', 'inline openrouter-check-ignore-next-line comments silence nothing; each is reported instead')
+    .option('--report-unused-ignores', 'report each inline openrouter-check-ignore-next-line comment that silences nothing')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -186,7 +191,7 @@ function buildProgram(): Commander.Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf }, { loadWorkspace, fileAt }, reporters, { writeReportFile, appendStepSummary, refusalOf }] =
+  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf, NothingToAudit }, { loadWorkspace, fileAt }, reporters, { writeReportFile, appendStepSummary, refusalOf }] =
     await Promise.all([
       import('./checks/index.js'),
       import('./config.js'),
@@ -208,6 +213,9 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   const rootStat = statSync(root, { throwIfNoEntry: false });
   if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
   if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
+
+  // git lists the files while the config loads (a git call takes ~10 ms); awaited, and its error thrown, below.
+  const listing = options.listChecks || options.explain !== undefined ? undefined : settled(fileSetFor(root, pathArgument, options, interruption.signal));
 
   // The config may name plugins: the checks of this run are known only once it is loaded. Plugins are
   // code, so nothing of them is imported unless the operator allows it.
@@ -249,7 +257,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!planned.ok) throw new UsageError(planned.error);
 
   const known = options.baseline === undefined ? undefined : await readKnownFindings(options.baseline);
-  const changed = await changedFilesFor(root, pathArgument, options);
+  const fileSet = await unwrap(listing!);
   const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
 
   // The workspaces the run reads, kept so the text report can quote the lines findings point at.
@@ -262,18 +270,26 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   const progress = await startProgress({ enabled: progressEnabled(process.stderr), stream: process.stderr, text: `auditing ${pathArgument}…` });
   const { report, baselineEntries } = await runChecks({
     root,
+    shownRoot: pathArgument,
     toolVersion: toolVersion(),
     config,
     plan: planned.plan,
-    loadWorkspace: () => keep(loadWorkspace(changed ? { ...scan, files: changed } : scan)),
+    loadWorkspace: () => keep(loadWorkspace({ ...scan, ...fileSet.selected })),
     // The remote checks are not restricted to the changed files: they read the whole code.
-    ...(changed ? { loadRemoteWorkspace: () => keep(loadWorkspace(scan)) } : {}),
+    ...(fileSet.whole ? { loadRemoteWorkspace: () => keep(loadWorkspace({ ...scan, ...fileSet.whole })) } : {}),
     ...(known ? { known } : {}),
+    noInlineIgnores: !options.inlineIgnores,
+    reportUnusedIgnores: options.reportUnusedIgnores === true,
     openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, maxPaidRequests, interruption.signal),
     remoteTarget: remoteTargetOf(config.api.baseUrl),
     ...(notLoaded ? { pluginsNotLoaded: notLoaded.plugins } : {}),
     signal: interruption.signal,
-  }).finally(() => progress.stop());
+  })
+    .catch((error: unknown) => {
+      // A file set with nothing in it (or nothing readable) is never a pass.
+      throw error instanceof NothingToAudit ? new UsageError(error.message) : error;
+    })
+    .finally(() => progress.stop());
   // Ctrl-C: the report of a cancelled run would be wrong, so none is written, anywhere.
   interruption.throwIfInterrupted();
 
@@ -323,13 +339,27 @@ async function readKnownFindings(file: string): Promise<KnownFindings> {
   return outcome.known;
 }
 
-/** `--changed-since` and `--staged`: the root-relative files the static checks audit, or undefined for all. */
-async function changedFilesFor(root: string, pathArgument: string, options: CliOptions): Promise<string[] | undefined> {
-  if (options.changedSince === undefined && !options.staged) return undefined;
-  const { changedFiles } = await import('./changed-files.js');
-  const outcome = await changedFiles(root, pathArgument, options.changedSince !== undefined ? { since: options.changedSince } : { staged: true });
+/** A promise that never rejects, so one started early cannot end the run as unhandled before it is awaited. */
+function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function unwrap<T>(outcome: Promise<{ value: T } | { error: unknown }>): Promise<T> {
+  const result = await outcome;
+  if ('error' in result) throw result.error;
+  return result.value;
+}
+
+/** What git lists (one `git ls-files` call; `--staged`/`--changed-since` narrow it), or a walk outside a repository. */
+async function fileSetFor(root: string, pathArgument: string, options: CliOptions, signal: AbortSignal): Promise<FileSetOptions> {
+  const { fileSetOptions } = await import('./file-set.js');
+  const selection = options.changedSince !== undefined ? { since: options.changedSince } : options.staged ? ({ staged: true } as const) : undefined;
+  const outcome = await fileSetOptions(root, pathArgument, selection, signal);
   if (!outcome.ok) throw new UsageError(outcome.error);
-  return outcome.files;
+  return outcome;
 }
 
 /** `--explain <id>`: one check in full; an unknown id is a usage error with the closest id. */

@@ -33,7 +33,7 @@ export function helperThread(require: NodeJS.Require): void {
   const { freeBytes: FREE, nextIndex: NEXT, published: PUBLISHED_COUNT, helperDone: DONE, helperWaits: WAITS, callerWaits: CALLER_WAITING } = data.slots;
   const { leftToCaller: CALLER, unreadable: CANNOT_READ } = data.readStatus;
   const bytes = new Uint8Array(ring);
-  const flags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+  const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
   const paths: string[] = [];
   let ended = false;
   let at = 0;
@@ -65,14 +65,18 @@ export function helperThread(require: NodeJS.Require): void {
       if (skipped > 0) at = 0;
       let length = CANNOT_READ;
       let descriptor: number | undefined;
+      const path = paths[index]!;
       try {
+        // An empty path is a name that is not UTF-8: the calling thread has its bytes.
+        if (path === '') throw new Error('left to the caller');
         // Non-blocking, as on the calling thread: a FIFO swapped in after the walk must not hang.
-        descriptor = fs.openSync(paths[index]!, flags);
+        descriptor = fs.openSync(path, flags);
         const read = fs.readSync(descriptor, bytes, at, firstRead, 0);
         if (read === firstRead) length = CALLER;
         else if (read > 0 || fs.fstatSync(descriptor).isFile()) length = read;
       } catch {
-        length = CANNOT_READ;
+        // The calling thread reads it again and says why it failed (a symlink, a folder, gone).
+        length = CALLER;
       }
       try {
         if (descriptor !== undefined) fs.closeSync(descriptor);

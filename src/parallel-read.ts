@@ -57,10 +57,10 @@ export class ParallelRead {
   private readonly helper: Worker | undefined;
   private sent = 0;
 
-  constructor(maxFileSize: number) {
+  constructor() {
     const shared = (slots: number): Int32Array => new Int32Array(new SharedArrayBuffer(slots * 4));
     this.data = {
-      firstRead: Math.min(maxFileSize + 1, HELPER_READ_BYTES),
+      firstRead: HELPER_READ_BYTES,
       slots: SLOT,
       readStatus: READ_STATUS,
       ringBytes: RING_BYTES,
@@ -76,7 +76,7 @@ export class ParallelRead {
     this.helper = startHelper(this.data);
   }
 
-  /** Hands the helper the next absolute paths, in the list's order. */
+  /** Hands the helper the next absolute paths, in the list's order; an empty one it leaves to the calling thread. */
   add(paths: readonly string[]): void {
     const room = Math.max(0, HELPER_MAX_FILES - this.sent);
     if (paths.length === 0 || room === 0 || !this.helper) return;

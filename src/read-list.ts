@@ -1,53 +1,60 @@
-import { join, normalize, sep } from 'node:path';
-import { auditableText, readAuditable } from './file-read.js';
+import { normalize } from 'node:path';
+import { auditableBytes, readWholeFile } from './file-read.js';
 import type { ReadOutcome } from './file-read.js';
+import { joinedPath, rootWithSeparator } from './file-name.js';
+import type { PathBytes } from './file-name.js';
 import { ParallelRead } from './parallel-read.js';
 
-/** Paths handed to the helper thread at a time while the walk goes on: one message per this many files. */
+/** Paths handed to the helper thread at a time while the listing goes on: one message per this many files. */
 const HAND_OVER_EVERY = 256;
 
 /**
- * The files a walk found, in its order, and their one read. Once the list is long enough for a second
- * thread to pay, a helper starts reading while the walk is still listing (see parallel-read.ts).
+ * The files a listing found, in its order, and their one read. Once the list is long enough for a second
+ * thread to pay, a helper starts reading while the listing is still going (see parallel-read.ts).
  */
 export class ReadList {
-  /** Root-relative, `/` separators. */
+  /** Root-relative, `/` separators, as reports show them (names that are not UTF-8 escaped). */
   readonly paths: string[] = [];
-  readonly absolutePaths: string[] = [];
+  /** What the file system is given: bytes for a name that is not UTF-8. */
+  readonly absolutePaths: (string | Buffer)[] = [];
+  /** Whether a file's path puts it in the code checks' scope (not generated or vendored code). */
+  readonly codePaths: boolean[] = [];
   private readonly base: string;
   private parallel: ParallelRead | undefined;
   private handedOver = 0;
 
   constructor(
     root: string,
-    private readonly maxFileSize: number,
+    /** Files up to this size are read whole, larger ones are `large`. */
+    private readonly wholeBound: number,
     /** From this many files on, the helper reads part of them. */
     private readonly parallelFrom: number,
   ) {
-    this.base = normalize(root);
+    this.base = rootWithSeparator(normalize(root));
   }
 
-  add(path: string): void {
-    this.paths.push(path);
-    this.absolutePaths.push(absolutePathOf(this.base, path));
+  add(shown: string, path: PathBytes, codePath: boolean): void {
+    this.paths.push(shown);
+    this.absolutePaths.push(joinedPath(this.base, path));
+    this.codePaths.push(codePath);
     if (this.paths.length >= this.parallelFrom) {
-      this.parallel ??= new ParallelRead(this.maxFileSize);
+      this.parallel ??= new ParallelRead();
       if (this.paths.length - this.handedOver >= HAND_OVER_EVERY || this.handedOver === 0) this.handOver();
     }
   }
 
   /** Reads every file once and shows each outcome to `take`: in the list's order, or as read when a helper reads too. */
   read(take: (index: number, outcome: ReadOutcome) => void): void {
-    let scratch = Buffer.allocUnsafeSlow(Math.min(this.maxFileSize + 1, 1024 * 1024));
+    let scratch = Buffer.allocUnsafeSlow(Math.min(this.wholeBound + 1, 1024 * 1024));
     // One buffer for every file read here: fresh buffers per file cost page faults and garbage collection.
     const readHere = (index: number): ReadOutcome =>
-      readAuditable(this.absolutePaths[index]!, this.maxFileSize, (size) => {
+      readWholeFile(this.absolutePaths[index]!, this.wholeBound, (size) => {
         if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
         return scratch;
       });
     if (this.parallel) {
       this.handOver();
-      this.parallel.read(this.paths.length, { readHere, fromBytes: auditableText, take });
+      this.parallel.read(this.paths.length, { readHere, fromBytes: auditableBytes, take });
       this.parallel = undefined;
     } else {
       for (let index = 0; index < this.paths.length; index++) take(index, readHere(index));
@@ -55,13 +62,8 @@ export class ReadList {
   }
 
   private handOver(): void {
-    this.parallel?.add(this.absolutePaths.slice(this.handedOver));
+    // A name that is not UTF-8 goes as an empty path: the helper leaves that file to this thread.
+    this.parallel?.add(this.absolutePaths.slice(this.handedOver).map((path) => (typeof path === 'string' ? path : '')));
     this.handedOver = this.absolutePaths.length;
   }
-}
-
-/** `join(root, path)` for a normalised root and a clean relative path (the walk's), without normalising each of thousands. */
-function absolutePathOf(root: string, path: string): string {
-  if (sep !== '/') return join(root, path);
-  return root.endsWith('/') ? root + path : `${root}/${path}`;
 }

@@ -1,14 +1,29 @@
 import type { CheckResult } from './checks/types.js';
 
-/** Why a file found by the walk was not audited. */
+/** Why a listed file was not analysed by the code checks (binary, too large) or not read at all (unreadable, symlink). */
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink';
 
 /** What the workspace scan covered, so nothing is silently lost. */
 export interface WorkspaceSummary {
+  /** The files the code checks analysed (the code scope). */
   filesScanned: number;
   filesSkipped: Record<SkipReason, number>;
   /** Files over the size limit or unreadable: they may hide a finding, so they are named. */
   skipped: { file: string; reason: SkipReason }[];
+  /** Where the file set came from: `tracked and untracked files git does not ignore`, `walk (not a git repository)`, … */
+  fileSet?: string;
+  /** How many files each scope covered; absent only in reports made by hand. */
+  scopes?: WorkspaceScopes;
+}
+
+export interface WorkspaceScopes {
+  /** Every file of the set, searched byte by byte for keys and plain-http URLs (binaries and files of any size included). */
+  secrets: { files: number };
+  /**
+   * The files the code checks analysed; generated or vendored code (`dist/`, `build/`, `vendor/`, `*.min.js`, …)
+   * is left out of it and counted, with the paths that make it so (`generatedPaths`, the first 100).
+   */
+  code: { files: number; generated: number; generatedPaths: string[] };
 }
 
 export interface ReportSummary {

@@ -8,7 +8,9 @@ import type { Config } from './config.js';
 import type { RemoteApi, RemoteSession } from './openrouter/remote-api.js';
 import type { RemoteTarget, Report } from './report.js';
 import { summarize } from './report.js';
-import { SuppressionIndex } from './suppressions.js';
+import { searchEveryFile } from './analysis/byte-scan.js';
+import { SuppressionIndex, directivesIn } from './suppressions.js';
+import type { SuppressionOptions } from './suppressions.js';
 import { maskKeysIn } from './secrets.js';
 import { scanFilter } from './workspace.js';
 import type { Workspace } from './workspace.js';
@@ -35,12 +37,18 @@ export interface RunInput {
   config: Config;
   plan: readonly PlannedCheck[];
   /** Loaded only when a static check runs. */
-  loadWorkspace: () => Workspace;
+  loadWorkspace: () => Workspace | Promise<Workspace>;
   /**
    * The whole tree for remote checks that read the code (model ids), when the static checks
    * see only some files (`--changed-since`, `--staged`); by default they share `loadWorkspace`.
    */
-  loadRemoteWorkspace?: () => Workspace;
+  loadRemoteWorkspace?: () => Workspace | Promise<Workspace>;
+  /** The root as the user wrote it, for messages; `root` when absent. */
+  shownRoot?: string;
+  /** `--no-inline-ignores`: inline suppressions silence nothing; each that would have is a warning. */
+  noInlineIgnores?: boolean;
+  /** `--report-unused-ignores`: a suppression that silences nothing is a warning at its line. */
+  reportUnusedIgnores?: boolean;
   /** `--baseline`: findings dropped from the report, counted in their check's message. */
   known?: KnownFindings;
   /** Opened only when a remote check runs; closed when the run ends. */
@@ -59,25 +67,40 @@ export interface RunResult {
   baselineEntries: BaselineEntry[];
 }
 
+/**
+ * A run that would audit nothing: a file set with no file in it, or whose every file failed to read. Never
+ * a pass: the CLI says so in one line and exits 2. (An empty `--staged` list is not this: see `whenEmpty`.)
+ */
+export class NothingToAudit extends Error {}
+
 /** Runs the planned checks concurrently, each isolated and time-limited, and builds the Report. */
 export async function runChecks(input: RunInput): Promise<RunResult> {
   const started = performance.now();
-  const running = input.plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
-  const staticWorkspace = running.some((check) => check.kind === 'static') ? input.loadWorkspace() : undefined;
+  const shownRoot = input.shownRoot ?? input.root;
+  const staticPlanned = input.plan.some((planned) => planned.check.kind === 'static' && !planned.skipReason && !planned.failReason);
+  const staticWorkspace = staticPlanned ? await input.loadWorkspace() : undefined;
+  if (staticWorkspace?.listed === 0 && staticWorkspace.whenEmpty === undefined) {
+    const fileSet = staticWorkspace.summary.fileSet ?? 'walk';
+    throw new NothingToAudit(`error: nothing to audit: no file under "${shownRoot}" is in the file set (${fileSet}) and passes scan.include and scan.exclude`);
+  }
+  // Nothing staged (or changed): the file checks did not look at anything, so they are skipped, never passed.
+  const plan = staticWorkspace?.listed === 0 && staticWorkspace.whenEmpty !== undefined ? skipStatic(input.plan, staticWorkspace.whenEmpty) : input.plan;
+  const running = plan.filter((planned) => !planned.skipReason && !planned.failReason).map((planned) => planned.check);
   const remoteReadsCode = running.some((check) => check.kind === 'remote' && check.readsWorkspace);
   const remoteWorkspace = !remoteReadsCode
     ? undefined
     : input.loadRemoteWorkspace
-      ? input.loadRemoteWorkspace()
-      : (staticWorkspace ?? input.loadWorkspace());
+      ? await input.loadRemoteWorkspace()
+      : (staticWorkspace ?? (await input.loadWorkspace()));
   const remote = running.some((check) => check.kind === 'remote') ? await input.openRemote?.() : undefined;
   const baselineEntries: BaselineEntry[] = [];
   let checks: CheckResult[];
   try {
     const inScope = scanFilter(input.config.scan);
-    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+    const suppressionOptions = { ignoreDirectives: input.noInlineIgnores === true };
+    const staticShared = sharedOver(staticWorkspace ?? emptyWorkspace(input.root), remote, inScope, suppressionOptions);
     const remoteShared =
-      remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope);
+      remoteWorkspace === staticWorkspace ? staticShared : sharedOver(remoteWorkspace ?? emptyWorkspace(input.root), remote, inScope, suppressionOptions);
     // Each check that spends credits is sure of its first paid request: set aside here, in the plan's
     // order (test-completion before fallback-reachability), before any check starts.
     const reserved = new Map(
@@ -85,16 +108,29 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     );
     // Every check's run() is called in this one synchronous loop: the workspace's shared passes (the byte
     // scan, the script analysis) take what each check asks for at its start, and begin on the next macrotask.
-    checks = await Promise.all(
-      input.plan.map((planned) => {
-        const shared = planned.check.kind === 'static' ? staticShared : remoteShared;
+    // The directive search of --report-unused-ignores is asked for just before, so the same pass serves it.
+    const directives = input.reportUnusedIgnores && staticWorkspace ? searchEveryFile(staticWorkspace, directivesIn) : undefined;
+    const sharedOf = (planned: PlannedCheck): Shared => (planned.check.kind === 'static' ? staticShared : remoteShared);
+    const outcomes = await Promise.all(
+      plan.map((planned) => {
         const paid = reserved.get(planned.check);
-        const own = paid ? { ...shared, remote: paid.remote } : shared;
-        return runOne(planned, own, input, (entries) => baselineEntries.push(...entries)).finally(() => paid?.release());
+        const shared = sharedOf(planned);
+        return runOne(planned, paid ? { ...shared, remote: paid.remote } : shared, input).finally(() => paid?.release());
       }),
+    );
+    // Checks whose suppressions went through the static checks' index: those a directive can be unused for.
+    const ran = new Set(plan.filter((planned, index) => 'kept' in outcomes[index]! && sharedOf(planned) === staticShared).map((planned) => planned.check.id));
+    const unused = directives ? staticShared.suppressions().unused(await directives, ran, [...ran][0]) : new Map<string, Finding[]>();
+    checks = outcomes.map((outcome) =>
+      'kept' in outcome ? finish(outcome, unused.get(outcome.base.id) ?? [], input, (entries) => baselineEntries.push(...entries)) : outcome,
     );
   } finally {
     await remote?.close();
+  }
+  const workspace = (staticWorkspace ?? remoteWorkspace ?? emptyWorkspace(input.root)).summary;
+  if (staticWorkspace && staticWorkspace.whenEmpty === undefined && workspace.scopes?.secrets.files === 0) {
+    const unread = workspace.filesSkipped.unreadable + workspace.filesSkipped.symlink;
+    throw new NothingToAudit(`error: nothing was audited: none of the files under "${shownRoot}" could be read (${unread} unreadable or symlinks)`);
   }
   const report: Report = {
     schemaVersion: 1,
@@ -106,7 +142,7 @@ export async function runChecks(input: RunInput): Promise<RunResult> {
     summary: summarize(checks),
     checks,
     // The files the static checks audited; else the ones a remote check read.
-    workspace: (staticWorkspace ?? remoteWorkspace ?? emptyWorkspace(input.root)).summary,
+    workspace,
   };
   return { report, baselineEntries };
 }
@@ -119,17 +155,21 @@ interface Shared {
   inScope: (path: string) => boolean;
 }
 
-function sharedOver(workspace: Workspace, remote: RemoteApi | undefined, inScope: (path: string) => boolean): Shared {
+function sharedOver(workspace: Workspace, remote: RemoteApi | undefined, inScope: (path: string) => boolean, options: SuppressionOptions): Shared {
   let suppressions: SuppressionIndex | undefined;
-  return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace)), inScope };
+  return { workspace, remote, suppressions: () => (suppressions ??= new SuppressionIndex(workspace, options)), inScope };
 }
 
-async function runOne(
-  planned: PlannedCheck,
-  shared: Shared,
-  input: RunInput,
-  record: (entries: BaselineEntry[]) => void,
-): Promise<CheckResult> {
+/** A check that ran, before its result is final: what it kept after suppressions (`--report-unused-ignores` may add to it). */
+interface Ran {
+  base: Pick<CheckResult, 'id' | 'title' | 'category' | 'kind' | 'severity'>;
+  durationMs: number;
+  kept: Finding[];
+  suppressed: number;
+  summary: string | undefined;
+}
+
+async function runOne(planned: PlannedCheck, shared: Shared, input: RunInput): Promise<CheckResult | Ran> {
   const { check, severity } = planned;
   const base = { id: check.id, title: check.title, category: check.category, kind: check.kind, severity };
   if (planned.skipReason) return { ...base, status: 'skip', durationMs: 0, message: planned.skipReason, findings: [] };
@@ -159,22 +199,24 @@ async function runOne(
     const durationMs = elapsed(started);
     if (outcome.skipReason !== undefined) return { ...base, status: 'skip', durationMs, message: maskKeysIn(outcome.skipReason), findings: [] };
     const { findings: kept, suppressed } = shared.suppressions().apply(check.id, outcome.findings);
-    const sanitized = kept.map((finding) => sanitizeFinding(finding, severity));
-    // Fingerprinted after masking and before the baseline drops any: every report carries these, the baseline records them.
-    const { fresh: findings, known, entries } = knownSplit(check.id, sanitized, input.known);
-    record(entries);
-    const summary = [
-      outcome.summary,
-      suppressed > 0 ? `${suppressed} suppressed inline` : undefined,
-      known > 0 ? `${known} known (baseline)` : undefined,
-    ]
-      .filter(Boolean)
-      .join('; ');
-    return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
+    return { base, durationMs, kept, suppressed, summary: outcome.summary };
   } catch (error) {
     const cause = signal.aborted && limit.aborted ? `did not finish within ${CHECK_TIME_LIMIT_MS / 1000} s` : describeError(error);
     return { ...base, status: 'error', durationMs: elapsed(started), message: maskKeysIn(cause), findings: [] };
   }
+}
+
+/** A check's final result: its findings (and any `added` ones) masked, capped at its severity and split by the baseline. */
+function finish(ran: Ran, added: readonly Finding[], input: RunInput, record: (entries: BaselineEntry[]) => void): CheckResult {
+  const { base, durationMs, suppressed } = ran;
+  const sanitized = [...ran.kept, ...added].map((finding) => sanitizeFinding(finding, base.severity));
+  // Fingerprinted after masking and before the baseline drops any: every report carries these, the baseline records them.
+  const { fresh: findings, known, entries } = knownSplit(base.id, sanitized, input.known);
+  record(entries);
+  const summary = [ran.summary, suppressed > 0 ? `${suppressed} suppressed inline` : undefined, known > 0 ? `${known} known (baseline)` : undefined]
+    .filter(Boolean)
+    .join('; ');
+  return { ...base, ...statusOf(findings, summary || undefined), durationMs, findings };
 }
 
 /** Without a baseline every finding is new; the entries are still made, for `--write-baseline`. */
@@ -218,11 +260,22 @@ function describeError(error: unknown): string {
   return `the check crashed: ${message.split('\n')[0] || 'unknown error'}`;
 }
 
+/** Every static check skipped with `reason` (what it says about an empty `--staged` list). */
+function skipStatic(plan: readonly PlannedCheck[], reason: string): PlannedCheck[] {
+  return plan.map((planned) => (planned.check.kind === 'static' && !planned.skipReason && !planned.failReason ? { ...planned, skipReason: reason } : planned));
+}
+
 function emptyWorkspace(root: string): Workspace {
   return {
     root,
     files: [],
-    summary: { filesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 }, skipped: [] },
+    summary: {
+      filesScanned: 0,
+      filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
+      skipped: [],
+      fileSet: 'not read: no check that reads the files ran',
+      scopes: { secrets: { files: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+    },
   };
 }
 

@@ -1,7 +1,10 @@
 import { maskKeysIn } from './secrets.js';
 
 const MAX_SNIPPET_LENGTH = 200;
-/** Longer than any key, so a key cut at the end of a part is never inside what is kept of it. */
+/**
+ * Longer than a key: a key or near-miss cut at the end of a part is masked if 32 characters of it are in the
+ * part, and anything shorter left of it there lies beyond what is kept.
+ */
 const KEY_MARGIN = 80;
 
 /**

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedFiles } from '../src/changed-files.js';
+import { listFileSet } from '../src/file-set.js';
 import { loadWorkspace } from '../src/workspace.js';
 import type { WorkspaceOptions } from '../src/workspace.js';
 import { runCli } from './support/cli.js';
@@ -83,17 +83,15 @@ describe('loadWorkspace with a list of files', () => {
   const scan = (root: string, files: string[], options: Partial<WorkspaceOptions> = {}) =>
     loadWorkspace({ root, include: [], exclude: [], maxFileSize: 1024, files, ...options });
 
-  it('reads only the listed files, under the exclude, include and .gitignore rules of the walk', () => {
+  // Changed on purpose (issue 16): the list is git's answer, so .gitignore is not applied to it again (a
+  // tracked file that .gitignore lists is audited), and generated code is searched for keys, not analysed.
+  it('reads the listed files as git listed them: scan.exclude and scan.include apply, .gitignore does not apply again', () => {
     const top = makeTree({
       '.gitignore': 'secrets.txt\n',
       'api/.gitignore': '.env*\n!.env.example\nlogs/\n',
       'api/.env': 'KEY=1',
       'api/.env.example': 'KEY=',
-      'api/logs/today.txt': 'x',
-      'api/src/.gitignore': '*.gen.ts\n',
-      'api/src/a.gen.ts': 'x',
       'api/src/a.ts': 'x',
-      'api/src/b.ts': 'x',
       'api/src/a.test.ts': 'x',
       'api/secrets.txt': 'x',
       'api/node_modules/pkg/index.js': 'x',
@@ -103,30 +101,19 @@ describe('loadWorkspace with a list of files', () => {
     });
     mkdirSync(join(top, '.git'));
     symlinkSync('src/a.ts', join(top, 'api/link.ts'));
+    // A folder git's index names, turned into a link to elsewhere in the working tree: not followed.
+    symlinkSync(makeTree({ 'x.ts': 'outside' }), join(top, 'api/linked'));
     const root = join(top, 'api');
-    const listed = [
-      'src/a.ts',
-      '.env',
-      '.env.example',
-      'logs/today.txt',
-      'src/a.gen.ts',
-      'src/a.test.ts',
-      'secrets.txt',
-      'node_modules/pkg/index.js',
-      'dist/out.js',
-      'big.ts',
-      'image.png',
-      'link.ts',
-      'gone.ts',
-      'src',
-      'src/a.ts',
-    ];
-    const workspace = scan(root, listed, { exclude: ['*.test.ts'] });
-    expect(workspace.files.map((file) => file.path)).toEqual(['.env.example', 'src/a.ts']);
+    const listed = ['src/a.ts', '.env', '.env.example', 'src/a.test.ts', 'secrets.txt', 'node_modules/pkg/index.js', 'dist/out.js', 'big.ts', 'image.png', 'link.ts', 'linked/x.ts', 'gone.ts', 'src'];
+    const workspace = scan(root, listed, { exclude: ['*.test.ts'], fileSet: 'git: listed' });
+    expect(workspace.files.map((file) => file.path)).toEqual(['.env', '.env.example', 'secrets.txt', 'src/a.ts']);
+    expect(workspace.searched!.map((file) => file.path)).toEqual(['.env', '.env.example', 'big.ts', 'dist/out.js', 'image.png', 'node_modules/pkg/index.js', 'secrets.txt', 'src/a.ts']);
     expect(workspace.summary).toEqual({
-      filesScanned: 2,
-      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 1 },
+      filesScanned: 4,
+      filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
       skipped: [{ file: 'big.ts', reason: 'too-large' }],
+      fileSet: 'git: listed',
+      scopes: { secrets: { files: 8 }, code: { files: 4, generated: 2, generatedPaths: ['dist/', 'node_modules/'] } },
     });
     expect(scan(root, listed, { include: ['src/'] }).files.map((file) => file.path)).toEqual(['src/a.test.ts', 'src/a.ts']);
   });
@@ -137,13 +124,16 @@ describe('loadWorkspace with a list of files', () => {
     expect(scan(root, ['a.ts', 'a-c.ts', 'Z.ts', 'a/b.ts']).files.map((file) => file.path)).toEqual(all);
   });
 
-  it('an empty list audits nothing', () => {
+  it('an empty list audits nothing, and says why when it is a change list', () => {
     const root = makeTree({ 'a.ts': 'x' });
     expect(scan(root, []).summary.filesScanned).toBe(0);
+    const staged = scan(root, [], { fileSet: 'git: files staged for commit', whenEmpty: '0 files staged: nothing to audit' });
+    expect(staged.whenEmpty).toBe('0 files staged: nothing to audit');
+    expect(staged.summary.fileSet).toBe('git: files staged for commit: 0 files staged: nothing to audit');
   });
 });
 
-describe('changedFiles', () => {
+describe('listFileSet', () => {
   it('lists changed and untracked files under the root, relative to it, never deleted or ignored ones', async () => {
     const top = makeTree({ '.gitignore': 'ignored.ts\n', 'app/kept.ts': 'x', 'app/edited.ts': 'x', 'app/deleted.ts': 'x', 'other/edited.ts': 'x' });
     git(top, 'init', '--quiet');
@@ -156,10 +146,31 @@ describe('changedFiles', () => {
     rmSync(join(top, 'app/deleted.ts'));
     git(top, 'mv', 'app/kept.ts', 'app/renamed.ts');
 
-    const since = await changedFiles(join(top, 'app'), 'app', { since: 'HEAD' });
-    expect(since.ok && since.files.sort()).toEqual(['edited.ts', 'new file.ts', 'renamed.ts']);
-    const staged = await changedFiles(join(top, 'app'), 'app', { staged: true });
-    expect(staged).toEqual({ ok: true, files: ['renamed.ts'] });
+    const since = await listFileSet(join(top, 'app'), 'app', { since: 'HEAD' });
+    expect(since.ok && 'selected' in since && since.selected.paths.sort()).toEqual(['edited.ts', 'new file.ts', 'renamed.ts']);
+    const staged = await listFileSet(join(top, 'app'), 'app', { staged: true });
+    expect(staged.ok && 'selected' in staged && staged.selected.paths).toEqual(['renamed.ts']);
+    // The whole set: tracked files (a deleted one too: it is still tracked) and untracked ones git does not ignore.
+    const whole = await listFileSet(join(top, 'app'), 'app', undefined);
+    expect(whole.ok && 'selected' in whole && whole.selected.paths.sort()).toEqual(['deleted.ts', 'edited.ts', 'new file.ts', 'renamed.ts']);
+    expect(await listFileSet(makeTree({ 'a.ts': 'x' }), 'elsewhere', undefined)).toEqual({ ok: true, walk: 'not a git repository' });
+  });
+
+  it('runs no program the repository configures: no fsmonitor hook, no clean filter', async () => {
+    const top = makeTree({ '.gitattributes': '* filter=evil\n', 'a.ts': 'x' });
+    const marker = join(makeTree({}), 'ran');
+    git(top, 'init', '--quiet');
+    git(top, 'add', '--all');
+    git(top, 'commit', '--quiet', '-m', 'initial');
+    git(top, 'config', 'core.fsmonitor', `touch ${marker}; echo`);
+    git(top, 'config', 'filter.evil.clean', `touch ${marker}; cat`);
+    writeFileSync(join(top, 'a.ts'), 'y');
+    writeFileSync(join(top, 'b.ts'), 'y');
+    for (const selection of [undefined, { since: 'HEAD' }, { staged: true } as const]) {
+      const outcome = await listFileSet(top, '.', selection);
+      expect(outcome.ok, JSON.stringify(selection)).toBe(true);
+      expect(existsSync(marker), JSON.stringify(selection)).toBe(false);
+    }
   });
 });
 
@@ -236,7 +247,8 @@ describe('the remote checks under --staged', () => {
       });
       const report = JSON.parse(run.stdout) as JsonReport;
       const byId = new Map(report.checks.map((check) => [check.id, check]));
-      expect(byId.get('max-tokens')).toMatchObject({ status: 'pass', findings: [] });
+      // Nothing staged: the file checks skip (they used to pass), the remote ones read the whole code.
+      expect(byId.get('max-tokens')).toMatchObject({ status: 'skip', message: '0 files staged: nothing to audit', findings: [] });
       expect(byId.get('model-availability')?.findings.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/legacy.ts:1']);
       expect(report.workspace.filesScanned).toBe(0);
       expect(run.status).toBe(1);

@@ -197,16 +197,27 @@ describe('a project ready for production (fixtures/clean-app)', () => {
 });
 
 describe('edge cases (fixtures/edge-cases)', () => {
-  it('passes: placeholders, ignored keys, binaries, oversized files, symlink loops and syntax errors are handled', async () => {
+  // Changed on purpose (issue 16): the binary assets/logo.png (its key after a NUL byte) and the oversized
+  // data/large-export.json (200 plain-http URLs) used to be skipped whole, so both passed; they are left out
+  // of the code analysis only, and the key and URL search finds what they hold.
+  it('handles placeholders, ignored keys, binaries and oversized files (searched, not analysed), symlink loops and syntax errors', async () => {
     const { root } = materializeFixture('edge-cases');
     const { status, report } = await jsonReport([root]);
-    expect(status).toBe(0);
+    expect(status).toBe(1);
     // The code checks pass; the project checks warn about its missing CI scanner and a bare client.
-    expect(report.summary).toEqual({ passed: 5, failed: 0, warned: 4, skipped: 7, errored: 0 });
+    expect(report.summary).toEqual({ passed: 3, failed: 2, warned: 4, skipped: 7, errored: 0 });
+    const hardcodedKey = report.checks.find((check) => check.id === 'hardcoded-key')!;
+    expect(hardcodedKey.findings.map((finding) => [finding.file, finding.line, finding.column, finding.snippet])).toEqual([['assets/logo.png', 3, 9, undefined]]);
+    expect(hardcodedKey.findings[0]!.message).toMatch(/^OpenRouter key sk-or-v1-[0-9a-f]{4}…[0-9a-f]{4} is hardcoded \(in a binary file\)$/);
+    const httpsOnly = report.checks.find((check) => check.id === 'https-only')!;
+    expect(httpsOnly.findings).toHaveLength(200);
+    expect(new Set(httpsOnly.findings.map((finding) => `${finding.file}:${finding.line}`))).toEqual(new Set(['data/large-export.json:1']));
     expect(report.workspace).toEqual({
       filesScanned: 7,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
       skipped: [{ file: 'data/large-export.json', reason: 'too-large' }],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 9 }, code: { files: 7, generated: 0, generatedPaths: [] } },
     });
   });
 

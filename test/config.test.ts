@@ -400,8 +400,9 @@ describe('loadConfig: errors, each with its file and line', () => {
   });
 
   it('keeps a long value short and a multi-line one on one line', async () => {
-    expect(await errorOf(`models:\n  primary: "${'a'.repeat(200)} b"\n`)).toBe(
-      `:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${'a'.repeat(59)}…")`,
+    // Not hex: 32 hex digits in a row are masked like a key.
+    expect(await errorOf(`models:\n  primary: "${'x'.repeat(200)} b"\n`)).toBe(
+      `:2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "${'x'.repeat(59)}…")`,
     );
     expect(await errorOf('models:\n  primary: "first\\nsecond"\n')).toBe(
       ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "first\\nsecond")',

@@ -1,58 +1,58 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { maskKey, maskSecretsIn } from '../src/secrets.js';
+import { sourceExcerpt } from '../src/reporters/text.js';
+import { KEY_PATTERN, maskKey, maskKeysIn } from '../src/secrets.js';
+import { snippetOf } from '../src/snippet.js';
 import { generateKey } from './support/workspace.js';
 
-// Tokens are made at run time: no credential-shaped string is committed.
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function random(length: number, alphabet = ALNUM): string {
-  return [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
-}
-/** Starts with a digit and a letter, so the long-run rule always applies. */
-const mixed = (length: number): string => `7a${random(length - 2)}`;
+const KEY = generateKey();
+const SECRET = KEY.slice('sk-or-v1-'.length);
 
-describe('maskSecretsIn', () => {
-  const shapes: Array<[string, string, string]> = [
-    ['an OpenAI project key', `sk-proj-${mixed(40)}`, 'sk-'],
-    ['an Anthropic key', `sk-ant-api03-${mixed(40)}`, 'sk-'],
-    ['a GitHub personal access token', `ghp_${mixed(36)}`, 'ghp_'],
-    ['a GitHub OAuth token', `gho_${mixed(36)}`, 'gho_'],
-    ['a GitHub Actions token', `ghs_${mixed(36)}`, 'ghs_'],
-    ['a fine-grained GitHub token', `github_pat_${mixed(22)}_${mixed(59)}`, 'github_pat_'],
-    ['a Slack bot token', `xoxb-${random(12, '0123456789')}-${random(12, '0123456789')}-${mixed(24)}`, 'xoxb-'],
-    ['an AWS access key id', `AKIA${random(16, UPPER_DIGITS)}`, 'AKIA'],
-    ['a GitLab token', `glpat-${mixed(20)}`, 'glpat-'],
-    ['a long run of letters and digits', mixed(40), ''],
-  ];
+/** Forms that are not keys (or are keys only in part), each of which must still never be printed whole. */
+const NEAR_MISSES: [string, string][] = [
+  ['a key with hex after it', `${KEY}abc`],
+  ['a key in capitals', KEY.toUpperCase()],
+  ['a key one digit short', KEY.slice(0, -1)],
+  ['another key version', `sk-or-v2-${SECRET}`],
+  ['a management-style key', `sk-or-${SECRET}`],
+  ['the secret alone', SECRET],
+  ['the secret alone, in capitals', SECRET.toUpperCase()],
+  ['a prefix and a short secret', 'sk-or-v1-4f9a2c7e1b'],
+];
 
-  it.each(shapes)('masks %s, keeping its prefix and the last 4 characters', (_name, token, prefix) => {
-    const masked = maskSecretsIn(`token=${token} (from CI)`);
-    expect(masked).not.toContain(token);
-    expect(masked).toBe(`token=${prefix}${token.slice(prefix.length, prefix.length + 4)}…${token.slice(-4)} (from CI)`);
+describe('detection', () => {
+  it('finds a key whatever precedes it, and not when another hex digit follows', () => {
+    const text = `\\n${KEY} x${KEY} _${KEY}_old ${KEY}0 ${KEY}F`;
+    expect([...text.matchAll(KEY_PATTERN)].map((match) => match.index)).toEqual([2, 2 + KEY.length + 2, 2 + 2 * (KEY.length + 2)]);
+  });
+});
+
+describe('masking is looser than detection', () => {
+  it.each(NEAR_MISSES)('masks %s wherever it is printed', (_name, secret) => {
+    const line = `const value = "${secret}"; // ${secret}`;
+    for (const shown of [maskKeysIn(line), snippetOf(line), sourceExcerpt(line, 16).text]) {
+      expect(shown).not.toContain(secret);
+      expect(shown).not.toMatch(/[0-9a-f]{32}/i);
+    }
   });
 
-  it('masks OpenRouter keys as everywhere else', () => {
-    const key = generateKey();
-    expect(maskSecretsIn(`key ${key}.`)).toBe(`key ${maskKey(key)}.`);
+  it('shows a key and a long secret by their ends, a short one not at all', () => {
+    expect(maskKeysIn(`a ${KEY} b`)).toBe(`a ${maskKey(KEY)} b`);
+    // A near-miss is masked up to the end of its word: its last four characters are the suffix.
+    expect(maskKeysIn(`${KEY}_old`)).toBe(`sk-or-v1-${SECRET.slice(0, 4)}…_old`);
+    expect(maskKeysIn(`sk-or-v1-4f9a2c7e1b`)).toBe('sk-or-v1-…');
+    expect(maskKeysIn(`sha ${SECRET.slice(0, 40)}.`)).toBe(`sha ${SECRET.slice(0, 4)}…${SECRET.slice(36, 40)}.`);
   });
 
-  it('leaves ordinary text alone: words, numbers, paths, model ids, short ids', () => {
-    const ordinary = [
-      'openrouter-check-plugin-acme',
-      'a'.repeat(40),
-      '1234567890123456789012345678901234567890',
-      'anthropic/claude-3.5-haiku',
-      './checks/no-legacy-models.mjs',
-      'sk-short',
-      'OPENROUTER_API_KEY',
-      'https://openrouter.ai/api/v1',
-    ];
-    for (const text of ordinary) expect(maskSecretsIn(text), text).toBe(text);
+  it('leaves masked text, placeholders and short hex as they are', () => {
+    for (const text of [`key ${maskKey(KEY)} is hardcoded`, 'OPENROUTER_API_KEY=sk-or-v1-...', 'sk-or-v1-…', 'color: #a1b2c3; id 1234abcd']) {
+      expect(maskKeysIn(text)).toBe(text);
+      expect(maskKeysIn(maskKeysIn(text))).toBe(text);
+    }
   });
 
-  it('is idempotent: a masked value is not masked again', () => {
-    const once = maskSecretsIn(`ghp_${mixed(36)} and ${mixed(48)}`);
-    expect(maskSecretsIn(once)).toBe(once);
+  it('masks a near-miss cut at the end of a long snippet', () => {
+    const snippet = snippetOf(`${'x'.repeat(170)} = "${KEY}abc" + "${SECRET}"`);
+    expect(snippet.length).toBeLessThanOrEqual(200);
+    expect(snippet).not.toMatch(/[0-9a-f]{20}/);
   });
 });

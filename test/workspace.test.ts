@@ -11,7 +11,7 @@ function scan(root: string, options: Partial<WorkspaceOptions> = {}) {
 const pathsOf = (root: string, options?: Partial<WorkspaceOptions>): string[] => scan(root, options).files.map((file) => file.path);
 
 describe('loadWorkspace', () => {
-  it('lists text files with / separators, dotfiles included, default folders excluded', () => {
+  it('gives the code checks text files with / separators, dotfiles included, generated and vendored code left out', () => {
     const root = makeTree({
       'src/index.ts': 'x',
       '.env': 'A=1',
@@ -26,6 +26,35 @@ describe('loadWorkspace', () => {
       '.git/config': 'x',
     });
     expect(pathsOf(root)).toEqual(['.env', '.github/workflows/ci.yml', 'src/index.ts']);
+  });
+
+  it('gives the key and URL search every file, generated and vendored code too; node_modules and .git are not walked', () => {
+    const root = makeTree({
+      'src/index.ts': 'x',
+      'node_modules/pkg/index.js': 'x',
+      'dist/index.js': 'x',
+      'build/out.js': 'x',
+      'coverage/lcov.info': 'x',
+      'packages/a/vendor/lib.js': 'x',
+      'public/app.min.js': 'x',
+      'public/other.min.js': 'x',
+      '.git/config': 'x',
+    });
+    const workspace = scan(root);
+    expect(workspace.searched!.map((file) => file.path)).toEqual([
+      'build/out.js',
+      'coverage/lcov.info',
+      'dist/index.js',
+      'packages/a/vendor/lib.js',
+      'public/app.min.js',
+      'public/other.min.js',
+      'src/index.ts',
+    ]);
+    expect(workspace.files.map((file) => file.path)).toEqual(['src/index.ts']);
+    expect(workspace.summary.scopes).toEqual({
+      secrets: { files: 7 },
+      code: { files: 1, generated: 6, generatedPaths: ['build/', 'coverage/', 'dist/', 'packages/a/vendor/', 'public/app.min.js', 'public/other.min.js'] },
+    });
   });
 
   it('excludes the default folders by name at any depth, files only by the .min.js ending, whatever scan.exclude says', () => {
@@ -76,15 +105,18 @@ describe('loadWorkspace', () => {
     expect(pathsOf(root, { include: ['src/'] })).toEqual(['src/a.test.ts', 'src/a.ts']);
   });
 
-  it('skips binaries and oversized files, counts them and names the oversized ones', () => {
+  it('leaves binaries and oversized files out of the code analysis (not the key search), counts them and names the oversized ones', () => {
     const binary = Buffer.concat([Buffer.from('PNG'), Buffer.alloc(10), Buffer.from('sk-or-v1-')]);
     const root = makeTree({ 'logo.png': binary, 'big.json': 'x'.repeat(2048), 'small.ts': 'x' });
     const workspace = scan(root, { maxFileSize: 1024 });
     expect(workspace.files.map((file) => file.path)).toEqual(['small.ts']);
+    expect(workspace.searched!.map((file) => [file.path, file.binary])).toEqual([['big.json', false], ['logo.png', true], ['small.ts', false]]);
     expect(workspace.summary).toEqual({
       filesScanned: 1,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 0 },
       skipped: [{ file: 'big.json', reason: 'too-large' }],
+      fileSet: 'walk',
+      scopes: { secrets: { files: 3 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
   });
 
@@ -115,6 +147,33 @@ describe('loadWorkspace', () => {
       { file: 'closed', reason: 'unreadable' },
       { file: 'locked.ts', reason: 'unreadable' },
     ]);
+  });
+});
+
+describe('ignore files the walk reads', () => {
+  it('reads a .gitignore only if it is a regular file: a symlink to /dev/zero is not followed', () => {
+    const root = makeTree({ 'src/a.ts': 'x', 'sub/b.ts': 'x' });
+    symlinkSync('/dev/zero', join(root, '.gitignore'));
+    symlinkSync('/dev/zero', join(root, 'sub/.gitignore'));
+    expect(pathsOf(root)).toEqual(['src/a.ts', 'sub/b.ts']);
+  });
+
+  it('applies a .gitignore of 100,000 rules to a 1,000-file tree as git would: literal rules by lookup, the last match winning', () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 1_000; index++) files[`src/f${index}.ts`] = 'x';
+    const rules = Array.from({ length: 100_000 }, (_, index) => `generated-${index}.ts`);
+    // A literal rule, a negation after it, a wildcard rule between literal ones, and a folder rule.
+    rules.push('src/f1.ts', 'f2.ts', '!f2.ts', 'f3*.ts', 'f30.ts', '!f31.ts', 'src/f4.ts/', 'deep/');
+    files['.gitignore'] = `${rules.join('\n')}\n`;
+    files['deep/x.ts'] = 'x';
+    const root = makeTree(files);
+    const paths = pathsOf(root);
+    expect(paths).toContain('src/f2.ts');
+    expect(paths).toContain('src/f31.ts');
+    expect(paths).toContain('src/f4.ts');
+    for (const gone of ['src/f1.ts', 'src/f3.ts', 'src/f30.ts', 'src/f300.ts', 'deep/x.ts']) expect(paths).not.toContain(gone);
+    // f1 out, f3*.ts (111 files) out but f31 back in; the .gitignore itself (1.9 MB) is over the code size limit.
+    expect(paths).toHaveLength(1_000 - 1 - 111 + 1);
   });
 });
 

@@ -10,6 +10,13 @@ import { ByteWord } from './byte-word.js';
  */
 export type ByteExtractor<T> = (bytes: Buffer, file: WorkspaceFile) => T | undefined | false;
 
+/**
+ * What the key and URL search finds in one file's bytes, each hit with its byte offset in `bytes`. It sees
+ * every file of the set — binaries too — and a file too large to hold as several overlapping pieces: a hit
+ * at or past a piece's owned end is its next piece's, and is dropped here.
+ */
+export type HitExtractor<H extends { offset: number }> = (bytes: Buffer, file: WorkspaceFile) => H[] | undefined;
+
 /** The files an extractor yielded something for, in the workspace's order, with what it yielded. */
 export type ByteScanResult<T> = ReadonlyMap<WorkspaceFile, T>;
 
@@ -17,6 +24,8 @@ type AnyExtractor = ByteExtractor<unknown>;
 
 interface Pending {
   extractor: AnyExtractor;
+  /** Runs on every file of the set (a HitExtractor), not on the code checks' files only. */
+  everyFile: boolean;
   resolve: (result: ByteScanResult<unknown>) => void;
   reject: (error: unknown) => void;
 }
@@ -34,7 +43,7 @@ class ByteScan {
 
   constructor(private readonly workspace: Workspace) {}
 
-  scan<T>(extractor: ByteExtractor<T>): Promise<ByteScanResult<T>> {
+  scan<T>(extractor: ByteExtractor<T>, everyFile: boolean): Promise<ByteScanResult<T>> {
     const known = this.results.get(extractor as AnyExtractor);
     if (known) return known as Promise<ByteScanResult<T>>;
     const result = new Promise<ByteScanResult<unknown>>((resolve, reject) => {
@@ -46,7 +55,7 @@ class ByteScan {
           this.run(batch);
         });
       }
-      this.batch.push({ extractor: extractor as AnyExtractor, resolve, reject });
+      this.batch.push({ extractor: extractor as AnyExtractor, everyFile, resolve, reject });
     });
     this.results.set(extractor as AnyExtractor, result);
     return result as Promise<ByteScanResult<T>>;
@@ -55,10 +64,21 @@ class ByteScan {
   private run(batch: readonly Pending[]): void {
     const found = batch.map(() => [] as { order: number; file: WorkspaceFile; value: unknown }[]);
     try {
-      visitFileBytes(this.workspace, (file, bytes, order) => {
+      visitFileBytes(this.workspace, (file, bytes, order, inCode, ownedEnd) => {
         for (let index = 0; index < batch.length; index++) {
-          const value = batch[index]!.extractor(bytes, file);
-          if (value !== undefined && value !== false) found[index]!.push({ order, file, value });
+          const { extractor, everyFile } = batch[index]!;
+          if (!everyFile && !inCode) continue;
+          const value = extractor(bytes, file);
+          if (value === undefined || value === false) continue;
+          if (!everyFile) {
+            found[index]!.push({ order, file, value });
+            continue;
+          }
+          const hits = ownedEnd === bytes.length ? (value as { offset: number }[]) : (value as { offset: number }[]).filter((hit) => hit.offset < ownedEnd);
+          const last = found[index]!.at(-1);
+          // The pieces of a file too large to hold come one after the other: their hits go together.
+          if (last?.file === file) (last.value as unknown[]).push(...hits);
+          else if (hits.length > 0) found[index]!.push({ order, file, value: hits });
         }
       });
     } catch (error) {
@@ -75,14 +95,23 @@ class ByteScan {
 
 const scans = new WeakMap<Workspace, ByteScan>();
 
-/** What `extractor` yields for each file of the workspace, from the workspace's shared byte scan. */
-export function scanBytes<T>(workspace: Workspace, extractor: ByteExtractor<T>): Promise<ByteScanResult<T>> {
+function byteScanOf(workspace: Workspace): ByteScan {
   let scan = scans.get(workspace);
   if (!scan) {
     scan = new ByteScan(workspace);
     scans.set(workspace, scan);
   }
-  return scan.scan(extractor);
+  return scan;
+}
+
+/** What `extractor` yields for each file of the code checks' scope, from the workspace's shared byte scan. */
+export function scanBytes<T>(workspace: Workspace, extractor: ByteExtractor<T>): Promise<ByteScanResult<T>> {
+  return byteScanOf(workspace).scan(extractor, false);
+}
+
+/** The hits `extractor` finds in every file of the set (the key and URL search's scope), from the same shared byte scan. */
+export function searchEveryFile<H extends { offset: number }>(workspace: Workspace, extractor: HitExtractor<H>): Promise<ByteScanResult<H[]>> {
+  return byteScanOf(workspace).scan(extractor, true);
 }
 
 const NOTHING: ByteExtractor<never> = () => undefined;

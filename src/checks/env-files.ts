@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
 import type { Check, CheckContext, Finding } from './types.js';
 import { scannedFiles } from '../analysis/byte-scan.js';
+import { nameOf, shownPath } from '../file-name.js';
+import { namesIn, runGit } from '../git.js';
 
 /** Names that are templates by convention, meant to be committed: `.env.example`, `.env.local.sample`. */
 const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template'];
@@ -8,9 +9,6 @@ const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template'];
 const ENV_FILE_NAME = /^\.env(\.[^/]+)?$/;
 /** Both pathspecs git needs: `.env*` at the root, `**\/.env*` below it. */
 const ENV_PATHSPECS = ['.env*', '**/.env*'];
-/** A list of .env files is small; this only guards against a runaway answer. */
-const MAX_GIT_OUTPUT = 16 * 1024 * 1024;
-const GIT_TIMEOUT_MS = 10_000;
 
 /** Why a .env file is a finding. */
 type Exposure = 'tracked' | 'not-ignored';
@@ -71,48 +69,28 @@ type GitAnswer = { ok: true; tracked: string[]; untracked: string[] } | { ok: fa
 /** The tracked .env files, and the untracked ones git does not ignore; or why git could not say. */
 async function askGit(root: string, signal: AbortSignal): Promise<GitAnswer> {
   const [tracked, untracked] = await Promise.all([
-    git(root, ['ls-files', '-z', '--cached', '--', ...ENV_PATHSPECS], signal),
-    git(root, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...ENV_PATHSPECS], signal),
+    runGit(root, ['ls-files', '-z', '--cached', '--', ...ENV_PATHSPECS], { signal }),
+    runGit(root, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...ENV_PATHSPECS], { signal }),
   ]);
-  if (!tracked.ok) return tracked;
-  if (!untracked.ok) return untracked;
-  const trackedPaths = namesIn(tracked.stdout).filter(isSecretEnvFile);
+  if (!tracked.ok) return { ok: false, reason: gitFailure(tracked) };
+  if (!untracked.ok) return { ok: false, reason: gitFailure(untracked) };
+  const trackedPaths = pathsIn(tracked.stdout).filter(isSecretEnvFile);
   const known = new Set(trackedPaths);
-  return { ok: true, tracked: trackedPaths, untracked: namesIn(untracked.stdout).filter((path) => isSecretEnvFile(path) && !known.has(path)) };
+  return { ok: true, tracked: trackedPaths, untracked: pathsIn(untracked.stdout).filter((path) => isSecretEnvFile(path) && !known.has(path)) };
 }
 
-/** `-z` output: NUL-separated, unquoted, sorted for stable reports. */
-function namesIn(output: string): string[] {
-  return output.split('\0').filter(Boolean).sort();
-}
-
-function git(root: string, args: readonly string[], signal: AbortSignal): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['-C', root, '-c', 'core.quotePath=false', ...args],
-      {
-        encoding: 'utf8',
-        maxBuffer: MAX_GIT_OUTPUT,
-        timeout: GIT_TIMEOUT_MS,
-        signal,
-        // No pager, no prompt, no locks taken on the user's repository.
-        env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-      },
-      (error, stdout, stderr) => {
-        if (error === null) return resolve({ ok: true, stdout });
-        resolve({ ok: false, reason: gitFailure(error, stderr) });
-      },
-    );
-  });
+/** `-z` output as paths the report shows (names that are not UTF-8 escaped), sorted for stable reports. */
+function pathsIn(output: Buffer): string[] {
+  return namesIn(output)
+    .map((name) => shownPath(nameOf(name)))
+    .sort();
 }
 
 /** `git is not installed`, `not a git repository`, or git's own first line. */
-function gitFailure(error: { code?: string | number | null }, stderr: string): string {
-  if (error.code === 'ENOENT') return 'git is not installed (or not on the PATH)';
-  if (/not a git repository/i.test(stderr)) return 'not a git repository';
-  const said = stderr.split('\n').find((line) => line.trim())?.trim().replace(/^fatal: /, '');
-  return `git could not list the files${said ? ` (${said})` : ''}`;
+function gitFailure(failure: { missing: boolean; notRepository: boolean; message: string }): string {
+  if (failure.missing) return 'git is not installed (or not on the PATH)';
+  if (failure.notRepository) return 'not a git repository';
+  return `git could not list the files (${failure.message})`;
 }
 
 export default check;

@@ -1,6 +1,6 @@
 import type { Check } from './types.js';
-import { scanBytes } from '../analysis/byte-scan.js';
-import type { ByteExtractor } from '../analysis/byte-scan.js';
+import { searchEveryFile } from '../analysis/byte-scan.js';
+import type { HitExtractor } from '../analysis/byte-scan.js';
 import { snippetOf } from '../snippet.js';
 
 const OPENROUTER_DOMAIN = 'openrouter.ai';
@@ -15,7 +15,7 @@ const check: Check = {
     'Over plain http the API key in the Authorization header and every prompt and answer cross the network unencrypted. ' +
     'Use https://openrouter.ai/api/v1 as the base URL.',
   async run(ctx) {
-    const found = await scanBytes(ctx.workspace, plainHttpHitsIn);
+    const found = await searchEveryFile(ctx.workspace, plainHttpHitsIn);
     return [...found].flatMap(([file, hits]) =>
       hits.map(({ url, line, column, snippet }) => ({
         message: `${url} talks to OpenRouter over plain http; use https`,
@@ -23,24 +23,26 @@ const check: Check = {
         file: file.path,
         line,
         column,
-        snippet,
+        ...(snippet === undefined ? {} : { snippet }),
       })),
     );
   },
 };
 
 interface PlainHttpHit {
+  offset: number;
   url: string;
   line: number;
   column: number;
-  snippet: string;
+  /** None in a binary file. */
+  snippet: string | undefined;
 }
 
 /** The end of an http scheme in either case: `htt` before it is checked by hand, for `HtTp://` too. */
 const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
 
-/** The plain-http OpenRouter URLs of a file, located while the scan has the bytes in hand. */
-const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
+/** The plain-http OpenRouter URLs of a file (any file of the set, binaries too), located while the scan has the bytes in hand. */
+const plainHttpHitsIn: HitExtractor<PlainHttpHit> = (bytes, file) => {
   // Most files have no http scheme at all: answered without making a generator for each (garbage adds up over a tree).
   if (!bytes.includes(SCHEME_ENDS[0]) && !bytes.includes(SCHEME_ENDS[1])) return undefined;
   let hits: PlainHttpHit[] | undefined;
@@ -49,9 +51,9 @@ const plainHttpHitsIn: ByteExtractor<PlainHttpHit[]> = (bytes, file) => {
   for (const { offset, url } of plainHttpOpenRouterUrls(bytes)) {
     const { line, column } = file.positionOfByte(offset);
     snippets ??= new Map();
-    let snippet = snippets.get(line);
-    if (snippet === undefined) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
-    (hits ??= []).push({ url, line, column, snippet });
+    let snippet = file.binary ? undefined : snippets.get(line);
+    if (snippet === undefined && !file.binary) snippets.set(line, (snippet = snippetOf(file.lineText(line))));
+    (hits ??= []).push({ offset, url, line, column, snippet });
   }
   return hits;
 };

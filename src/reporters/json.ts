@@ -53,8 +53,9 @@ function orderedFinding(finding: Finding): Record<string, unknown> {
   return ordered;
 }
 
+/** `filesScanned` and `filesSkipped` are the code checks' scope; `scopes` says what each scope covered. */
 function orderedWorkspace(workspace: WorkspaceSummary): Record<string, unknown> {
-  return {
+  const ordered: Record<string, unknown> = {
     filesScanned: workspace.filesScanned,
     filesSkipped: {
       binary: workspace.filesSkipped.binary,
@@ -64,4 +65,13 @@ function orderedWorkspace(workspace: WorkspaceSummary): Record<string, unknown> 
     },
     skipped: workspace.skipped.map((entry) => ({ file: entry.file, reason: entry.reason })),
   };
+  if (workspace.fileSet !== undefined) ordered.fileSet = workspace.fileSet;
+  if (workspace.scopes !== undefined) {
+    const { secrets, code } = workspace.scopes;
+    ordered.scopes = {
+      secrets: { files: secrets.files },
+      code: { files: code.files, generated: code.generated, generatedPaths: [...code.generatedPaths] },
+    };
+  }
+  return ordered;
 }

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
 import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
-import { KEY_PATTERN, maskKey, maskKeysIn } from '../secrets.js';
+import { MASK_PATTERN, maskKeysIn, maskSecret } from '../secrets.js';
 import type { RenderOptions } from './render-options.js';
 import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';
@@ -27,7 +27,7 @@ const EXCERPT_WIDTH = 120;
 
 /** UTF-16 units either side of the column laid out from a long line: far more than EXCERPT_WIDTH shows. */
 const RAW_MARGIN = 1000;
-/** Longer than a key: a key that reaches into the window starts within this of it. */
+/** Longer than a key: a key that reaches into the window starts within this of it, and a longer secret has 32 characters in it. */
 const KEY_REACH = 80;
 
 /** Tabs in a quoted source line become spaces up to the next multiple of this, so the caret lines up. */
@@ -75,21 +75,44 @@ function failsRun(check: CheckResult, options: RenderOptions): boolean {
   return check.status === 'fail' || check.status === 'error' || (check.status === 'warn' && options.failOn === 'warn');
 }
 
-/** `N files scanned, M skipped (…)`, then the skipped files that may hide a finding. */
+/**
+ * What was audited: with the scopes known (every report the CLI makes), one line per scope — the files the
+ * key and URL search read, and what the code checks analysed and skipped — else `N files scanned, M
+ * skipped (…)`; then the skipped files that may hide a finding.
+ */
 function auditLines(workspace: WorkspaceSummary, paint: ChalkInstance): string[] {
   const reasons = (Object.keys(SKIP_REASON_WORDS) as SkipReason[]).filter((reason) => workspace.filesSkipped[reason] > 0);
+  const breakdown = reasons.map((reason) => SKIP_REASON_WORDS[reason](workspace.filesSkipped[reason]));
   const skippedCount = reasons.reduce((total, reason) => total + workspace.filesSkipped[reason], 0);
-  const scanned = `${workspace.filesScanned} ${workspace.filesScanned === 1 ? 'file' : 'files'} scanned`;
-  const breakdown = reasons.map((reason) => SKIP_REASON_WORDS[reason](workspace.filesSkipped[reason])).join(', ');
-  const lines = [skippedCount === 0 ? `${scanned}, 0 skipped` : `${scanned}, ${skippedCount} skipped (${breakdown})`];
+  const lines: string[] = [];
+  const { scopes } = workspace;
+  if (scopes === undefined) {
+    const scanned = `${workspace.filesScanned} ${workspace.filesScanned === 1 ? 'file' : 'files'} scanned`;
+    lines.push(skippedCount === 0 ? `${scanned}, 0 skipped` : `${scanned}, ${skippedCount} skipped (${breakdown.join(', ')})`);
+  } else {
+    const from = workspace.fileSet === undefined ? '' : ` (${printable(workspace.fileSet)})`;
+    lines.push(`keys and URLs: ${filesWord(scopes.secrets.files)} searched${from}`);
+    const { generated, generatedPaths } = scopes.code;
+    const notAnalysed = [...(generated > 0 ? [`${generated} generated or vendored`] : []), ...breakdown];
+    const skipped = generated + skippedCount;
+    lines.push(`code: ${filesWord(scopes.code.files)} analysed, ${skipped === 0 ? '0 skipped' : `${skipped} skipped (${notAnalysed.join(', ')})`}`);
+    if (generatedPaths.length > 0) {
+      const shown = generatedPaths.slice(0, MAX_NAMED_SKIPPED_FILES).map(printable).join(', ');
+      lines.push(paint.dim(`  generated or vendored, searched for keys only: ${shown}${generatedPaths.length > MAX_NAMED_SKIPPED_FILES ? ', …' : ''}`));
+    }
+  }
 
   const named = workspace.skipped.filter((entry) => entry.reason === 'too-large' || entry.reason === 'unreadable');
   for (const entry of named.slice(0, MAX_NAMED_SKIPPED_FILES)) {
-    const why = entry.reason === 'too-large' ? 'over the size limit' : 'unreadable';
+    const why = entry.reason === 'too-large' ? (scopes === undefined ? 'over the size limit' : 'over the size limit: searched for keys only') : 'unreadable';
     lines.push(paint.dim(`  skipped: ${printable(entry.file)} (${why})`));
   }
   if (named.length > MAX_NAMED_SKIPPED_FILES) lines.push(paint.dim(`  … and ${named.length - MAX_NAMED_SKIPPED_FILES} more`));
   return lines;
+}
+
+function filesWord(count: number): string {
+  return `${count} ${count === 1 ? 'file' : 'files'}`;
 }
 
 /**
@@ -244,7 +267,7 @@ export function sourceExcerpt(line: string, column: number): SourceExcerpt {
   const index = Math.min(Math.max(column - 1, 0), line.length);
   // Keys are looked for near the column only: a minified line may hold thousands.
   const searchFrom = Math.max(0, index - RAW_MARGIN - KEY_REACH);
-  const keys = [...line.slice(searchFrom, index + RAW_MARGIN + KEY_REACH).matchAll(KEY_PATTERN)].map((match) => ({
+  const keys = [...line.slice(searchFrom, index + RAW_MARGIN + KEY_REACH).matchAll(MASK_PATTERN)].map((match) => ({
     start: searchFrom + match.index,
     end: searchFrom + match.index + match[0].length,
     key: match[0],
@@ -309,7 +332,7 @@ function cellsOf(line: string, first: number, last: number, keys: readonly KeyMa
       nextKey++;
       // Every index inside a key points at the start of its masked form: the key is never shown.
       cellAt.fill(cells.length, key.start - first, key.end - first);
-      const masked = maskKey(key.key);
+      const masked = maskSecret(key.key);
       for (const character of masked) cells.push({ text: character, width: 1, unsure: false });
       columnSoFar += masked.length;
       index = key.end;

@@ -45,12 +45,18 @@ describe('line endings and encodings', () => {
     for (const finding of report.checks.flatMap((check) => check.findings)) expect(finding.snippet ?? '').not.toMatch(/[\r\0\uFEFF]/);
   });
 
-  it('UTF-16 without a BOM cannot be told from binary data: it is skipped as binary and counted', async () => {
+  it('UTF-16 without a BOM cannot be told from binary data: it is searched as bytes, left out of the code analysis as binary and counted', async () => {
     const root = makeTree({ 'src/no-bom.ts': Buffer.from(windowsSource(generateKey()), 'utf16le') });
 
     const { report } = await auditJson(root);
 
-    expect(report.workspace).toEqual({ filesScanned: 0, filesSkipped: { binary: 1, 'too-large': 0, unreadable: 0, symlink: 0 }, skipped: [] });
+    expect(report.workspace).toEqual({
+      filesScanned: 0,
+      filesSkipped: { binary: 1, 'too-large': 0, unreadable: 0, symlink: 0 },
+      skipped: [],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 1 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+    });
   });
 
   it('invalid UTF-8: the key is found, each bad byte counts as one column (shown as U+FFFD), and the JSON stays valid', async () => {

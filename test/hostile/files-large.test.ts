@@ -50,15 +50,23 @@ describe('a 50 MB one-line minified bundle', () => {
     writeFileSync(raisedLimitConfig, 'scan:\n  max_file_size: 64 MiB\n');
   }, 60_000);
 
-  it('is skipped as larger than scan.max_file_size (1 MiB by default) and named in the report', async () => {
-    const { report } = await auditJson(root);
+  // Over the code checks' size limit: not analysed (and named), but searched for keys and URLs, read in pieces.
+  it('is left out of the code analysis as larger than scan.max_file_size (1 MiB by default), and still has its keys and URL found', async () => {
+    const { run, report } = await auditJson(root);
 
+    expect(run.status).toBe(1);
     expect(report.workspace).toEqual({
       filesScanned: 0,
       filesSkipped: { binary: 0, 'too-large': 1, unreadable: 0, symlink: 0 },
       skipped: [{ file: BUNDLE, reason: 'too-large' }],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 1 }, code: { files: 0, generated: 0, generatedPaths: [] } },
     });
-    expect(checkOf(report, 'hardcoded-key').status).toBe('pass');
+    expect(placesOf(report, ['hardcoded-key', 'https-only'])).toEqual([
+      ...keyColumns.map((column) => ({ check: 'hardcoded-key', file: BUNDLE, line: 1, column })),
+      { check: 'https-only', file: BUNDLE, line: 1, column: urlColumn },
+    ]);
+    for (const id of USAGE_CHECKS) expect(unplacedMessages(report, id), id).toEqual([]);
   }, 60_000);
 
   it('under a raised limit, has its keys (wherever they fall) and http URL found at their columns; the code analysis declines it with one warning per check', async () => {

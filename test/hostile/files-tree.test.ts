@@ -82,14 +82,36 @@ describe('odd names and shapes', () => {
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: deepFile, line: 1, column: KEY_COLUMN }]);
   });
 
-  it.skipIf(process.platform !== 'linux')('a file name that is not UTF-8 cannot be opened under its decoded name: it is named unreadable, not lost', async () => {
+  // Changed on purpose (issue 16): such a file used to be counted as unreadable; it is read by its bytes now.
+  it.skipIf(process.platform !== 'linux')('a file name that is not UTF-8 is read by its bytes and shown with the odd byte escaped', async () => {
     const root = makeTree({ 'src/kept.ts': keyLine() });
+    mkdirSync(Buffer.concat([Buffer.from(`${root}/src/dir`), Buffer.from([0xfe])]));
     writeFileSync(Buffer.concat([Buffer.from(`${root}/src/bad`), Buffer.from([0xff]), Buffer.from('name.ts')]), keyLine());
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/src/dir`), Buffer.from([0xfe]), Buffer.from('/caf\u00e9'), Buffer.from([0xe9]), Buffer.from('.ts')]), keyLine());
 
     const { report } = await auditJson(root);
 
-    expect(report.workspace.skipped).toEqual([{ file: 'src/bad\uFFFDname.ts', reason: 'unreadable' }]);
-    expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
+    expect(report.workspace.skipped).toEqual([]);
+    expect(placesOf(report, ['hardcoded-key'])).toEqual(
+      ['src/bad\\xffname.ts', 'src/dir\\xfe/caf\u00e9\\xe9.ts', 'src/kept.ts'].map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })),
+    );
+    const text = (await runCli([root, '--offline'])).stdout;
+    expect(text).toContain(`src/bad\\xffname.ts:1:${KEY_COLUMN}  OpenRouter key`);
+  });
+
+  it.skipIf(process.platform !== 'linux')('a file name that is not UTF-8 listed by git is read by its bytes too', async () => {
+    const root = makeTree({ 'src/kept.ts': keyLine() });
+    writeFileSync(Buffer.concat([Buffer.from(`${root}/src/bad`), Buffer.from([0xff]), Buffer.from('name.ts')]), keyLine());
+    execFileSync('git', ['-C', root, 'init', '-q']);
+
+    for (const args of [[], ['--changed-since', 'HEAD']]) {
+      if (args.length > 0) execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'empty']);
+      const { report } = await auditJson(root, args);
+      expect(report.workspace.fileSet, args.join(' ')).toMatch(/^git: /);
+      expect(placesOf(report, ['hardcoded-key'])).toEqual(
+        ['src/bad\\xffname.ts', 'src/kept.ts'].map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })),
+      );
+    }
   });
 });
 
@@ -122,6 +144,8 @@ describe('symbolic links', () => {
       filesScanned: 1,
       filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 5 },
       skipped: [],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/real.ts', line: 1, column: KEY_COLUMN }]);
   });
@@ -155,6 +179,8 @@ describe('a file or folder that changes between the walk and the read', () => {
       filesScanned: 1,
       filesSkipped: { binary: 0, 'too-large': 0, unreadable: 1, symlink: 0 },
       skipped: [{ file: skipped, reason: 'unreadable' }],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
   });
@@ -180,6 +206,8 @@ describe('permission-denied files and folders (real permissions: run as nobody w
         { file: 'src/private', reason: 'unreadable' },
         { file: 'src/sealed.ts', reason: 'unreadable' },
       ],
+      fileSet: 'walk (not a git repository)',
+      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
     chmodSync(join(root, 'src/private'), 0o755);

@@ -44,7 +44,9 @@ const plausibleOr = <T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
 
 /** Severities every check accepts. */
 const validSeverity = fc.constantFrom('off', 'warn', 'error', true, false);
-const validPattern = fc.constantFrom('src/', '*.ts', '!keep.ts', '/build', 'generated/', '**/*.snap');
+// Patterns that keep src/app.ts in the file set: a run with no file to audit is exit 2, never a pass.
+const validInclude = fc.constantFrom('src/', '*.ts', '**/*.ts');
+const validExclude = fc.constantFrom('!keep.ts', '/build', 'generated/', '**/*.snap');
 const validModelId = fc.constantFrom('openai/gpt-4o', 'anthropic/claude-3.5-haiku', 'meta-llama/llama-3.3-70b-instruct:free', 'google/gemini-2.0-flash-001');
 const oneOrList = <T>(item: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof(item as fc.Arbitrary<unknown>, fc.array(item, { maxLength: 4 }));
 
@@ -55,7 +57,7 @@ const oneOrList = <T>(item: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof(
 const valid = fc.record(
   {
     checks: fc.dictionary(fc.constantFrom(...CHECK_IDS), validSeverity, { maxKeys: 5 }),
-    scan: fc.record({ include: oneOrList(validPattern), exclude: oneOrList(validPattern), max_file_size: fc.integer({ min: 1, max: 10_000_000 }) }, { requiredKeys: [] }),
+    scan: fc.record({ include: fc.oneof(validInclude, fc.array(validInclude, { minLength: 1, maxLength: 3 })), exclude: oneOrList(validExclude), max_file_size: fc.integer({ min: 1, max: 10_000_000 }) }, { requiredKeys: [] }),
     models: fc.record({ primary: validModelId, fallbacks: fc.array(validModelId, { maxLength: 3 }), required: fc.array(validModelId, { maxLength: 3 }) }, { requiredKeys: [] }),
     api: fc.record(
       {
