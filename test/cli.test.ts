@@ -437,7 +437,7 @@ describe('--list-checks and --help', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^credit-limit — The key has a credit limit/);
     expect(run.stdout).toContain('min_remaining');
-    expect(run.stdout).toContain('README.md#credit-limit');
+    expect(run.stdout).toMatch(/^More: https:\/\/github\.com\/openrouter-check\/openrouter-check\/blob\/main\/docs\/checks\/credit-limit\.md$/m);
     const typo = await runCli(['--explain', 'max-tokns']);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toBe('error: --explain: "max-tokns" is not a known check; did you mean max-tokens? (see --list-checks)\n');

@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { docsUrlFor } from '../checks/docs-url.js';
 import type { Check, CheckOptionSchema } from '../checks/types.js';
 import { DOCS_WIDTH, wrapWords } from './check-list.js';
 import { defuseLogCommands } from './log-commands.js';
@@ -6,7 +7,7 @@ import { printable } from './printable.js';
 
 export interface ExplainOptions {
   color: boolean;
-  /** A built-in check has a README section named after its id; a plugin's docs live with the plugin. */
+  /** A built-in check has a page, docs/checks/<id>.md; a plugin's docs live with the plugin. */
   builtIn: boolean;
 }
 
@@ -15,7 +16,7 @@ const LABEL_WIDTH = 'default severity'.length;
 
 /**
  * `--explain <id>`: everything about one check — what it is, how it runs, whether it spends
- * credits, the options it takes under `checks.<id>` with a config example, its docs and where to read more.
+ * credits, the options it takes under `checks.<id>` with a config example, its docs and the URL of its page.
  */
 export function renderExplain(check: Check, options: ExplainOptions): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
@@ -33,7 +34,7 @@ export function renderExplain(check: Check, options: ExplainOptions): string {
     '',
     ...optionLines(check, paint),
   ];
-  if (options.builtIn) lines.push('', `More: the README's section ${id} (README.md#${id})`);
+  if (options.builtIn) lines.push('', `More: ${docsUrlFor(check.id)}`);
   return defuseLogCommands(`${lines.join('\n')}\n`);
 }
 

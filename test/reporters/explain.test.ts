@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { docsUrlFor } from '../../src/checks/docs-url.js';
 import { BUILT_IN_CHECKS } from '../../src/checks/index.js';
 import { renderCheckList, wrapWords } from '../../src/reporters/check-list.js';
 import { renderExplain } from '../../src/reporters/explain.js';
@@ -45,7 +46,7 @@ describe('renderExplain (--explain <id>)', () => {
     expect(coloured.replace(ANSI_SEQUENCES, '')).toBe(renderExplain(check, { color: false, builtIn: true }));
   });
 
-  it.each(BUILT_IN_CHECKS.map((check) => ({ id: check.id, check })))('$id: id, title, category, kind, severity, credits, options, docs, README anchor', ({ check }) => {
+  it.each(BUILT_IN_CHECKS.map((check) => ({ id: check.id, check })))('$id: id, title, category, kind, severity, credits, options, docs, then the URL of its page', ({ check }) => {
     const output = renderExplain(check, { color: false, builtIn: true });
     expect(output.split('\n')[0]).toBe(`${check.id} — ${check.title}`);
     expect(output).toMatch(new RegExp(`^ +category +${check.category}$`, 'm'));
@@ -57,13 +58,14 @@ describe('renderExplain (--explain <id>)', () => {
       expect(output.replace(/\s+/g, ' ')).toContain(schema.description);
     }
     expect(output.replace(/\s+/g, ' ')).toContain(check.docs.replace(/\s+/g, ' '));
-    expect(output).toContain(`README.md#${check.id}`);
+    expect(output.trimEnd().split('\n').at(-1)).toBe(`More: https://github.com/openrouter-check/openrouter-check/blob/main/docs/checks/${check.id}.md`);
   });
 
-  it('points a plugin check at no README section, and prints none of its control characters', () => {
+  it('points a plugin check at no page, and prints none of its control characters', () => {
     const plugin = sampleChecks.find((check) => check.id === 'acme-privacy')!;
     const output = renderExplain(plugin, { color: false, builtIn: false });
-    expect(output).not.toContain('README');
+    expect(output).not.toContain('More:');
+    expect(output).not.toContain(docsUrlFor(plugin.id));
     expect(output).not.toMatch(CONTROL);
   });
 });
