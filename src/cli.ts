@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { relative, resolve, sep } from 'node:path';
 import type * as Commander from 'commander';
 import { remoteTargetOf } from './base-url.js';
+import { docsUrlFor } from './checks/docs-url.js';
 import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
@@ -313,6 +314,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     lineOf: lineReader(workspaces, fileAt),
     failOn: options.failOn,
     hints,
+    docsUrls: Object.fromEntries(checks.filter((check) => BUILT_IN_CHECKS.includes(check)).map((check) => [check.id, docsUrlFor(check.id)])),
     ...(configInRoot !== undefined && !configInRoot.startsWith('../') ? { configFile: configInRoot } : {}),
   };
   for (const target of options.report) {

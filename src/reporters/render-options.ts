@@ -8,6 +8,8 @@ export interface RenderOptions {
   failOn: 'error' | 'warn';
   /** Check id → how to fix it (the check's docs), shown under a check with findings. */
   hints: Readonly<Record<string, string>>;
+  /** Check id → its documentation page: built-in checks only (a plugin's check has none). */
+  docsUrls?: Readonly<Record<string, string>>;
   /** The config file relative to the audited root, if one was read: where SARIF and GitLab anchor findings that have no file. */
   configFile?: string;
   /** Text report: each check's duration, and the run's. */

@@ -1,13 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import type { CheckKind, CheckResult, Finding } from '../checks/types.js';
+import { REPOSITORY_URL } from '../checks/docs-url.js';
 import { fingerprintsIn } from '../fingerprint.js';
 import type { Report } from '../report.js';
 import { placeOf } from './finding-place.js';
 import { defuseLogCommandsInJson } from './log-commands.js';
 import type { RenderOptions } from './render-options.js';
 
-/** Where SARIF viewers link a rule's documentation. */
-const HELP_URI = 'https://github.com/openrouter-check/openrouter-check#';
 const FINGERPRINT_KEY = 'openrouterCheck/v1';
 
 /**
@@ -76,7 +75,7 @@ function runOf(report: Report, kind: CheckKind, options: RenderOptions): Record<
         name: report.tool.name,
         version: report.tool.version,
         semanticVersion: report.tool.version,
-        informationUri: 'https://github.com/openrouter-check/openrouter-check',
+        informationUri: REPOSITORY_URL,
         rules: checks.map((check) => ruleOf(check, options)),
       },
     },
@@ -102,7 +101,8 @@ function withinLimit(results: readonly Record<string, unknown>[]): Record<string
 
 function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unknown> {
   const docs = options.hints[check.id] || check.title;
-  const helpUri = `${HELP_URI}${check.id}`;
+  // A built-in check has a page; a plugin's check has only its docs text.
+  const helpUri = options.docsUrls?.[check.id];
   // `name` is a readable identifier (HardcodedKey); SARIF wants it left out when it would equal the id.
   const name = check.id.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
   return {
@@ -110,8 +110,10 @@ function ruleOf(check: CheckResult, options: RenderOptions): Record<string, unkn
     ...(name.toLowerCase() === check.id.toLowerCase() ? {} : { name }),
     shortDescription: { text: check.title },
     fullDescription: { text: docs },
-    help: { text: `${docs}\n\nMore: ${helpUri}`, markdown: `**${check.title}**\n\n${docs}\n\n[More about ${check.id}](${helpUri})` },
-    helpUri,
+    help: helpUri
+      ? { text: `${docs}\n\nMore: ${helpUri}`, markdown: `**${check.title}**\n\n${docs}\n\n[More about ${check.id}](${helpUri})` }
+      : { text: docs, markdown: `**${check.title}**\n\n${docs}` },
+    ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: levelOf(check.severity), enabled: check.status !== 'skip' },
     properties: { category: check.category, kind: check.kind, tags: [check.category, check.kind] },
   };

@@ -26,6 +26,7 @@ interface SarifRule {
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
+  helpUri?: string;
   defaultConfiguration: { level: string };
 }
 interface SarifRun {
@@ -109,12 +110,24 @@ describe('renderSarif', () => {
       expect(rule.shortDescription.text, rule.id).not.toBe('');
       expect(rule.fullDescription.text, rule.id).not.toBe('');
       expect(rule.help.text, rule.id).toContain(rule.fullDescription.text);
-      expect(rule.help.text, rule.id).toContain(`#${rule.id}`);
+      expect(rule.help.text, rule.id).toContain(`docs/checks/${rule.id}.md`);
+      expect(rule.helpUri, rule.id).toBe(`https://github.com/openrouter-check/openrouter-check/blob/main/docs/checks/${rule.id}.md`);
       expect(rule.help.markdown, rule.id).toContain(rule.fullDescription.text);
     }
     // model-availability has no docs among the sample hints: its title stands in.
     const availability = rules.find((rule) => rule.id === 'model-availability')!;
     expect(availability.fullDescription.text).toBe('Configured models are available');
+  });
+
+  it('links no page for a check that has none (a plugin\'s): its help is its docs alone', () => {
+    const [, report] = SAMPLES[0]!;
+    const log = JSON.parse(renderSarif(report, sampleOptions({ docsUrls: {} }))) as SarifLog;
+    const rules = log.runs.flatMap((run) => run.tool.driver.rules);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.helpUri, rule.id).toBeUndefined();
+      expect(rule.help.text, rule.id).toBe(rule.fullDescription.text);
+    }
   });
 
   it('points a located finding at its file, line and column, relative to %SRCROOT%', () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Check, CheckResult, Finding } from '../../src/checks/types.js';
 import type { RemoteTarget, Report, WorkspaceSummary } from '../../src/report.js';
+import { docsUrlFor } from '../../src/checks/docs-url.js';
+import { BUILT_IN_CHECKS } from '../../src/checks/index.js';
 import { summarize } from '../../src/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
 import { maskKey } from '../../src/secrets.js';
@@ -21,8 +23,11 @@ export const SAMPLE_HINTS: Readonly<Record<string, string>> = {
   'test-completion': 'Check the model id and your credits; the check sends one 1-token completion.',
 };
 
+/** Every built-in check's page, as the CLI passes them. */
+export const SAMPLE_DOCS_URLS: Readonly<Record<string, string>> = Object.fromEntries(BUILT_IN_CHECKS.map((check) => [check.id, docsUrlFor(check.id)]));
+
 export function sampleOptions(overrides: Partial<RenderOptions> = {}): RenderOptions {
-  return { color: false, quiet: false, failOn: 'error', hints: SAMPLE_HINTS, ...overrides };
+  return { color: false, quiet: false, failOn: 'error', hints: SAMPLE_HINTS, docsUrls: SAMPLE_DOCS_URLS, ...overrides };
 }
 
 const ROOT = '/home/dev/acme-chat';
