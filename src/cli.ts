@@ -259,7 +259,9 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
 
   const known = options.baseline === undefined ? undefined : await readKnownFindings(options.baseline);
   const fileSet = await unwrap(listing!);
-  const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize };
+  // The audited repository's scan rules cannot hide a committed key: its files stay in the key search.
+  const keySearchWhole = config.configKind !== 'operator';
+  const scan = { root, include: config.scan.include, exclude: config.scan.exclude, maxFileSize: config.scan.maxFileSize, keySearchWhole };
 
   // The workspaces the run reads, kept so the text report can quote the lines findings point at.
   const workspaces: Workspace[] = [];

@@ -7,7 +7,7 @@ import type * as Yaml from 'yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import type { Check, CheckOptionSchema, CheckOptionValues, Severity } from './checks/types.js';
 import { baseUrlProblem, DEFAULT_BASE_URL, normalizeBaseUrl } from './base-url.js';
-import { keyEnvProblem, MAX_RETRIES, operatorSettingRefusal, REPOSITORY_RETRIES, REPOSITORY_TIMEOUT_MS } from './operator-settings.js';
+import { KEY_GUARD_CHECKS, keyEnvProblem, keyGuardRefusal, MAX_RETRIES, operatorSettingRefusal, REPOSITORY_RETRIES, REPOSITORY_TIMEOUT_MS } from './operator-settings.js';
 import type { OperatorSettingPath } from './operator-settings.js';
 import { maskSecretsIn } from './secrets.js';
 import { closestMatch } from './suggest.js';
@@ -881,7 +881,11 @@ function defaultSetting(check: Check): CheckSetting {
 }
 
 /** `checks.<id>`: a severity, a boolean, or a mapping of `severity` and the check's options. */
-function checkSettingRule(check: Check): Rule<CheckSetting> {
+function checkSettingRule(check: Check, kind: ConfigKind): Rule<CheckSetting> {
+  const guarded = kind === 'repository' && KEY_GUARD_CHECKS.has(check.id);
+  // A key-guard check stays at its default severity in a repository's file (its options stay the repository's).
+  const allowed = (severity: Severity | 'off', value: YamlValue): Checked<Severity | 'off'> =>
+    guarded && severity !== check.defaultSeverity ? value.fail(keyGuardRefusal(value.path, check.id, severity)) : ok(severity);
   const schemas = check.options ?? {};
   const optionNames = Object.keys(schemas);
   const severityWord = severityRule(check, 'off, warn, error, true or false');
@@ -889,7 +893,9 @@ function checkSettingRule(check: Check): Rule<CheckSetting> {
   return (value) => {
     if (!yaml().isMap(value.node)) {
       const severity = severityOrMapping(value);
-      return severity.ok ? ok({ ...defaultSetting(check), severity: severity.value }) : severity;
+      if (!severity.ok) return severity;
+      const kept = allowed(severity.value, value);
+      return kept.ok ? ok({ ...defaultSetting(check), severity: kept.value }) : kept;
     }
     let severity: Severity | 'off' = check.defaultSeverity;
     const options = defaultOptions(check);
@@ -897,7 +903,9 @@ function checkSettingRule(check: Check): Rule<CheckSetting> {
       if (name === 'severity') {
         const checked = severityWord(child);
         if (!checked.ok) return checked;
-        severity = checked.value;
+        const kept = allowed(checked.value, child);
+        if (!kept.ok) return kept;
+        severity = kept.value;
         return undefined;
       }
       const schema = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
@@ -922,7 +930,7 @@ function checkSettingRule(check: Check): Rule<CheckSetting> {
  * `checks:`: known check ids only; the result holds just the checks the file mentions. With
  * `ignoredIds` (plugins listed but not loaded), an unknown id is put there instead of refused.
  */
-function checksRule(checks: readonly Check[], ignoredIds?: string[]): Rule<Record<string, CheckSetting>> {
+function checksRule(checks: readonly Check[], kind: ConfigKind, ignoredIds?: string[]): Rule<Record<string, CheckSetting>> {
   const ids = checks.map((check) => check.id);
   return (value) => {
     const settings: Record<string, CheckSetting> = {};
@@ -936,7 +944,7 @@ function checksRule(checks: readonly Check[], ignoredIds?: string[]): Rule<Recor
         const suggestion = closestMatch(name, ids);
         return child.fail(`${child.path} is not a known check${suggestion ? `; did you mean ${suggestion}?` : ' (see --list-checks)'}`, keyOffset);
       }
-      const checked = checkSettingRule(check)(child);
+      const checked = checkSettingRule(check, kind)(child);
       if (!checked.ok) return checked;
       settings[check.id] = checked.value;
       return undefined;
@@ -949,7 +957,7 @@ function checksRule(checks: readonly Check[], ignoredIds?: string[]): Rule<Recor
 function configRule(checks: readonly Check[], kind: ConfigKind, ignoredCheckIds?: string[]) {
   return section(
     {
-      checks: checksRule(checks, ignoredCheckIds),
+      checks: checksRule(checks, kind, ignoredCheckIds),
       scan: section({
         include: oneOrList(pattern, 'a gitignore-style pattern or a list of them'),
         exclude: oneOrList(pattern, 'a gitignore-style pattern or a list of them'),

@@ -60,6 +60,17 @@ export function operatorSettingRefusal(path: OperatorSettingPath): string {
   return `${which} is an operator setting: the audited repository ${setting.why}; use ${setting.use} (or --config with a file outside the audited folder)`;
 }
 
+/**
+ * The checks that guard the key itself. The audited repository may not turn them off or lower them: a
+ * pull request could otherwise silence the very finding it adds. The operator can (`--skip`, or `--config`).
+ */
+export const KEY_GUARD_CHECKS: ReadonlySet<string> = new Set(['hardcoded-key', 'https-only']);
+
+/** The refusal of a repository's file turning off or lowering a key-guard check. */
+export function keyGuardRefusal(path: string, id: string, severity: string): string {
+  return `${path}: ${severity} is an operator setting for ${id}: the audited repository cannot turn off or lower a check that guards the key; use --skip ${id} (or --config with a file outside the audited folder)`;
+}
+
 /** Why `name` cannot be the name of the variable holding the key, or undefined. Never echoes what looks like a key. */
 export function keyEnvProblem(name: string): string | undefined {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;

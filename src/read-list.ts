@@ -19,6 +19,8 @@ export class ReadList {
   readonly absolutePaths: (string | Buffer)[] = [];
   /** Whether a file's path puts it in the code checks' scope (not generated or vendored code). */
   readonly codePaths: boolean[] = [];
+  /** Whether a file is listed only for the key search (left out by a repository config's scan rules). */
+  readonly keysOnlyPaths: boolean[] = [];
   private readonly base: string;
   private parallel: ParallelRead | undefined;
   private handedOver = 0;
@@ -33,10 +35,11 @@ export class ReadList {
     this.base = rootWithSeparator(normalize(root));
   }
 
-  add(shown: string, path: PathBytes, codePath: boolean): void {
+  add(shown: string, path: PathBytes, codePath: boolean, keysOnly = false): void {
     this.paths.push(shown);
     this.absolutePaths.push(joinedPath(this.base, path));
-    this.codePaths.push(codePath);
+    this.codePaths.push(codePath && !keysOnly);
+    this.keysOnlyPaths.push(keysOnly);
     if (this.paths.length >= this.parallelFrom) {
       this.parallel ??= new ParallelRead();
       if (this.paths.length - this.handedOver >= HAND_OVER_EVERY || this.handedOver === 0) this.handOver();

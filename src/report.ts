@@ -18,7 +18,11 @@ export interface WorkspaceSummary {
 
 export interface WorkspaceScopes {
   /** Every file of the set, searched byte by byte for keys and plain-http URLs (binaries and files of any size included). */
-  secrets: { files: number };
+  secrets: {
+    files: number;
+    /** How many of them were searched for keys only: the repository config's scan rules leave them out of everything else. */
+    keysOnly?: number;
+  };
   /**
    * The files the code checks analysed; generated or vendored code (`dist/`, `build/`, `vendor/`, `*.min.js`, …)
    * is left out of it and counted, with the paths that make it so (`generatedPaths`, the first 100).

@@ -274,7 +274,7 @@ function emptyWorkspace(root: string): Workspace {
       filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
       skipped: [],
       fileSet: 'not read: no check that reads the files ran',
-      scopes: { secrets: { files: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 0, keysOnly: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
     },
   };
 }

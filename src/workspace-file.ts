@@ -25,6 +25,8 @@ export interface FileTraits {
   binary?: boolean;
   /** Too large to hold: read in pieces (readPieces), never whole. */
   inPieces?: boolean;
+  /** Left out by a repository config's scan rules: still searched for keys (a pull request cannot hide one), for nothing else. */
+  keysOnly?: boolean;
 }
 
 /** Where a lent piece sits in its file: the line and column of its first byte, and the start of that line. */
@@ -56,6 +58,7 @@ export class WorkspaceFile {
   #size: number;
   readonly binary: boolean;
   readonly inPieces: boolean;
+  readonly keysOnly: boolean;
 
   constructor(
     /** Relative to the root, `/` separators; a name that is not UTF-8 has its odd bytes escaped (`\xff`). */
@@ -70,6 +73,7 @@ export class WorkspaceFile {
     this.#size = typeof content === 'number' ? content : content.length;
     this.binary = traits.binary === true;
     this.inPieces = traits.inPieces === true;
+    this.keysOnly = traits.keysOnly === true;
   }
 
   /** The file's size in bytes when it was read. */

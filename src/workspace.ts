@@ -33,8 +33,13 @@ export interface WorkspaceOptions {
   root: string;
   /** gitignore-style patterns; when non-empty, only matching files are audited. */
   include: readonly string[];
-  /** gitignore-style patterns excluded from both scopes. */
+  /** gitignore-style patterns excluded from both scopes (from the code scope only, with `keySearchWhole`). */
   exclude: readonly string[];
+  /**
+   * The key search reads every file of the set whatever `include` and `exclude` say: set when they come from
+   * the audited repository's own config, which must not be able to hide a committed key from the search.
+   */
+  keySearchWhole?: boolean;
   /** The code checks' size limit; the key and URL search has none. */
   maxFileSize: number;
   /**
@@ -77,6 +82,11 @@ type FailedRead = 'unreadable' | 'symlink' | 'gone';
 const TEXT: FileTraits = {};
 const BINARY: FileTraits = { binary: true };
 const IN_PIECES: FileTraits = { inPieces: true };
+
+/** A file's traits, with `keysOnly` when the repository's scan rules left it out. */
+function traitsOf(traits: FileTraits, keysOnly: boolean): FileTraits {
+  return keysOnly ? { ...traits, keysOnly } : traits;
+}
 
 /**
  * A file set whose files are read on first need, once: the first look at `files`, `searched` or `summary`,
@@ -124,7 +134,7 @@ class LoadedWorkspace implements Workspace {
     const list = this.toRead;
     if (!list) return false;
     this.toRead = undefined;
-    const { paths, absolutePaths, codePaths } = list;
+    const { paths, absolutePaths, codePaths, keysOnlyPaths } = list;
     // What each listed file turned out to be: parallel arrays, not an object per file (25,000 of them are garbage).
     const files: (WorkspaceFile | undefined)[] = new Array(paths.length);
     const failures: (FailedRead | undefined)[] = new Array(paths.length);
@@ -144,13 +154,13 @@ class LoadedWorkspace implements Workspace {
       if (outcome === 'unreadable' || outcome === 'symlink' || outcome === 'gone') {
         failures[index] = outcome;
       } else if (outcome === 'large') {
-        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, 0, IN_PIECES);
+        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, 0, traitsOf(IN_PIECES, keysOnlyPaths[index]!));
         const read = file.readInPieces((piece) => show(file, piece.bytes, index, false, piece.ownedEnd));
         if (typeof read === 'string') failures[index] = read;
         else files[index] = file;
       } else {
         const { bytes, binary, size } = outcome;
-        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, size, binary ? BINARY : TEXT);
+        const file = new WorkspaceFile(paths[index]!, absolutePaths[index]!, size, traitsOf(binary ? BINARY : TEXT, keysOnlyPaths[index]!));
         const code = codePaths[index]! && !binary && size <= this.maxFileSize;
         files[index] = file;
         inCode[index] = code ? 1 : 0;
@@ -170,7 +180,9 @@ class LoadedWorkspace implements Workspace {
     const { tallies } = this;
     this.all.push(file);
     tallies.scopes!.secrets.files++;
-    if (inCode) {
+    if (file.keysOnly) {
+      tallies.scopes!.secrets.keysOnly = (tallies.scopes!.secrets.keysOnly ?? 0) + 1;
+    } else if (inCode) {
       this.analysed.push(file);
       tallies.filesScanned++;
       tallies.scopes!.code.files++;
@@ -225,7 +237,8 @@ export function fileAt(workspace: Workspace, path: string): WorkspaceFile | unde
 
 /**
  * The file set, read on first need (see LoadedWorkspace): the files git listed, or a walk of the root
- * (.gitignore applied, symlinks never followed); `scan.exclude` and `scan.include` narrow both scopes.
+ * (.gitignore applied, symlinks never followed); `scan.exclude` and `scan.include` narrow both scopes, or only
+ * the code scope and the URL search with `keySearchWhole` (the files they leave out are searched for keys only).
  */
 export function loadWorkspace(options: WorkspaceOptions): Workspace {
   const { root } = options;
@@ -234,9 +247,11 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   // Files up to the code checks' limit are read whole (the parser needs them so), and others up to PIECE_BYTES.
   const toRead = new ReadList(root, Math.max(options.maxFileSize, PIECE_BYTES), options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
   const summary = emptySummary(options.fileSet ?? (options.files ? 'listed files' : 'walk'));
+  const keySearchWhole = options.keySearchWhole === true && (configured !== undefined || included !== undefined);
   const add = (shown: string, path: PathBytes, generated: boolean): void => {
-    if (included && !included.ignores(shown)) return;
-    toRead.add(shown, path, !generated);
+    const ruledOut = (included !== undefined && !included.ignores(shown)) || (keySearchWhole && isConfiguredOut(configured, shown));
+    if (ruledOut && !keySearchWhole) return;
+    toRead.add(shown, path, !generated, ruledOut);
   };
 
   if (options.files) {
@@ -250,13 +265,13 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
     });
     const throughSymlink = symlinkedFolderTest(root);
     for (const { path, shown } of listed) {
-      if (isConfiguredOut(configured, shown)) continue;
+      if (!keySearchWhole && isConfiguredOut(configured, shown)) continue;
       // Opening the file would follow the link: a listed path never reads outside the root.
       if (throughSymlink(path)) skipInto(summary, shown, 'symlink');
       else add(shown, path, isGeneratedPath(shown));
     }
   } else {
-    walkTree(root, (matchPath) => configured !== undefined && configured.ignores(matchPath), isGeneratedName, {
+    walkTree(root, (matchPath) => !keySearchWhole && configured !== undefined && configured.ignores(matchPath), isGeneratedName, {
       file: add,
       symlink: (shown) => skipInto(summary, shown, 'symlink'),
       unreadable: (shown) => skipInto(summary, shown, 'unreadable'),
@@ -339,7 +354,7 @@ function emptySummary(fileSet: string): WorkspaceSummary {
     filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 0 },
     skipped: [],
     fileSet,
-    scopes: { secrets: { files: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+    scopes: { secrets: { files: 0, keysOnly: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
   };
 }
 

@@ -113,7 +113,7 @@ describe('loadWorkspace with a list of files', () => {
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
       skipped: [{ file: 'big.ts', reason: 'too-large' }],
       fileSet: 'git: listed',
-      scopes: { secrets: { files: 8 }, code: { files: 4, generated: 2, generatedPaths: ['dist/', 'node_modules/'] } },
+      scopes: { secrets: { files: 8, keysOnly: 0 }, code: { files: 4, generated: 2, generatedPaths: ['dist/', 'node_modules/'] } },
     });
     expect(scan(root, listed, { include: ['src/'] }).files.map((file) => file.path)).toEqual(['src/a.test.ts', 'src/a.ts']);
   });

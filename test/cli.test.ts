@@ -217,7 +217,7 @@ describe('edge cases (fixtures/edge-cases)', () => {
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
       skipped: [{ file: 'data/large-export.json', reason: 'too-large' }],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 9 }, code: { files: 7, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 9, keysOnly: 0 }, code: { files: 7, generated: 0, generatedPaths: [] } },
     });
   });
 

@@ -119,7 +119,7 @@ const errorCases: ErrorCase[] = [
   },
 
   // Keys.
-  { name: 'a duplicate check', yaml: 'checks:\n  auth: warn\n  https-only: off\n  auth: off\n', error: ':4: checks.auth is set twice (first on line 2)' },
+  { name: 'a duplicate check', yaml: 'checks:\n  auth: warn\n  model-availability: off\n  auth: off\n', error: ':4: checks.auth is set twice (first on line 2)' },
   { name: 'a duplicate section', yaml: 'scan: {}\nmodels: {}\nscan: {}\n', error: ':3: scan is set twice (first on line 1)' },
   { name: 'a list as a key', yaml: 'scan:\n  ? [include]\n  : src/\n', error: ':2: scan has a key that is not a plain name' },
   { name: 'an unknown top-level key, close', yaml: 'chekcs:\n  auth: off\n', error: ':1: chekcs is not a known setting; did you mean checks?' },
@@ -530,17 +530,17 @@ describe('loadConfig: finding the file', () => {
 
 describe('loadConfig: values and defaults', () => {
   it('turns booleans into severities: true is the default severity, false is off', async () => {
-    const config = await configOf('checks:\n  auth: true\n  max-tokens: true\n  https-only: false\n  credit-limit: { severity: false }\n');
+    const config = await configOf('checks:\n  auth: true\n  max-tokens: true\n  model-availability: false\n  credit-limit: { severity: false }\n');
     expect(config.checks['auth']?.severity).toBe('warn');
     expect(config.checks['max-tokens']?.severity).toBe('error');
-    expect(config.checks['https-only']?.severity).toBe('off');
+    expect(config.checks['model-availability']?.severity).toBe('off');
     expect(config.checks['credit-limit']?.severity).toBe('off');
   });
 
   it('reads off, warn and error as words (YAML 1.2, even under a %YAML 1.1 directive)', async () => {
-    expect((await configOf('checks:\n  auth: off\n  https-only: warn\n  credit-limit: error\n')).checks).toMatchObject({
+    expect((await configOf('checks:\n  auth: off\n  model-availability: warn\n  credit-limit: error\n')).checks).toMatchObject({
       auth: { severity: 'off' },
-      'https-only': { severity: 'warn' },
+      'model-availability': { severity: 'warn' },
       'credit-limit': { severity: 'error' },
     });
     expect((await configOf('%YAML 1.1\n---\nchecks:\n  auth: off\n')).checks['auth']?.severity).toBe('off');
@@ -696,5 +696,19 @@ describe('.openrouter-check.yml.example', () => {
       expect(text).toContain(key);
     }
     for (const key of ['api:', 'base_url:', 'key_env:', 'timeout_ms:', 'retries:', 'plugins:', 'gitignore-style']) expect(text).toContain(key);
+  });
+});
+
+describe('loadConfig: the checks that guard the key', () => {
+  it("stay at their default severity in a repository's file, and may be set to anything in an operator's", async () => {
+    const refused = await loadText('checks:\n  https-only: warn\n');
+    expect(refused.outcome.ok ? undefined : refused.outcome.error).toBe(
+      `config error: ${shown(refused.root)}:2: checks.https-only: warn is an operator setting for https-only: the audited repository cannot turn off or lower a check that guards the key; use --skip https-only (or --config with a file outside the audited folder)`,
+    );
+    expect((await configOf('checks:\n  hardcoded-key: error\n')).checks['hardcoded-key']?.severity).toBe('error');
+    expect((await configOf('checks:\n  hardcoded-key: off\n  https-only: warn\n', 'operator')).checks).toMatchObject({
+      'hardcoded-key': { severity: 'off' },
+      'https-only': { severity: 'warn' },
+    });
   });
 });

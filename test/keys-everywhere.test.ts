@@ -99,7 +99,7 @@ describe('a key committed anywhere git holds it', () => {
     expect(report.workspace.fileSet).toBe('git: tracked and untracked files git does not ignore');
     // .gitignore, the eight files with keys and legacy.ts searched; generated code, the binary and the 3 MB log not analysed.
     expect(report.workspace.scopes).toEqual({
-      secrets: { files: 10 },
+      secrets: { files: 10, keysOnly: 0 },
       code: { files: 6, generated: 2, generatedPaths: ['dist/', 'vendor/'] },
     });
     expect(report.workspace.filesSkipped).toEqual({ binary: 1, 'too-large': 1, unreadable: 0, symlink: 0 });

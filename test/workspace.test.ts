@@ -52,7 +52,7 @@ describe('loadWorkspace', () => {
     ]);
     expect(workspace.files.map((file) => file.path)).toEqual(['src/index.ts']);
     expect(workspace.summary.scopes).toEqual({
-      secrets: { files: 7 },
+      secrets: { files: 7, keysOnly: 0 },
       code: { files: 1, generated: 6, generatedPaths: ['build/', 'coverage/', 'dist/', 'packages/a/vendor/', 'public/app.min.js', 'public/other.min.js'] },
     });
   });
@@ -116,7 +116,7 @@ describe('loadWorkspace', () => {
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 0 },
       skipped: [{ file: 'big.json', reason: 'too-large' }],
       fileSet: 'walk',
-      scopes: { secrets: { files: 3 }, code: { files: 1, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 3, keysOnly: 0 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
   });
 

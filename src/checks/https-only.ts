@@ -43,6 +43,8 @@ const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
 
 /** The plain-http OpenRouter URLs of a file (any file of the set, binaries too), located while the scan has the bytes in hand. */
 const plainHttpHitsIn: HitExtractor<PlainHttpHit> = (bytes, file) => {
+  // Left out by the repository's scan rules: only the key search reads it.
+  if (file.keysOnly) return undefined;
   // Most files have no http scheme at all: answered without making a generator for each (garbage adds up over a tree).
   if (!bytes.includes(SCHEME_ENDS[0]) && !bytes.includes(SCHEME_ENDS[1])) return undefined;
   let hits: PlainHttpHit[] | undefined;

@@ -69,7 +69,7 @@ function orderedWorkspace(workspace: WorkspaceSummary): Record<string, unknown> 
   if (workspace.scopes !== undefined) {
     const { secrets, code } = workspace.scopes;
     ordered.scopes = {
-      secrets: { files: secrets.files },
+      secrets: { files: secrets.files, ...(secrets.keysOnly === undefined ? {} : { keysOnly: secrets.keysOnly }) },
       code: { files: code.files, generated: code.generated, generatedPaths: [...code.generatedPaths] },
     };
   }

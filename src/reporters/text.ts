@@ -91,7 +91,8 @@ function auditLines(workspace: WorkspaceSummary, paint: ChalkInstance): string[]
     lines.push(skippedCount === 0 ? `${scanned}, 0 skipped` : `${scanned}, ${skippedCount} skipped (${breakdown.join(', ')})`);
   } else {
     const from = workspace.fileSet === undefined ? '' : ` (${printable(workspace.fileSet)})`;
-    lines.push(`keys and URLs: ${filesWord(scopes.secrets.files)} searched${from}`);
+    const keysOnly = scopes.secrets.keysOnly ? `; ${scopes.secrets.keysOnly} of them for keys only (left out by the repository config's scan rules)` : '';
+    lines.push(`keys and URLs: ${filesWord(scopes.secrets.files)} searched${from}${keysOnly}`);
     const { generated, generatedPaths } = scopes.code;
     const notAnalysed = [...(generated > 0 ? [`${generated} generated or vendored`] : []), ...breakdown];
     const skipped = generated + skippedCount;

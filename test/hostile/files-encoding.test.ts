@@ -55,7 +55,7 @@ describe('line endings and encodings', () => {
       filesSkipped: { binary: 1, 'too-large': 0, unreadable: 0, symlink: 0 },
       skipped: [],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 1 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 1, keysOnly: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
     });
   });
 

@@ -60,7 +60,7 @@ describe('a 50 MB one-line minified bundle', () => {
       filesSkipped: { binary: 0, 'too-large': 1, unreadable: 0, symlink: 0 },
       skipped: [{ file: BUNDLE, reason: 'too-large' }],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 1 }, code: { files: 0, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 1, keysOnly: 0 }, code: { files: 0, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key', 'https-only'])).toEqual([
       ...keyColumns.map((column) => ({ check: 'hardcoded-key', file: BUNDLE, line: 1, column })),

@@ -145,7 +145,7 @@ describe('symbolic links', () => {
       filesSkipped: { binary: 0, 'too-large': 0, unreadable: 0, symlink: 5 },
       skipped: [],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 1, keysOnly: 0 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/real.ts', line: 1, column: KEY_COLUMN }]);
   });
@@ -180,7 +180,7 @@ describe('a file or folder that changes between the walk and the read', () => {
       filesSkipped: { binary: 0, 'too-large': 0, unreadable: 1, symlink: 0 },
       skipped: [{ file: skipped, reason: 'unreadable' }],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 1, keysOnly: 0 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
   });
@@ -207,7 +207,7 @@ describe('permission-denied files and folders (real permissions: run as nobody w
         { file: 'src/sealed.ts', reason: 'unreadable' },
       ],
       fileSet: 'walk (not a git repository)',
-      scopes: { secrets: { files: 1 }, code: { files: 1, generated: 0, generatedPaths: [] } },
+      scopes: { secrets: { files: 1, keysOnly: 0 }, code: { files: 1, generated: 0, generatedPaths: [] } },
     });
     expect(placesOf(report, ['hardcoded-key'])).toEqual([{ check: 'hardcoded-key', file: 'src/kept.ts', line: 1, column: KEY_COLUMN }]);
     chmodSync(join(root, 'src/private'), 0o755);

@@ -280,3 +280,60 @@ describe('config errors mask credentials', () => {
     expect(run.stderr).toContain(`ghp_${token.slice(4, 8)}…${token.slice(-4)}`);
   });
 });
+
+describe('the repository cannot silence the checks that guard the key', () => {
+  const REFUSAL = (path: string, id: string, severity: string, line: number): string =>
+    `config error: .openrouter-check.yml:${line}: ${path}: ${severity} is an operator setting for ${id}: the audited repository cannot turn off or lower a check that guards the key; use --skip ${id} ${USE_CONFIG}`;
+
+  it.each([
+    ['hardcoded-key', 'off', 'checks:\n  hardcoded-key: off\n', 'checks.hardcoded-key', 2],
+    ['hardcoded-key', 'warn', 'checks:\n  hardcoded-key:\n    severity: warn\n', 'checks.hardcoded-key.severity', 3],
+    ['https-only', 'off', 'checks:\n  https-only: false\n', 'checks.https-only', 2],
+    ['https-only', 'warn', 'checks:\n  https-only: warn\n', 'checks.https-only', 2],
+  ])('%s set to %s in the repository config: exit 2, naming the flag', async (id, severity, config, path, line) => {
+    expectRefused(await audit(checkout({ '.openrouter-check.yml': config }), ['--offline']), REFUSAL(path, id, severity, line));
+  });
+
+  it('the repository may repeat their default, and lower any other check', async () => {
+    const run = await audit(checkout({ '.openrouter-check.yml': 'checks:\n  hardcoded-key: error\n  https-only: true\n  env-files: off\n' }), ['--offline']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it("the operator may turn them off with --skip or a config outside the checkout", async () => {
+    const secret = generateKey();
+    const root = checkout({ 'src/leak.ts': `export const k = '${secret}';\n` });
+    expect((await audit(root, ['--offline'])).status).toBe(1);
+    expect((await audit(root, ['--offline', '--skip', 'hardcoded-key'])).status).toBe(0);
+    const operator = makeTree({ 'openrouter-check.yml': 'checks:\n  hardcoded-key: off\n' });
+    const run = await audit(root, ['--offline', '--config', join(operator, 'openrouter-check.yml')]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it("the repository's scan rules leave a file out of the URL search and the code checks, never out of the key search", async () => {
+    const secret = generateKey();
+    const files = {
+      '.openrouter-check.yml': 'scan:\n  exclude:\n    - src/generated/\n  include:\n    - src/\n',
+      'src/generated/client.ts': `const key = '${secret}';\nexport const url = 'http://openrouter.ai/api/v1';\n`,
+      'tools/seed.ts': `export const key = '${secret}';\n`,
+    };
+    const run = await audit(checkout(files), ['--offline', '--format', 'json']);
+    const report = JSON.parse(run.stdout) as {
+      checks: Array<{ id: string; status: string; findings: Array<{ file: string; line: number; column: number }> }>;
+      workspace: { scopes: { secrets: { files: number; keysOnly: number }; code: { files: number } } };
+    };
+    const findingsOf = (id: string): string[] => report.checks.find((check) => check.id === id)!.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`);
+    expect(findingsOf('hardcoded-key')).toEqual(['src/generated/client.ts:1:14', 'tools/seed.ts:1:21']);
+    expect(findingsOf('https-only')).toEqual([]);
+    // .openrouter-check.yml, src/generated/client.ts and tools/seed.ts are outside the rules; src/app.ts is inside.
+    expect(report.workspace.scopes.secrets).toEqual({ files: 4, keysOnly: 3 });
+    expect(report.workspace.scopes.code.files).toBe(1);
+    expect(run.status).toBe(1);
+
+    // The same rules from the operator's config narrow the key search too: that is the operator's say.
+    const operator = makeTree({ 'openrouter-check.yml': files['.openrouter-check.yml'] });
+    const narrowed = await audit(checkout(files), ['--offline', '--format', 'json', '--config', join(operator, 'openrouter-check.yml')]);
+    expect(narrowed.status, narrowed.stderr).toBe(0);
+  });
+});
