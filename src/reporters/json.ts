@@ -1,4 +1,5 @@
 import type { CheckResult, Finding } from '../checks/types.js';
+import { fingerprintsIn } from '../fingerprint.js';
 import type { Report, WorkspaceSummary } from '../report.js';
 import { defuseLogCommandsInJson } from './log-commands.js';
 
@@ -29,6 +30,7 @@ export function renderJson(report: Report): string {
 }
 
 function orderedCheck(check: CheckResult): Record<string, unknown> {
+  const fingerprints = fingerprintsIn(check);
   return {
     id: check.id,
     title: check.title,
@@ -38,18 +40,22 @@ function orderedCheck(check: CheckResult): Record<string, unknown> {
     severity: check.severity,
     durationMs: check.durationMs,
     message: check.message,
-    findings: check.findings.map(orderedFinding),
+    findings: check.findings.map((finding, index) => orderedFinding(finding, fingerprints[index]!)),
   };
 }
 
-/** Absent location and snippet fields are left out, not written as null. */
-function orderedFinding(finding: Finding): Record<string, unknown> {
+/**
+ * Absent location and snippet fields are left out, not written as null. The fingerprint is the one the
+ * baseline, SARIF and GitLab reports use for the same finding.
+ */
+function orderedFinding(finding: Finding, fingerprint: string): Record<string, unknown> {
   const ordered: Record<string, unknown> = { message: finding.message, severity: finding.severity };
   if (finding.file !== undefined) ordered.file = finding.file;
   if (finding.line !== undefined) ordered.line = finding.line;
   if (finding.column !== undefined) ordered.column = finding.column;
   if (finding.cell !== undefined) ordered.cell = { index: finding.cell.index, line: finding.cell.line, column: finding.cell.column };
   if (finding.snippet !== undefined) ordered.snippet = finding.snippet;
+  ordered.fingerprint = fingerprint;
   return ordered;
 }
 

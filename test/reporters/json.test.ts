@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprintsIn } from '../../src/fingerprint.js';
 import type { Report } from '../../src/report.js';
 import { render } from '../../src/reporters/index.js';
 import { renderJson } from '../../src/reporters/json.js';
@@ -19,13 +20,18 @@ function scrambled<T>(value: T): T {
   return Object.fromEntries([['internalNote', 'not part of the schema'], ...entries]) as T;
 }
 
+/** The report as the run makes it: every finding carries its fingerprint. */
+function fingerprinted(report: Report): Report {
+  return { ...report, checks: report.checks.map((check) => ({ ...check, findings: check.findings.map((finding, index) => ({ ...finding, fingerprint: fingerprintsIn(check)[index]! })) })) };
+}
+
 describe('renderJson', () => {
   it.each(SAMPLES)('%s matches its golden file', (name, report) => {
     expectGolden(`${name}.json`, renderJson(report));
   });
 
   it.each(SAMPLES)('%s round-trips through JSON.parse', (_name, report) => {
-    expect(JSON.parse(renderJson(report))).toEqual(report);
+    expect(JSON.parse(renderJson(report))).toEqual(fingerprinted(report));
   });
 
   it('writes the schema key order whatever order the input was built in', () => {
@@ -43,7 +49,7 @@ describe('renderJson', () => {
       expect(Object.keys(check)).toEqual(['id', 'title', 'category', 'kind', 'status', 'severity', 'durationMs', 'message', 'findings']);
     }
     const findings = parsed.checks.flatMap((check) => check.findings);
-    expect(Object.keys(findings[0] ?? {})).toEqual(['message', 'severity', 'file', 'line', 'column', 'snippet']);
+    expect(Object.keys(findings[0] ?? {})).toEqual(['message', 'severity', 'file', 'line', 'column', 'snippet', 'fingerprint']);
     expect(Object.keys(parsed.workspace)).toEqual(['filesScanned', 'filesSkipped', 'skipped']);
     expect(Object.keys(parsed.workspace.filesSkipped)).toEqual(['binary', 'too-large', 'unreadable', 'symlink']);
     expect(Object.keys(parsed.workspace.skipped[0] ?? {})).toEqual(['file', 'reason']);
@@ -62,7 +68,18 @@ describe('renderJson', () => {
     it('omits absent finding fields instead of writing null', () => {
     const parsed = JSON.parse(renderJson(failingReport)) as { checks: { id: string; findings: object[] }[] };
     const creditLimit = parsed.checks.find((check) => check.id === 'credit-limit');
-    expect(Object.keys(creditLimit?.findings[0] ?? {})).toEqual(['message', 'severity']);
+    expect(Object.keys(creditLimit?.findings[0] ?? {})).toEqual(['message', 'severity', 'fingerprint']);
+  });
+
+  it("gives each finding the fingerprint the baseline, SARIF and GitLab reports use, and keeps one the run set", () => {
+    const parsed = JSON.parse(renderJson(failingReport)) as { checks: { findings: { fingerprint: string }[] }[] };
+    expect(parsed.checks.map((check) => check.findings.map((finding) => finding.fingerprint))).toEqual(failingReport.checks.map((check) => fingerprintsIn(check)));
+    for (const fingerprint of parsed.checks.flatMap((check) => check.findings.map((finding) => finding.fingerprint))) expect(fingerprint).toMatch(/^[0-9a-f]{16,64}$/);
+    const [first] = failingReport.checks.filter((check) => check.findings.length > 0);
+    const set = { ...failingReport, checks: [{ ...first!, findings: first!.findings.map((finding) => ({ ...finding, fingerprint: 'set-by-the-run' })) }] };
+    expect((JSON.parse(renderJson(set)) as { checks: { findings: { fingerprint: string }[] }[] }).checks[0]!.findings.map((finding) => finding.fingerprint)).toEqual(
+      first!.findings.map(() => 'set-by-the-run'),
+    );
   });
 
   it('indents by two spaces and ends with a newline', () => {
