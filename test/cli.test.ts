@@ -425,6 +425,7 @@ describe('--list-checks and --help', () => {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toMatch(/^Docs: https:\/\/github\.com\/openrouter-check\/openrouter-check\/tree\/main\/docs /m);
   });
 
   it('--list-checks names every built-in check', async () => {
