@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { relative, resolve, sep } from 'node:path';
 import type * as Commander from 'commander';
 import { remoteTargetOf } from './base-url.js';
-import { docsUrlFor } from './checks/docs-url.js';
+import { docsUrlFor, REPOSITORY_URL } from './checks/docs-url.js';
 import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
 import { removeUnfinishedReportFiles } from './report-file.js';
@@ -93,7 +93,7 @@ repository's own config.
 Behind a proxy, HTTPS_PROXY and NO_PROXY are honoured (never for localhost).
 
 Exit codes: 0 ready, 1 a check failed or errored, 2 usage or configuration error.
-Docs: the README's sections are named after the check ids.`;
+Docs: ${REPOSITORY_URL}/tree/main/docs (a page per check: --explain <id> links it).`;
 
 function toolVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -268,14 +268,27 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
   }, 300_000);
 });
 
-describe('README: every CI example runs the tool outside the checkout too', () => {
+describe('CI examples (README In CI, docs/ci.md): each runs the tool outside the checkout too', () => {
+  /** The fenced code blocks of a Markdown text, in order. */
+  const codeBlocksOf = (markdown: string): { lang: string; text: string }[] =>
+    [...markdown.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1]!, text: match[2]! }));
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
   const inCi = readme.slice(readme.indexOf('\n## In CI\n'), readme.indexOf('\n## ', readme.indexOf('\n## In CI\n') + 1));
-  const examples = [...inCi.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1]!, text: match[2]! }));
+  const readmeExamples = codeBlocksOf(inCi);
+  const ciPageExamples = codeBlocksOf(readFileSync(join(REPO, 'docs/ci.md'), 'utf8'));
+  const examples = [...readmeExamples, ...ciPageExamples];
   const commandsOf = (text: string): string => text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
 
-  it('finds the examples: GitHub Actions with and without the action, GitLab CI, Jenkins, pre-commit', () => {
-    expect(examples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'yaml', 'yaml', 'groovy', 'yaml']);
+  it("finds the README's examples: GitHub Actions with the action, GitLab CI, Jenkins, pre-commit", () => {
+    expect(readmeExamples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'groovy', 'yaml']);
+  });
+
+  it("finds docs/ci.md's examples: pull requests, GitHub Actions with and without the action, GitLab CI, Jenkins, pre-commit", () => {
+    expect(ciPageExamples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'yaml', 'yaml', 'groovy', 'yaml']);
+  });
+
+  it("each README example is on docs/ci.md word for word, so the two cannot drift apart", () => {
+    for (const example of readmeExamples) expect(ciPageExamples.map(({ text }) => text)).toContain(example.text);
   });
 
   it('each YAML example parses', () => {
@@ -287,9 +300,10 @@ describe('README: every CI example runs the tool outside the checkout too', () =
   });
 
   it('each one that installs with npm does it as the action does: from a temporary folder, empty configs, no scripts, node on the bin', () => {
-    const installing = examples.filter(({ text }) => /npm install/.test(text));
+    expect(readmeExamples.filter(({ text }) => /npm install/.test(text))).toHaveLength(2);
+    const installing = ciPageExamples.filter(({ text }) => /npm install/.test(text));
     expect(installing).toHaveLength(3);
-    for (const { text } of installing) {
+    for (const { text } of [...readmeExamples, ...installing].filter(({ text }) => /npm install/.test(text))) {
       const commands = commandsOf(text);
       expect(commands).toMatch(/tool="\$\(mktemp -d[^)]*\)"/);
       expect(commands).toContain('touch "$tool/user-npmrc" "$tool/global-npmrc"');

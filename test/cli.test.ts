@@ -109,6 +109,8 @@ describe('a project that fails every static check (fixtures/leaky-app)', () => {
       line: 2,
       column: 36,
       snippet: `export const OPENROUTER_API_KEY = '${maskKey(key)}';`,
+      // The finding's identity across runs: a hash, never the key (the fingerprint is of the masked text).
+      fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(report.summary).toEqual({ passed: 1, failed: 4, warned: 4, skipped: 7, errored: 0 });
   });
@@ -425,6 +427,7 @@ describe('--list-checks and --help', () => {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toMatch(/^Docs: https:\/\/github\.com\/openrouter-check\/openrouter-check\/tree\/main\/docs /m);
   });
 
   it('--list-checks names every built-in check', async () => {

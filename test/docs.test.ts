@@ -6,6 +6,7 @@ import { docsUrlFor, REPOSITORY_URL } from '../src/checks/docs-url.js';
 import { BUILT_IN_CHECKS } from '../src/checks/index.js';
 import type { Check } from '../src/checks/types.js';
 import { defaultConfig, loadConfig } from '../src/config.js';
+import { makeTree } from './support/tree.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHECK_PAGES = resolve(ROOT, 'docs/checks');
@@ -141,5 +142,18 @@ describe('.openrouter-check.yml.example', () => {
     expect(outcome).toMatchObject({ ok: true });
     if (!outcome.ok) return;
     expect(outcome.config.checks).toEqual(defaultConfig(BUILT_IN_CHECKS).checks);
+  });
+
+  it("copied as a repository's .openrouter-check.yml, loads to the same config as no file at all", async () => {
+    const withoutFile = await loadConfig({ root: makeTree({ 'src/app.ts': 'export {};\n' }), checks: BUILT_IN_CHECKS });
+    const withCopy = await loadConfig({ root: makeTree({ 'src/app.ts': 'export {};\n', '.openrouter-check.yml': example }), checks: BUILT_IN_CHECKS });
+    expect(withoutFile).toMatchObject({ ok: true });
+    expect(withCopy).toMatchObject({ ok: true, config: { configKind: 'repository' } });
+    if (!withoutFile.ok || !withCopy.ok) return;
+    const { configFile, configKind, ...settings } = withCopy.config;
+    expect(configFile).toMatch(/\.openrouter-check\.yml$/);
+    expect(configKind).toBe('repository');
+    expect(settings).toEqual(withoutFile.config);
+    expect(withCopy.notLoaded).toBeUndefined();
   });
 });
