@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { FIXTURES } from './support/fixtures.js';
 import { makeTree } from './support/tree.js';
+import { parseJsonReport } from './support/json-report.js';
 
 interface JsonCheck {
   id: string;
@@ -21,7 +22,7 @@ const ALLOW = '--allow-plugins';
 
 async function checksOf(args: string[]): Promise<{ status: number | null; checks: JsonCheck[] }> {
   const run = await runCli([...args, ALLOW, '--offline', '--format', 'json']);
-  return { status: run.status, checks: (JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks };
+  return { status: run.status, checks: parseJsonReport<{ checks: JsonCheck[] }>(run.stdout).checks };
 }
 
 /** A check module's source, exported as `export default <expression>`. */

@@ -56,7 +56,8 @@ const oneOrList = <T>(item: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof(
  */
 const valid = fc.record(
   {
-    checks: fc.dictionary(fc.constantFrom(...CHECK_IDS), validSeverity, { maxKeys: 5 }),
+    // The checks that guard the key stay at their default in a repository's file: any other severity is exit 2.
+    checks: fc.dictionary(fc.constantFrom(...CHECK_IDS.filter((id) => id !== 'hardcoded-key' && id !== 'https-only')), validSeverity, { maxKeys: 5 }),
     scan: fc.record({ include: fc.oneof(validInclude, fc.array(validInclude, { minLength: 1, maxLength: 3 })), exclude: oneOrList(validExclude), max_file_size: fc.integer({ min: 1, max: 10_000_000 }) }, { requiredKeys: [] }),
     models: fc.record({ primary: validModelId, fallbacks: fc.array(validModelId, { maxLength: 3 }), required: fc.array(validModelId, { maxLength: 3 }) }, { requiredKeys: [] }),
     api: fc.record(

@@ -11,6 +11,7 @@ import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openr
 import type { FakeOpenRouter, FakeScenario, Fault } from '../support/fake-openrouter.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
+import { parseJsonReport } from '../support/json-report.js';
 
 const PRIMARY = 'openai/gpt-4o-mini';
 const FALLBACKS = Array.from({ length: 40 }, (_, index) => `vendor/model-${String(index + 1).padStart(2, '0')}`);
@@ -47,7 +48,7 @@ function audit(args: string[], { fallbacks = FALLBACKS, retries = 0, env = {} }:
   });
 }
 
-const checkOf = (run: CliRun, id: string): JsonCheck => (JSON.parse(run.stdout) as { checks: JsonCheck[] }).checks.find((check) => check.id === id)!;
+const checkOf = (run: CliRun, id: string): JsonCheck => parseJsonReport<{ checks: JsonCheck[] }>(run.stdout).checks.find((check) => check.id === id)!;
 const probedModels = (): string[] => fake.requestsTo('/chat/completions').map(({ body }) => (body as { model: string }).model);
 
 describe('40 fallbacks in the config', () => {

@@ -282,6 +282,8 @@ describe('config errors mask credentials', () => {
 });
 
 describe('the repository cannot silence the checks that guard the key', () => {
+  // Put together at run time: this file is audited by the project's own self-audit.
+  const PLAIN_HTTP = ['http', '://'].join('');
   const REFUSAL = (path: string, id: string, severity: string, line: number): string =>
     `config error: .openrouter-check.yml:${line}: ${path}: ${severity} is an operator setting for ${id}: the audited repository cannot turn off or lower a check that guards the key; use --skip ${id} ${USE_CONFIG}`;
 
@@ -315,8 +317,9 @@ describe('the repository cannot silence the checks that guard the key', () => {
     const secret = generateKey();
     const files = {
       '.openrouter-check.yml': 'scan:\n  exclude:\n    - src/generated/\n  include:\n    - src/\n',
-      'src/generated/client.ts': `const key = '${secret}';\nexport const url = 'http://openrouter.ai/api/v1';\n`,
-      'tools/seed.ts': `export const key = '${secret}';\n`,
+      'src/app.ts': `export const url = '${PLAIN_HTTP}openrouter.ai/api/v1';\n`,
+      'src/generated/client.ts': `const key = '${secret}';\nexport const url = '${PLAIN_HTTP}openrouter.ai/api/v1';\n`,
+      'tools/seed.ts': `export const key = '${secret}';\nexport const url = '${PLAIN_HTTP}openrouter.ai/api/v1';\n`,
     };
     const run = await audit(checkout(files), ['--offline', '--format', 'json']);
     const report = JSON.parse(run.stdout) as {
@@ -325,7 +328,7 @@ describe('the repository cannot silence the checks that guard the key', () => {
     };
     const findingsOf = (id: string): string[] => report.checks.find((check) => check.id === id)!.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`);
     expect(findingsOf('hardcoded-key')).toEqual(['src/generated/client.ts:1:14', 'tools/seed.ts:1:21']);
-    expect(findingsOf('https-only')).toEqual([]);
+    expect(findingsOf('https-only')).toEqual(['src/app.ts:1:21']);
     // .openrouter-check.yml, src/generated/client.ts and tools/seed.ts are outside the rules; src/app.ts is inside.
     expect(report.workspace.scopes.secrets).toEqual({ files: 4, keysOnly: 3 });
     expect(report.workspace.scopes.code.files).toBe(1);
@@ -333,7 +336,7 @@ describe('the repository cannot silence the checks that guard the key', () => {
 
     // The same rules from the operator's config narrow the key search too: that is the operator's say.
     const operator = makeTree({ 'openrouter-check.yml': files['.openrouter-check.yml'] });
-    const narrowed = await audit(checkout(files), ['--offline', '--format', 'json', '--config', join(operator, 'openrouter-check.yml')]);
+    const narrowed = await audit(checkout(files), ['--offline', '--format', 'json', '--only', 'hardcoded-key', '--config', join(operator, 'openrouter-check.yml')]);
     expect(narrowed.status, narrowed.stderr).toBe(0);
   });
 });

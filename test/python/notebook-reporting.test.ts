@@ -43,6 +43,7 @@ describe('a finding in a notebook cell', () => {
       column: 16,
       cell: { index: 3, line: 2, column: 11 },
       snippet: IN_NOTEBOOK.snippet,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
   });
 

@@ -7,6 +7,7 @@ import { runCli } from '../support/cli.js';
 import { fakeModel, FAKE_KEYS, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter } from '../support/fake-openrouter.js';
 import { materializeFixture } from '../support/fixtures.js';
+import { parseJsonReport } from '../support/json-report.js';
 
 interface JsonFinding {
   message: string;
@@ -27,7 +28,7 @@ const notebookApp = notebookFixture.root;
 
 async function auditJson(root: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; check: (id: string) => JsonReport['checks'][number] }> {
   const run = await runCli([root, '--format', 'json', ...args], { env });
-  const report = JSON.parse(run.stdout) as JsonReport;
+  const report = parseJsonReport<JsonReport>(run.stdout);
   return { status: run.status, check: (id) => report.checks.find((check) => check.id === id)! };
 }
 

@@ -16,6 +16,7 @@ import { PLAIN } from '../support/plain-http.js';
 import { validateSarif } from '../support/sarif.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
+import { parseJsonReport } from '../support/json-report.js';
 
 const JUNIT_XSD = { fileName: 'junit.xsd', contents: readFileSync(new URL('../schemas/junit.xsd', import.meta.url), 'utf8') };
 
@@ -73,7 +74,7 @@ function audit(args: string[], env: Record<string, string> = { OPENROUTER_API_KE
 
 async function auditJson(args: string[] = [], env?: Record<string, string>): Promise<{ status: number | null; report: JsonReport; run: CliRun }> {
   const run = await audit([...args, '--format', 'json'], env);
-  return { status: run.status, report: JSON.parse(run.stdout) as JsonReport, run };
+  return { status: run.status, report: parseJsonReport<JsonReport>(run.stdout), run };
 }
 
 const statuses = (report: JsonReport): Record<string, string> => Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
@@ -258,7 +259,7 @@ describe('faults: each yields the right status and message, and the rest of the 
     const root = makeTree({ '.openrouter-check.yml': 'models:\n  primary: anthropic/claude-3-5-haiku\n' });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+    expect(byId(parseJsonReport<JsonReport>(run.stdout), 'model-availability').findings).toEqual([
       { message: 'anthropic/claude-3-5-haiku (models.primary) does not exist on OpenRouter; did you mean anthropic/claude-3.5-haiku?', severity: 'error' },
     ]);
   });
@@ -275,7 +276,7 @@ describe('faults: each yields the right status and message, and the rest of the 
     });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
-    const check = byId(JSON.parse(run.stdout) as JsonReport, 'model-availability');
+    const check = byId(parseJsonReport<JsonReport>(run.stdout), 'model-availability');
     expect(check.findings).toEqual([
       {
         message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
@@ -314,7 +315,7 @@ describe('concurrency', () => {
     // The same models as clean-app, but no code: only the network is timed, not the parser.
     const root = makeTree({ '.openrouter-check.yml': readFileSync(join(FIXTURES, 'clean-app/.openrouter-check.yml'), 'utf8') });
     const run = await runCli([root, '--base-url', fake.baseUrl, ...ONLY_REMOTE, '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
-    const { status, report } = { status: run.status, report: JSON.parse(run.stdout) as JsonReport };
+    const { status, report } = { status: run.status, report: parseJsonReport<JsonReport>(run.stdout) };
     expect(status).toBe(0);
     // In sequence: /key, /models and three completions = 5 × 500 ms. Concurrently: /models, then
     // the fallbacks' completions side by side = 2 round trips.
