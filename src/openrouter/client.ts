@@ -447,7 +447,9 @@ function linkedController(signals: AbortSignal[]): AbortController & { unlink():
     else signal.addEventListener('abort', follow, { once: true });
   }
   return Object.assign(controller, {
-    unlink: () => signals.forEach((signal) => signal.removeEventListener('abort', follow)),
+    unlink: () => {
+      for (const signal of signals) signal.removeEventListener('abort', follow);
+    },
   });
 }
 
