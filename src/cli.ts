@@ -13,7 +13,8 @@ import { printable } from './reporters/printable.js';
 import type { ReportFormat } from './reporters/formats.js';
 import { maskKeysIn } from './secrets.js';
 import type { KnownFindings } from './baseline.js';
-import type { Check } from './checks/types.js';
+import { SEVERITIES } from './checks/types.js';
+import type { Check, Severity } from './checks/types.js';
 import type { Config } from './config.js';
 import type { RemoteSession } from './openrouter/remote-api.js';
 import { MAX_RETRIES, OPERATOR_ENV, pluginsAllowed, pluginsNotLoadedWarning, withOperatorSettings } from './operator-settings.js';
@@ -33,7 +34,7 @@ interface CliOptions {
   config?: string;
   only?: string;
   skip?: string;
-  failOn: 'error' | 'warn';
+  failOn: Severity;
   listChecks?: boolean;
   explain?: string;
   verbose?: boolean;
@@ -161,7 +162,7 @@ function buildProgram(): Commander.Command {
     .option('-c, --config <file>', 'config file (default: .openrouter-check.yml in the audited path)')
     .option('--only <ids>', 'run only these checks (comma-separated ids)')
     .option('--skip <ids>', 'do not run these checks (comma-separated ids)')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warn']).default('error'))
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(SEVERITIES).default('error'))
     .option('--list-checks', 'list the checks with their category, severity and docs, then exit')
     .option('--explain <id>', 'print one check in full (options, docs, whether it spends credits), then exit')
     .option('--no-color', 'no colours in the text report (also: NO_COLOR=1)')

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { Alias, Document, Node, Scalar } from 'yaml';
-import type { Check, CheckOptionSchema, CheckOptionValues, Severity } from './checks/types.js';
+import { SEVERITY_SETTINGS } from './checks/types.js';
+import type { Check, CheckOptionSchema, CheckOptionValues, SeveritySetting } from './checks/types.js';
 import { baseUrlProblem, DEFAULT_BASE_URL, normalizeBaseUrl } from './base-url.js';
 import { KEY_GUARD_CHECKS, keyEnvProblem, keyGuardRefusal, MAX_RETRIES, operatorSettingRefusal, REPOSITORY_RETRIES, REPOSITORY_TIMEOUT_MS } from './operator-settings.js';
 import type { OperatorSettingPath } from './operator-settings.js';
@@ -38,7 +39,7 @@ export interface ApiConfig {
 }
 
 export interface CheckSetting {
-  severity: Severity | 'off';
+  severity: SeveritySetting;
   options: CheckOptionValues;
 }
 
@@ -841,21 +842,19 @@ function apiRule(kind: ConfigKind) {
   });
 }
 
-const SEVERITY_WORDS = ['off', 'warn', 'error'] as const;
-
 /** `off`/`warn`/`error`, or a boolean: false is off, true the check's default severity. */
-function severityOf(raw: unknown, check: Check): Severity | 'off' | undefined {
+function severityOf(raw: unknown, check: Check): SeveritySetting | undefined {
   if (raw === false) return 'off';
   if (raw === true) return check.defaultSeverity;
-  return SEVERITY_WORDS.find((word) => word === raw);
+  return SEVERITY_SETTINGS.find((word) => word === raw);
 }
 
-function severityRule(check: Check, what: string): Rule<Severity | 'off'> {
+function severityRule(check: Check, what: string): Rule<SeveritySetting> {
   return (value) => {
     const raw = yaml().isScalar(value.node) ? value.node.value : undefined;
     const severity = severityOf(raw, check);
     if (severity !== undefined) return ok(severity);
-    return value.expected(what, typeof raw === 'string' ? closestMatch(raw, SEVERITY_WORDS) : undefined);
+    return value.expected(what, typeof raw === 'string' ? closestMatch(raw, SEVERITY_SETTINGS) : undefined);
   };
 }
 
@@ -884,7 +883,7 @@ function defaultSetting(check: Check): CheckSetting {
 function checkSettingRule(check: Check, kind: ConfigKind): Rule<CheckSetting> {
   const guarded = kind === 'repository' && KEY_GUARD_CHECKS.has(check.id);
   // A key-guard check stays at its default severity in a repository's file (its options stay the repository's).
-  const allowed = (severity: Severity | 'off', value: YamlValue): Checked<Severity | 'off'> =>
+  const allowed = (severity: SeveritySetting, value: YamlValue): Checked<SeveritySetting> =>
     guarded && severity !== check.defaultSeverity ? value.fail(keyGuardRefusal(value.path, check.id, severity)) : ok(severity);
   const schemas = check.options ?? {};
   const optionNames = Object.keys(schemas);
@@ -897,7 +896,7 @@ function checkSettingRule(check: Check, kind: ConfigKind): Rule<CheckSetting> {
       const kept = allowed(severity.value, value);
       return kept.ok ? ok({ ...defaultSetting(check), severity: kept.value }) : kept;
     }
-    let severity: Severity | 'off' = check.defaultSeverity;
+    let severity: SeveritySetting = check.defaultSeverity;
     const options = defaultOptions(check);
     const failure = readEntries(value, 'a mapping', ({ name, keyOffset, value: child }) => {
       if (name === 'severity') {

@@ -83,7 +83,7 @@ export function helperThread(require: NodeJS.Require): void {
       } catch {
         // Closing a descriptor that was read cannot lose what was read.
       }
-      const used = length > 0 ? length : 0;
+      const used = Math.max(length, 0);
       Atomics.add(control, FREE, firstRead - used);
       offsets[index] = at;
       lengths[index] = length;

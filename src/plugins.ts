@@ -2,11 +2,9 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PluginLoader, PluginSpecifier } from './config.js';
+import { CATEGORIES, CHECK_KINDS, SEVERITIES } from './checks/types.js';
 import type { Check } from './checks/types.js';
 
-const CATEGORIES = new Set(['security', 'cost', 'reliability', 'availability']);
-const KINDS = new Set(['static', 'remote']);
-const SEVERITIES = new Set(['error', 'warn']);
 const CHECK_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /**
@@ -57,12 +55,16 @@ function contractProblem(value: unknown): string | undefined {
   for (const field of ['title', 'docs'] as const) {
     if (typeof check[field] !== 'string' || check[field] === '') return `${check.id}: ${field} must be a non-empty string`;
   }
-  if (!CATEGORIES.has(check.category as string)) return `${check.id}: category must be one of ${[...CATEGORIES].join(', ')}`;
-  if (!KINDS.has(check.kind as string)) return `${check.id}: kind must be static or remote`;
-  if (!SEVERITIES.has(check.defaultSeverity as string)) return `${check.id}: defaultSeverity must be error or warn`;
+  if (!isOneOf(CATEGORIES, check.category)) return `${check.id}: category must be one of ${CATEGORIES.join(', ')}`;
+  if (!isOneOf(CHECK_KINDS, check.kind)) return `${check.id}: kind must be ${CHECK_KINDS.join(' or ')}`;
+  if (!isOneOf(SEVERITIES, check.defaultSeverity)) return `${check.id}: defaultSeverity must be ${SEVERITIES.join(' or ')}`;
   if (typeof check.run !== 'function') return `${check.id}: run must be a function`;
   if (check.options !== undefined && (typeof check.options !== 'object' || check.options === null)) return `${check.id}: options must be an object`;
   return undefined;
+}
+
+function isOneOf(allowed: readonly string[], value: unknown): boolean {
+  return typeof value === 'string' && allowed.includes(value);
 }
 
 function firstLine(error: unknown): string {

@@ -82,7 +82,7 @@ function objectCapOutcome(
 
 /** The request object itself: capped by a top-level key, or by a key in one of the nested objects its style reads. */
 function requestCapOutcome(scope: FileScope, request: ts.Expression, spelling: CapSpelling, subject: Subject): CapOutcome {
-  const outcomes = [outcomeOfPresence(scope, presenceOfKeys(scope, request, spelling.capKeys), subject, spelling)];
+  const outcomes = [outcomeOfPresence(presenceOfKeys(scope, request, spelling.capKeys), subject, spelling)];
   for (const { path, keys } of spelling.nestedCaps ?? []) outcomes.push(nestedCapOutcome(scope, request, path, keys, subject, spelling));
   return bestOf(outcomes);
 }
@@ -96,7 +96,7 @@ function nestedCapOutcome(
   spelling: CapSpelling,
 ): CapOutcome {
   const [next, ...rest] = path;
-  if (next === undefined) return outcomeOfPresence(scope, presenceOfKeys(scope, object, keys), subject, spelling);
+  if (next === undefined) return outcomeOfPresence(presenceOfKeys(scope, object, keys), subject, spelling);
   if (typeof next !== 'string') {
     // A value made elsewhere (an import, a parameter) is most often no capped model: it adds no cap here.
     const followed = followConsts(scope, object);
@@ -157,7 +157,7 @@ function jsonStringifyCall(scope: FileScope, expression: ts.Expression): { argum
   return { argument: expression.arguments[0] };
 }
 
-function outcomeOfPresence(scope: FileScope, presence: KeyPresence, subject: Subject, spelling: CapSpelling): CapOutcome {
+function outcomeOfPresence(presence: KeyPresence, subject: Subject, spelling: CapSpelling): CapOutcome {
   if (presence.kind === 'absent') return NOT_CAPPED;
   if (presence.kind === 'unknown') return unknownOutcome(presence.unresolved, subject);
   const { unsetValue } = spelling;

@@ -4,7 +4,6 @@ import type { FileScope } from './file-scope.js';
 import { spellsAnyOf } from './byte-scan.js';
 import { followConsts } from './follow-const.js';
 import type { TypeScript } from './load-typescript.js';
-import { scriptKindOf } from './parse-source.js';
 import type { ProjectModules } from './project-modules.js';
 import { presenceOfKeys } from './resolve-object.js';
 import type { ScopedExpression } from './resolve-object.js';
@@ -73,11 +72,6 @@ export const mayCallCompletions: (bytes: Buffer) => boolean = spellsAnyOf(SDK_CA
 
 /** False when a file cannot start with a `'use client'` directive. */
 export const mayBeClientModule: (bytes: Buffer) => boolean = spellsAnyOf(USE_CLIENT);
-
-/** The JavaScript and TypeScript files of a workspace that pass a byte prefilter. */
-export function scriptFilesWhere(files: readonly WorkspaceFile[], test: (bytes: Buffer) => boolean): WorkspaceFile[] {
-  return files.filter((file) => scriptKindOf(file.path) !== undefined && test(file.bytes));
-}
 
 /** Where a URL's known text points: OpenRouter (openrouter.ai or a subdomain), elsewhere, or unknown (its start is not known). */
 export function targetOfUrl(url: string): Target {

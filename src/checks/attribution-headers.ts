@@ -2,7 +2,6 @@ import type ts from 'typescript';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import type { FileScope } from '../analysis/file-scope.js';
-import type { TypeScript } from '../analysis/load-typescript.js';
 import { headerNamesOf, locationOf, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
 import { presenceOfKeys } from '../analysis/resolve-object.js';
 import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
@@ -65,7 +64,7 @@ const check: Check = {
     return scanOpenRouterUsage(
       ctx,
       [mayMentionOpenRouter],
-      (usage, file, compiler) => findingsInFile(compiler, usage, file, ctx.severity, sdkEnv),
+      (usage, file) => findingsInFile(usage, file, ctx.severity, sdkEnv),
       envKnown,
     );
   },
@@ -75,7 +74,7 @@ const check: Check = {
  * OpenRouter clients and raw requests that leave out a header; `sdkEnvMissing` says which the environment of
  * @openrouter/sdk could not supply.
  */
-function findingsInFile(compiler: TypeScript, usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity, sdkEnvMissing: Missing): Finding[] {
+function findingsInFile(usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity, sdkEnvMissing: Missing): Finding[] {
   const { scope } = usage;
   const located: { at: number; finding: Finding }[] = [];
   const add = (node: ts.Node, message: string): void => {

@@ -3,12 +3,20 @@ import type { ModelsConfig } from '../config.js';
 import type { RemoteApi } from '../openrouter/remote-api.js';
 
 /** How bad a finding is. `error` fails the run; `warn` fails it only under `--fail-on warn`. */
-export type Severity = 'error' | 'warn';
+export const SEVERITIES = ['error', 'warn'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
-export type Category = 'security' | 'cost' | 'reliability' | 'availability';
+/** What `checks.<id>:` may set in the config: a severity, or `off`. */
+export const SEVERITY_SETTINGS = ['off', ...SEVERITIES] as const;
+export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
+
+/** Every category, in the order reports group them: what leaks first, what merely degrades last. */
+export const CATEGORIES = ['security', 'cost', 'reliability', 'availability'] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 /** `static` reads the Workspace; `remote` asks the OpenRouter API and needs a key. */
-export type CheckKind = 'static' | 'remote';
+export const CHECK_KINDS = ['static', 'remote'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** A check's outcome. `skip` and `error` carry a message saying why. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';

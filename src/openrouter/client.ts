@@ -29,14 +29,12 @@ import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_
 import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
 import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
 
-export { describeApiError, formatDuration } from './api-error.js';
+export { describeApiError } from './api-error.js';
 export { isLoopbackHost } from '../loopback.js';
 export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, CreditsData, KeyData, ManagedKey, ModelEntry } from './responses.js';
-export { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './retry-policy.js';
+export { backoffDelayMs, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter } from './retry-policy.js';
 
-/** OpenRouter's base URL. */
-export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 /** Sent as `HTTP-Referer`: OpenRouter attributes the calls to this tool, not to the audited app. */
 export const HTTP_REFERER = 'https://github.com/openrouter-check/openrouter-check';
 /** Sent as `X-OpenRouter-Title`. */
@@ -447,7 +445,9 @@ function linkedController(signals: AbortSignal[]): AbortController & { unlink():
     else signal.addEventListener('abort', follow, { once: true });
   }
   return Object.assign(controller, {
-    unlink: () => signals.forEach((signal) => signal.removeEventListener('abort', follow)),
+    unlink: () => {
+      for (const signal of signals) signal.removeEventListener('abort', follow);
+    },
   });
 }
 

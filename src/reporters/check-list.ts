@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { CATEGORIES, CHECK_KINDS } from '../checks/types.js';
 import type { Check } from '../checks/types.js';
 import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';
@@ -7,9 +8,9 @@ import { printable } from './printable.js';
 export const DOCS_WIDTH = 76;
 
 /** The columns between the id and the title, each padded to its heading or widest value. */
-const CATEGORY_WIDTH = 'availability'.length;
+const CATEGORY_WIDTH = Math.max(...CATEGORIES.map((category) => category.length));
 const SEVERITY_WIDTH = 'severity'.length;
-const KIND_WIDTH = 'static'.length;
+const KIND_WIDTH = Math.max(...CHECK_KINDS.map((kind) => kind.length));
 
 /**
  * `--list-checks`: a heading row, then per check its id, category, default severity, kind and title,

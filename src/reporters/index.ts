@@ -9,10 +9,9 @@ import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type { RenderOptions } from './render-options.js';
-export { renderGithub, renderGitlab, renderJson, renderJunit, renderSarif, renderText };
+export { renderGithub, renderJson, renderJunit, renderSarif, renderText };
 export { renderStepSummary } from './step-summary.js';
 
-export { REPORT_FORMATS } from './formats.js';
 export type { ReportFormat } from './formats.js';
 
 type Renderer = (report: Report, options: RenderOptions) => string;

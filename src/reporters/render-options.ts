@@ -1,3 +1,5 @@
+import type { Severity } from '../checks/types.js';
+
 /** How a report is rendered; the CLI builds this from its flags and the check registry. */
 export interface RenderOptions {
   /** ANSI colours in the text report; machine formats ignore it. */
@@ -5,7 +7,7 @@ export interface RenderOptions {
   /** Text report: only what fails the run, and the summary line. */
   quiet: boolean;
   /** The lowest severity that fails the run: the JUnit report must agree with the exit code. */
-  failOn: 'error' | 'warn';
+  failOn: Severity;
   /** Check id → how to fix it (the check's docs), shown under a check with findings. */
   hints: Readonly<Record<string, string>>;
   /** Check id → its documentation page: built-in checks only (a plugin's check has none). */

@@ -1,7 +1,5 @@
-import type { Category, CheckResult, Finding } from '../checks/types.js';
-
-/** The order people read categories in: what leaks first, what merely degrades last. */
-export const CATEGORY_ORDER: readonly Category[] = ['security', 'cost', 'reliability', 'availability'];
+import { CATEGORIES } from '../checks/types.js';
+import type { CheckResult, Finding } from '../checks/types.js';
 
 export interface CategoryGroup {
   category: string;
@@ -9,11 +7,11 @@ export interface CategoryGroup {
 }
 
 /**
- * Groups checks by category in CATEGORY_ORDER, keeping the report's order inside each group.
+ * Groups checks by category in the order of CATEGORIES, keeping the report's order inside each group.
  * A category outside the list (a plugin's typo) gets its own group at the end: never dropped.
  */
 export function groupByCategory(checks: readonly CheckResult[]): CategoryGroup[] {
-  const groups = new Map<string, CheckResult[]>(CATEGORY_ORDER.map((category) => [category, []]));
+  const groups = new Map<string, CheckResult[]>(CATEGORIES.map((category) => [category, []]));
   for (const check of checks) {
     const group = groups.get(check.category);
     if (group) group.push(check);

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { CHECK_KINDS } from '../checks/types.js';
 import type { CheckKind, CheckResult, Finding } from '../checks/types.js';
 import { REPOSITORY_URL } from '../checks/docs-url.js';
 import { fingerprintsIn } from '../fingerprint.js';
@@ -45,7 +46,7 @@ export function renderSarif(report: Report, options: RenderOptions): string {
 }
 
 function kindsInFile(report: Report): CheckKind[] {
-  const ran = (['static', 'remote'] as const).filter((kind) => report.checks.some((check) => check.kind === kind && check.status !== 'skip'));
+  const ran = CHECK_KINDS.filter((kind) => report.checks.some((check) => check.kind === kind && check.status !== 'skip'));
   return ran.length > 0 ? ran : ['static'];
 }
 

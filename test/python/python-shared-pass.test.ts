@@ -13,7 +13,12 @@ vi.mock('../../src/python/load-python.js', async (importOriginal) => {
     ...original,
     loadPythonParser: vi.fn(async () => {
       const parser = await original.loadPythonParser();
-      return { parse: (text: string) => (parsedTexts.push(text), parser.parse(text)) };
+      return {
+        parse: (text: string) => {
+          parsedTexts.push(text);
+          return parser.parse(text);
+        },
+      };
     }),
   };
 });
