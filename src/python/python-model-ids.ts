@@ -159,13 +159,14 @@ class PythonModelIdFinder {
     }
     const target = node.type === 'assignment' ? node.childForFieldName('left') : node.childForFieldName('name');
     const value = node.type === 'assignment' ? node.childForFieldName('right') : node.childForFieldName('value');
-    if (!target || !value) return;
+    if (!target) return;
     const name = target.type === 'identifier' ? target.text : target.type === 'attribute' ? target.childForFieldName('attribute')?.text : undefined;
     if (name === undefined) return;
     const owner = node.type === 'assignment' ? this.classOfField(node) : undefined;
-    const ownerName = owner?.childForFieldName('name')?.text ?? '';
-    if (nameSaysModel(name) || MODEL_KEYS.has(name) || (owner && nameSaysModel(ownerName))) this.add(value, false);
+    // `default_model: str` in a BaseSettings class is read from DEFAULT_MODEL, with or without a default.
     if (owner && nameSaysModel(name) && this.isSettingsClass(owner)) this.envVariables.add(name.toUpperCase());
+    const ownerName = owner?.childForFieldName('name')?.text ?? '';
+    if (value && (nameSaysModel(name) || MODEL_KEYS.has(name) || (owner && nameSaysModel(ownerName)))) this.add(value, false);
   }
 
   /** Records the model ids a value can be. */
