@@ -24,6 +24,8 @@ const LOCAL_MODEL_MODULES = ['transformers', 'sentence_transformers', 'huggingfa
 const LOOKUPS_WITH_DEFAULT = new Set(['getenv', 'get']);
 /** pydantic's `Field("…")` / `Field(default="…")`, dataclasses' `field(default="…")`: a field's default. */
 const FIELD_DEFAULT_CALLS = new Set(['Field', 'field', 'PrivateAttr']);
+/** argparse and click: an option whose flag says model has a model as its default. */
+const COMMAND_LINE_OPTION_CALLS = new Set(['add_argument', 'option']);
 /** pydantic-settings reads each field of a `BaseSettings` class from the environment variable of the same name. */
 const SETTINGS_BASES = new Set(['BaseSettings']);
 /** Following values stops here: hand-written code never nests deeper. */
@@ -130,6 +132,9 @@ class PythonModelIdFinder {
         const first = args?.type === 'argument_list' ? firstPositional(args) : undefined;
         if (first) this.add(first, true);
       }
+      // `parser.add_argument("--model", default="…")`, `@click.option("--summary-model", default="…")`.
+      const option = this.commandLineOptionOf(call);
+      if (option && nameSaysModel(option.name) && option.fallback) this.add(option.fallback, false);
       const lookup = this.envLookupOf(call);
       if (lookup && nameSaysModel(lookup.variable)) {
         if (lookup.kind === 'env') this.envVariables.add(lookup.variable);
@@ -284,6 +289,18 @@ class PythonModelIdFinder {
     const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object')?.text : undefined;
     const isEnv = name === 'getenv' || receiver === 'os.environ' || receiver === 'environ';
     return { kind: isEnv ? 'env' : 'lookup', variable, ...(fallback ? { fallback } : {}) };
+  }
+
+  /** The option's name (dashes dropped) and its default, for argparse's `add_argument` and click's `option`. */
+  private commandLineOptionOf(call: Node): { name: string; fallback?: Node } | undefined {
+    if (!COMMAND_LINE_OPTION_CALLS.has(calleeName(call.childForFieldName('function')) ?? '')) return undefined;
+    const args = call.childForFieldName('arguments');
+    if (args?.type !== 'argument_list') return undefined;
+    const flag = firstPositional(args);
+    const name = flag ? this.module.stringOf(flag, this.module.scopeOf(flag)) : undefined;
+    if (name === undefined || !name.startsWith('-')) return undefined;
+    const fallback = this.module.keywordArgument(args, 'default');
+    return { name: name.replace(/^-+/, ''), ...(fallback ? { fallback } : {}) };
   }
 
   /** `X` of `os.environ["X"]`. */

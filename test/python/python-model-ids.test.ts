@@ -43,6 +43,7 @@ describe('model ids in Python', () => {
     ['pydantic Field("…") and Field(default="…")', 'class Request(BaseModel):\n    model: str = Field("openai/gpt-4o", description="the model")\n    fallback_models: list[str] = Field(default=["openai/gpt-4o-mini"])', [{ id: 'openai/gpt-4o', line: 2, column: 24 }, { id: 'openai/gpt-4o-mini', line: 3, column: 49 }]],
     ['a dataclass field(default=…)', '@dataclass\nclass Job:\n    model: str = field(default="google/gemini-2.0-flash-001")', [{ id: 'google/gemini-2.0-flash-001', line: 3, column: 32 }]],
     ['self.model assigned in a constructor', 'class Bot:\n    def __init__(self):\n        self.model = "openai/gpt-4o"', [{ id: 'openai/gpt-4o', line: 3, column: 22 }]],
+    ['a command-line option\'s default', 'parser.add_argument("--model", default="openai/gpt-4o-mini")\n@click.option("--summary-model", default="anthropic/claude-3.5-haiku")\nparser.add_argument("--input", default="data/in")', [{ id: 'openai/gpt-4o-mini', line: 1, column: 40 }, { id: 'anthropic/claude-3.5-haiku', line: 2, column: 42 }]],
     // Environment fallbacks.
     ['os.environ.get default', 'import os\nCHAT_MODEL = os.environ.get("CHAT_MODEL", "anthropic/claude-3.5-sonnet")', [{ id: 'anthropic/claude-3.5-sonnet', line: 2, column: 43 }]],
     ['a getenv default held by a name that says nothing', 'import os\nchosen = os.getenv("SUMMARY_MODEL", "google/gemini-2.0-flash-001")', [{ id: 'google/gemini-2.0-flash-001', line: 2, column: 37 }]],
