@@ -32,7 +32,7 @@ const check: Check = {
     'Fix the id (ids are case-sensitive, e.g. anthropic/claude-3.5-sonnet) or move to a current model before the date.',
   options: {
     warn_days: { type: 'integer', description: 'warn when a model is retired within this many days', default: 30, minimum: 0 },
-    include_tests: { type: 'boolean', description: 'also check the model ids written in test code (test/, *.test.ts, test_*.py…)', default: false },
+    include_tests: { type: 'boolean', description: 'also check the model ids written in test code (test folders, test and spec files)', default: false },
   },
   async run(ctx) {
     const remote = remoteOf(ctx);
