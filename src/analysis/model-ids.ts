@@ -28,6 +28,8 @@ export interface FileModelIds {
 const MODEL_PROPERTIES = new Set(['model', 'modelName', 'model_name']);
 /** `openrouter('openai/gpt-4o')`, `createOpenRouter(…)('…')`: the AI SDK provider's model factory. */
 const MODEL_FACTORIES = new Set(['openrouter', 'createOpenRouter']);
+/** Transformers.js and alike load `org/name` repositories from Hugging Face: not OpenRouter models. */
+const LOCAL_MODEL_CALLS = new Set(['pipeline', 'from_pretrained', 'HfInference', 'InferenceClient']);
 /** Schema builders whose arguments are the values a model setting may take. */
 const SCHEMA_VALUE_CALLS = new Set(['default', 'enum', 'literal', 'catch']);
 /** Following names, members and fallbacks stops here: hand-written code never nests deeper. */
@@ -67,7 +69,7 @@ export function modelIdsOf(ts: TypeScript, sourceFile: ts.SourceFile): FileModel
   const finder = new ModelIdFinder(scope);
   for (const node of candidates) finder.visit(node);
   // A string reached from several places (a constant and each use of it) is one place to fix.
-  const byStart = new Map(finder.uses.map((use) => [use.start, use]));
+  const byStart = new Map(finder.uses.filter((use) => !finder.sentElsewhere.has(use.start)).map((use) => [use.start, use]));
   return { uses: [...byStart.values()].sort((a, b) => a.start - b.start), envVariables: [...finder.envVariables] };
 }
 
@@ -89,6 +91,8 @@ function isCandidate(ts: TypeScript, node: ts.Node): boolean {
 class ModelIdFinder {
   readonly uses: ModelIdUse[] = [];
   readonly envVariables = new Set<string>();
+  /** Strings that reach a local-model loader: never OpenRouter ids, however they are named. */
+  readonly sentElsewhere = new Set<number>();
   private readonly ts: TypeScript;
 
   constructor(private readonly scope: FileScope) {
@@ -114,6 +118,7 @@ class ModelIdFinder {
         // createOpenRouter({…})('openai/gpt-4o')
         (ts.isCallExpression(callee) && calleeNameOf(ts, callee) === 'createOpenRouter');
       if (isFactory && node.arguments[0]) this.idsIn(node.arguments[0], 0);
+      if (LOCAL_MODEL_CALLS.has(calleeNameOf(ts, node) ?? '')) this.markSentElsewhere(node.arguments);
     } else if (ts.isBinaryExpression(node) && isFallbackOperator(ts, node.operatorToken.kind)) {
       // `process.env.SUMMARY_MODEL || '…'` wherever it is written: the variable's name says what the fallback is.
       const variable = envVariableOf(ts, unwrapExpression(ts, node.left));
@@ -160,12 +165,21 @@ class ModelIdFinder {
       }
       const member = this.memberOf(value, depth);
       if (member) this.idsIn(member, depth + 1);
+    } else if (ts.isNewExpression(value) && LOCAL_MODEL_CALLS.has(calleeNameOf(ts, value) ?? '')) {
+      // `new HfInference(…)` as a value: nothing OpenRouter receives.
     } else if (ts.isCallExpression(value) && SCHEMA_VALUE_CALLS.has(calleeNameOf(ts, value) ?? '')) {
       // zod and alike: `model: z.string().default('…')`, `z.enum(['…', '…']).default('…')`.
       for (const argument of value.arguments) this.idsIn(argument, depth + 1);
       const callee = unwrapExpression(ts, value.expression);
       if (ts.isPropertyAccessExpression(callee)) this.idsIn(callee.expression, depth + 1);
     }
+  }
+
+  /** The strings a local-model loader's arguments can be, set apart so no name-based rule reports them. */
+  private markSentElsewhere(args: readonly ts.Expression[]): void {
+    const before = this.uses.length;
+    for (const argument of args) this.idsIn(argument, 0);
+    for (const use of this.uses.splice(before)) this.sentElsewhere.add(use.start);
   }
 
   /** What a name holds where it is read: a `const`'s initializer, or a parameter's default; nothing for anything reassigned. */

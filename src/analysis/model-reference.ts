@@ -43,12 +43,12 @@ export function modelOfPreset(id: string): string | undefined {
 const MODEL_WORDS = new Set(['model', 'models']);
 /**
  * Words that say a model-ish name holds something else: where model files live (`MODEL_PATH`, `model_dir`), a
- * Hugging Face repository (`hf_model`, `model_repo`), a type or a count (`model_type`, `max_models`).
+ * Hugging Face repository or a local model (`hf_model`, `model_repo`, `OLLAMA_MODEL`), a type (`model_type`).
  */
 const NOT_A_MODEL_WORDS = new Set([
   'path', 'paths', 'dir', 'dirs', 'directory', 'folder', 'file', 'files', 'filename', 'url', 'urls', 'uri', 'endpoint', 'repo', 'repository',
-  'hub', 'hf', 'huggingface', 'local', 'cache', 'dataset', 'revision', 'tokenizer', 'weights', 'checkpoint', 'type', 'types', 'kind', 'class',
-  'max', 'min', 'count', 'size', 'version', 'schema', 'config', 'configs', 'params', 'settings', 'options', 'registry', 'loader', 'info',
+  'hub', 'hf', 'huggingface', 'local', 'ollama', 'cache', 'dataset', 'revision', 'tokenizer', 'weights', 'checkpoint', 'type', 'types', 'kind',
+  'class', 'version',
 ]);
 
 /** The lower-case words of an identifier: camelCase, snake_case, SCREAMING_CASE and kebab-case alike. */

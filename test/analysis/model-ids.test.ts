@@ -52,6 +52,8 @@ describe('model ids in code', () => {
     { name: 'not a model: a model held in a variable or built at run time', source: "let m = 'openai/gpt-4o'; m = pick(); a({ model: m }); b({ model: `openai/${name}` }); c({ model: pick() });", expected: [] },
     { name: 'not a model: other properties and calls', source: "a({ provider: 'openai/gpt-4o' }); route('openai/gpt-4o'); const mime = 'text/plain'; const pair = ['a/b', 'c/d'];", expected: [] },
     { name: 'not a model: names that say where models live or what they are', source: "const MODEL_PATH = 'models/llama'; const modelDir = 'weights/x'; const MODEL_URL = 'a/b'; const modelType = 'chat/completion';", expected: [] },
+    { name: 'not a model: a Transformers.js repository in a model-named constant', source: "import { pipeline } from '@huggingface/transformers';\nconst EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';\nconst extractor = await pipeline('feature-extraction', EMBEDDING_MODEL);", expected: [] },
+    { name: 'a list of options for a model picker', source: "export const MODEL_OPTIONS = [{ label: 'GPT-4o', value: 'openai/gpt-4o' }];", expected: ['openai/gpt-4o@1:57'] },
     { name: 'not a model: another env variable\'s fallback, a map not used as a model', source: "const base = process.env.BASE_PATH || 'api/v1'; const ROUTES = { chat: 'api/chat' }; go(ROUTES.chat);", expected: [] },
   ];
   it.each(cases)('$name', ({ source, expected }) => {
