@@ -1,7 +1,10 @@
 import type { NotebookCell } from '../checks/types.js';
-import { pythonModelIds } from '../python/python-model-ids.js';
+import { pythonModelIdsAndVariables } from '../python/python-model-ids.js';
 import { snippetOf } from '../snippet.js';
 import type { Workspace } from '../workspace.js';
+import { envExampleModelIds } from './env-example-model-ids.js';
+import { isTestPath } from './model-reference.js';
+import type { ModelReferenceKind } from './model-reference.js';
 import { mayContainModelIds, modelIdsOf } from './model-ids.js';
 import { analyseScripts } from './script-analysis.js';
 import { positionLookup } from './text-position.js';
@@ -9,6 +12,10 @@ import { positionLookup } from './text-position.js';
 /** A model id found in the code, with where it is written. */
 export interface CodeModelId {
   id: string;
+  /** A catalogue model, a preset (`@preset/…`, `model@preset/…`) or a router (`openrouter/auto`). */
+  kind: ModelReferenceKind;
+  /** Written in test code (`test/`, `*.test.ts`, `test_*.py`…): a fixture, not what production sends. */
+  inTest: boolean;
   file: string;
   line: number;
   column: number;
@@ -17,46 +24,57 @@ export interface CodeModelId {
   cell?: NotebookCell;
 }
 
+/** What one language's pass found: the ids, and the environment variables the code reads as a model. */
+export interface LanguageModelIds {
+  ids: CodeModelId[];
+  envVariables: ReadonlySet<string>;
+}
+
 const found = new WeakMap<Workspace, Promise<CodeModelId[]>>();
 
 /**
- * The model ids the workspace's JavaScript, TypeScript and Python send, each once per place it is written,
- * in file then source order. Computed once per workspace, whichever check asks first.
+ * The model ids the workspace's JavaScript, TypeScript and Python can send, and the values its `.env.example`
+ * gives the variables the code reads as a model: each once per place it is written, in file then source order
+ * (the `.env` templates last). Test code is included, marked. Computed once per workspace, whichever check asks first.
  */
 export function codeModelIds(workspace: Workspace): Promise<CodeModelId[]> {
   let ids = found.get(workspace);
   if (!ids) {
-    ids = Promise.all([collect(workspace), pythonModelIds(workspace)]).then(([typeScript, python]) => [...typeScript, ...python]);
+    ids = Promise.all([collect(workspace), pythonModelIdsAndVariables(workspace)]).then(([typeScript, python]) => [
+      ...typeScript.ids,
+      ...python.ids,
+      ...envExampleModelIds(workspace, new Set([...typeScript.envVariables, ...python.envVariables])),
+    ]);
     found.set(workspace, ids);
   }
   return ids;
 }
 
-async function collect(workspace: Workspace): Promise<CodeModelId[]> {
+async function collect(workspace: Workspace): Promise<LanguageModelIds> {
   // Through the workspace's one script pass: a file other checks parse too is parsed once.
   const perFile = await analyseScripts(workspace, {
     prefilters: [mayContainModelIds],
     extract: ({ file, compiler, modules }) => {
       const sourceFile = modules.scopeOf(file.path)?.sourceFile;
       // A file the parser cannot walk names no model we could trust.
-      if (!sourceFile) return [];
-      let uses: ReturnType<typeof modelIdsOf>;
+      if (!sourceFile) return { ids: [], envVariables: [] };
+      let found: ReturnType<typeof modelIdsOf>;
       try {
-        uses = modelIdsOf(compiler, sourceFile);
+        found = modelIdsOf(compiler, sourceFile);
       } catch {
-        return [];
+        return { ids: [], envVariables: [] };
       }
       const positionOf = positionLookup(sourceFile.text);
-      const seen = new Set<number>();
-      const ids: CodeModelId[] = [];
-      for (const use of uses) {
-        if (seen.has(use.start)) continue; // One const used twice is one place to fix.
-        seen.add(use.start);
+      const inTest = isTestPath(file.path);
+      const ids = found.uses.map((use): CodeModelId => {
         const { line, column } = positionOf(use.start);
-        ids.push({ id: use.id, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) });
-      }
-      return ids;
+        return { id: use.id, kind: use.kind, inTest, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) };
+      });
+      return { ids, envVariables: inTest ? [] : found.envVariables };
     },
   });
-  return perFile.flatMap(({ value }) => value);
+  return {
+    ids: perFile.flatMap(({ value }) => value.ids),
+    envVariables: new Set(perFile.flatMap(({ value }) => value.envVariables)),
+  };
 }

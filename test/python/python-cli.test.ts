@@ -113,7 +113,7 @@ describe('model ids in Python reach model-availability', () => {
     const availability = check('model-availability');
     expect(availability.status).toBe('fail');
     // worker/tasks.py names openrouter/anthropic/claude-3.5-haiku through LiteLLM: checked as anthropic/claude-3.5-haiku.
-    expect(availability.message).toBe('1 error; 3 models checked against 3 listed: anthropic/claude-3.5-haiku, openai/gpt-5-ultra-preview, openai/gpt-4o-mini');
+    expect(availability.message).toBe('1 error; 3 models checked against 3 listed: openai/gpt-4o-mini, anthropic/claude-3.5-haiku, openai/gpt-5-ultra-preview');
     expect(availability.findings.map(where)).toEqual([
       {
         file: 'app/main.py',

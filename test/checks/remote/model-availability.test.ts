@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../../src/checks/model-availability.js';
+import { outcomeOf } from '../../../src/checks/outcome.js';
 import type { CheckOptionValues } from '../../../src/checks/types.js';
 import type { ModelsConfig } from '../../../src/config.js';
 import { DEFAULT_ERROR_MESSAGES, DEFAULT_FAKE_MODELS, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeModel, FakeScenario } from '../../support/fake-openrouter.js';
+import { workspaceOf } from '../../support/workspace.js';
 import { RemoteFixture, utcDateIn } from './remote-context.js';
 import type { Verdict } from './remote-context.js';
 
@@ -272,5 +274,94 @@ describe('model-availability', () => {
   it('never shows the key in a message, summary or error', () => {
     expect(remote.shown.length).toBeGreaterThan(cases.length);
     remote.expectKeyNeverShown();
+  });
+
+  describe('ids from the code: presets, routers and test code', () => {
+    /** A small app: a router and a preset in production code, a model id only its tests use. */
+    const APP = {
+      'src/chat.ts': [
+        "export const CHAT_MODELS = ['openrouter/auto', '@preset/support-bot'];",
+        `export const ask = (messages) => client.chat.completions.create({ model: '${MINI}@preset/json-mode', models: CHAT_MODELS, messages, max_tokens: 300 });`,
+      ].join('\n'),
+      'test/chat.test.ts': "const FIXTURE_MODEL = 'test/model';\nit('asks', () => ask({ model: FIXTURE_MODEL }));\n",
+      'app/worker.py': 'import os\nMODEL = os.getenv("WORKER_MODEL", "openrouter/auto")\n',
+      'tests/test_worker.py': 'MODEL = "test/python-model"\n',
+    };
+
+    /** What the user reads for the check, findings with where they point. */
+    async function codeVerdictOf(files: Record<string, string>, options: Record<string, boolean> = {}): Promise<unknown> {
+      const ctx = { ...remote.context(check, { options }), workspace: workspaceOf(files) };
+      const outcome = outcomeOf(await check.run(ctx));
+      const shown = [outcome.skipReason, outcome.summary, ...outcome.findings.map(({ message }) => message)].filter((text): text is string => text !== undefined);
+      remote.shown.push(...shown);
+      if (outcome.skipReason !== undefined) return { skip: outcome.skipReason, findings: outcome.findings };
+      return {
+        summary: outcome.summary,
+        findings: outcome.findings.map(({ severity, message, file, line, column }) => `${file}:${line}:${column} ${severity}: ${message}`),
+      };
+    }
+
+    it('looks up the model before a preset, names presets and routers as not looked up, leaves test ids out', async () => {
+      remote.serve({ models: CATALOGUE });
+      const since = remote.mark();
+      expect(await codeVerdictOf(APP)).toEqual({
+        summary:
+          `1 model checked against 4 listed: ${MINI}@preset/json-mode; ` +
+          'not looked up: preset @preset/support-bot (set up on OpenRouter), router openrouter/auto (OpenRouter picks the model); ' +
+          '2 ids in test code left out (include_tests: true checks them)',
+        findings: [],
+      });
+      expect(since().map(({ path }) => path)).toEqual(['/api/v1/models']);
+    });
+
+    it('include_tests: true checks the ids in test code too, at their file, line and column', async () => {
+      remote.serve({ models: CATALOGUE });
+      expect(await codeVerdictOf(APP, { include_tests: true })).toEqual({
+        summary:
+          `3 models checked against 4 listed: ${MINI}@preset/json-mode, test/model, test/python-model; ` +
+          'not looked up: preset @preset/support-bot (set up on OpenRouter), router openrouter/auto (OpenRouter picks the model)',
+        findings: [
+          'test/chat.test.ts:1:23 error: test/model (used in code) does not exist on OpenRouter',
+          'tests/test_worker.py:1:9 error: test/python-model (used in code) does not exist on OpenRouter',
+        ],
+      });
+    });
+
+    it('a preset on a model that does not exist fails at the id, with suggestions for the model', async () => {
+      remote.serve({ models: CATALOGUE });
+      expect(await codeVerdictOf({ 'src/a.ts': "ask({ model: 'openai/gpt-4o-mni@preset/json-mode' });" })).toEqual({
+        summary: '1 model checked against 4 listed: openai/gpt-4o-mni@preset/json-mode',
+        findings: [`src/a.ts:1:14 error: openai/gpt-4o-mni@preset/json-mode (used in code) does not exist on OpenRouter; did you mean ${MINI}?`],
+      });
+    });
+
+    it('only presets and routers: skipped with what they are, without asking OpenRouter', async () => {
+      remote.serve({ models: CATALOGUE });
+      const since = remote.mark();
+      expect(await codeVerdictOf({ 'src/a.ts': "ask({ model: '@preset/support-bot', models: ['openrouter/auto'] });" })).toEqual({
+        skip: 'no catalogue model to look up, only preset @preset/support-bot (set up on OpenRouter), router openrouter/auto (OpenRouter picks the model)',
+        findings: [],
+      });
+      expect(since()).toEqual([]);
+    });
+
+    it('only test ids: skipped, saying they were left out and how to bring them in', async () => {
+      remote.serve({ models: CATALOGUE });
+      const since = remote.mark();
+      expect(await codeVerdictOf({ 'src/__tests__/chat.ts': "ask({ model: 'test/model' });" })).toEqual({
+        skip: 'no models configured (models.primary, models.fallbacks, models.required) or found in the code; 1 id in test code left out (include_tests: true checks them)',
+        findings: [],
+      });
+      expect(since()).toEqual([]);
+    });
+
+    it('a preset or router configured in models is not looked up either', async () => {
+      remote.serve({ models: CATALOGUE });
+      expect(await remote.verdictOf(check, { models: { primary: '@preset/support-bot', fallbacks: ['openrouter/auto', MINI] } })).toEqual({
+        status: 'pass',
+        findings: [],
+        summary: `1 model checked against 4 listed: ${MINI}; not looked up: preset @preset/support-bot (set up on OpenRouter), router openrouter/auto (OpenRouter picks the model)`,
+      });
+    });
   });
 });
