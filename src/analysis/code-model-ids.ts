@@ -15,6 +15,8 @@ export interface CodeModelId {
   snippet: string;
   /** In a notebook, the cell it is written in. */
   cell?: NotebookCell;
+  /** Written in a request's `models` list: part of a fallback chain. */
+  inModelsList?: true;
 }
 
 const found = new WeakMap<Workspace, Promise<CodeModelId[]>>();
@@ -53,7 +55,8 @@ async function collect(workspace: Workspace): Promise<CodeModelId[]> {
         if (seen.has(use.start)) continue; // One const used twice is one place to fix.
         seen.add(use.start);
         const { line, column } = positionOf(use.start);
-        ids.push({ id: use.id, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) });
+        const inList = use.inModelsList ? { inModelsList: true as const } : {};
+        ids.push({ id: use.id, file: file.path, line, column, snippet: snippetOf(file.lineText(line)), ...inList });
       }
       return ids;
     },

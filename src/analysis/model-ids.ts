@@ -11,6 +11,8 @@ export interface ModelIdUse {
   id: string;
   /** UTF-16 offset of the string (or of the const it comes from) in the file's text. */
   start: number;
+  /** Written in a `models` list: a fallback chain. */
+  inModelsList?: true;
 }
 
 /**
@@ -60,7 +62,7 @@ function modelIdsAt(scope: FileScope, node: ts.Node): ModelIdUse[] {
     if (MODEL_PROPERTIES.has(name)) return idsIn(scope, [node.initializer]);
     if (MODEL_LIST_PROPERTIES.has(name)) {
       const list = unwrapExpression(ts, node.initializer);
-      return ts.isArrayLiteralExpression(list) ? idsIn(scope, list.elements) : [];
+      return ts.isArrayLiteralExpression(list) ? idsIn(scope, list.elements).map((use) => ({ ...use, inModelsList: true as const })) : [];
     }
     return [];
   }

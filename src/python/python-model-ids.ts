@@ -37,7 +37,7 @@ export async function pythonModelIds(workspace: Workspace): Promise<CodeModelId[
       for (const use of findPythonModelIds(root)) {
         if (seen.has(use.start)) continue; // One constant used twice is one place to fix.
         seen.add(use.start);
-        ids.push({ id: use.id, ...source.locate(use.start) });
+        ids.push({ id: use.id, ...source.locate(use.start), ...(use.inModelsList ? { inModelsList: true as const } : {}) });
       }
     },
     failed() {
@@ -54,6 +54,8 @@ interface PythonModelIdUse {
   id: string;
   /** UTF-16 offset of the string in the parsed Python. */
   start: number;
+  /** Written in a `models` list: a fallback chain. */
+  inModelsList?: true;
 }
 
 /** Every model id one parsed module sends, in source order. */
@@ -93,7 +95,8 @@ function idsAt(module: PythonModuleScope, key: string, value: Node, prefixRouted
   if (MODEL_LIST_KEYS.has(key)) {
     const followed = module.follow(value, module.scopeOf(value));
     if (!('node' in followed) || (followed.node.type !== 'list' && followed.node.type !== 'tuple')) return [];
-    return idsIn(module, followed.node.namedChildren.filter((item): item is Node => item !== null), prefixRouted);
+    const items = followed.node.namedChildren.filter((item): item is Node => item !== null);
+    return idsIn(module, items, prefixRouted).map((use) => ({ ...use, inModelsList: true as const }));
   }
   return [];
 }
