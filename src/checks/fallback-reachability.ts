@@ -54,10 +54,12 @@ const check: Check = {
     warn_days: { type: 'integer', description: 'warn when a fallback is retired within this many days', default: 30, minimum: 0 },
   },
   async run(ctx) {
+    const remote = remoteOf(ctx);
+    // With fallbacks configured, the two listings' round trip overlaps with parsing the code.
+    const early = ctx.models.fallbacks.length > 0 ? Promise.all([remote.models(), remote.userModels()]) : undefined;
     const fallbacks = await fallbacksOf(ctx.models.fallbacks, ctx.workspace);
     if (fallbacks.length === 0) return { findings: [], skipReason: 'no fallbacks configured (models.fallbacks) or found in a models list in the code' };
-    const remote = remoteOf(ctx);
-    const [listed, routable] = await Promise.all([remote.models(), remote.userModels()]);
+    const [listed, routable] = await (early ?? Promise.all([remote.models(), remote.userModels()]));
     if (!listed.ok) throw apiFailure('cannot list the models', listed.error);
     if (!routable.ok) throw apiFailure('cannot list the models this account may route to', routable.error);
     const catalogue = new ModelCatalogue(listed.data);

@@ -31,13 +31,15 @@ const check: Check = {
   },
   async run(ctx) {
     const configured = typeof ctx.options.model === 'string' && ctx.options.model ? ctx.options.model : ctx.models.primary;
+    const remote = remoteOf(ctx);
     const target: ProbeTarget | undefined = configured ? { model: configured } : mostUsed(await codeModelIds(ctx.workspace));
     if (!target) {
       return { findings: [], skipReason: 'no model to test: set models.primary or checks.test-completion.model (none was found in the code either)' };
     }
     const { model, from } = target;
-    const remote = remoteOf(ctx);
-    const verdict = await probeModel(remote, model, ctx.signal, await catalogueEntry(remote, model, ctx.signal));
+    // Not asked in a cancelled run: the probe then ends as cancelled without a request.
+    const listing = ctx.signal.aborted ? undefined : remote.models();
+    const verdict = await probeModel(remote, model, ctx.signal, await catalogueEntry(listing, model));
     const paid = paidRequestsSummary(remote);
     const probed = from === undefined ? '' : `probed ${model}, ${from}; `;
     switch (verdict.kind) {
@@ -57,11 +59,9 @@ const check: Check = {
  * The model's `/models` entry, which says whether its reasoning can be turned off. The listing is
  * shared with model-availability; when it fails, that check reports it and the probe goes without.
  */
-async function catalogueEntry(remote: RemoteApi, model: string, signal: AbortSignal): Promise<ModelEntry | undefined> {
-  // A cancelled run sends nothing more: the probe then ends as cancelled without a request.
-  if (signal.aborted) return undefined;
-  const listed = await remote.models();
-  return listed.ok ? new ModelCatalogue(listed.data).find(model) : undefined;
+async function catalogueEntry(listing: ReturnType<RemoteApi['models']> | undefined, model: string): Promise<ModelEntry | undefined> {
+  const listed = await listing;
+  return listed?.ok ? new ModelCatalogue(listed.data).find(model) : undefined;
 }
 
 /** The id the code writes in the most places (the first written on a tie), with where, for the message. */
