@@ -514,6 +514,8 @@ export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
 export interface FakeServerOptions {
   /** The address to listen on; default `127.0.0.1`. */
   host?: string;
+  /** The port; default 0, any free one. */
+  port?: number;
   /** Serve https with this certificate (PEM) instead of plain http. */
   tls?: { key: string; cert: string };
 }
@@ -796,7 +798,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, listenHost, () => resolve());
+    server.listen(options.port ?? 0, listenHost, () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('fake OpenRouter: no TCP address');
