@@ -65,20 +65,26 @@ const check: Check = {
     const catalogue = new ModelCatalogue(listed.data);
     const accountCatalogue = new ModelCatalogue(routable.data);
     const judge = { remote, catalogue, accountCatalogue, minUptime: Number(ctx.options.min_uptime), warnDays: Number(ctx.options.warn_days), now: new Date(), signal: ctx.signal };
-    const verdicts = await mapConcurrently(fallbacks, CONCURRENCY, (fallback) => judgeFallback(fallback, judge));
+    const judged = await mapConcurrently(fallbacks, CONCURRENCY, (fallback) => judgeFallback(fallback, judge));
+    // Probes after every free check, in the config's order: the budget's slots go to the first fallbacks.
+    const verdicts = await mapConcurrently(judged, CONCURRENCY, ({ verdict, probe }) => (probe ? withProbe(probe, verdict, judge) : Promise.resolve(verdict)));
 
     const problems = verdicts.flatMap((verdict) => verdict.problems);
     const unknown = verdicts.flatMap((verdict) => verdict.unknown);
     const paid = remote.probeFallbacks ? paidRequestsSummary(remote) : 'no paid request (--probe-fallbacks sends one per fallback)';
+    // Past the run's paid-request budget: named, never dropped, as the check could not verify them.
+    const notProbed = fallbacks.filter((_, index) => verdicts[index]!.notProbed !== undefined).map(({ id }) => id);
+    const budgetSpent = verdicts.find((verdict) => verdict.notProbed !== undefined)?.notProbed;
     // Nothing definite went wrong, but some could not be told: the check cannot say they are fine.
-    if (problems.length === 0 && unknown.length > 0) throw new CheckError([`could not check ${unknown.join('; ')}`, paid].join('; '));
+    if (problems.length === 0 && unknown.length > 0) {
+      const notProbedText = budgetSpent === undefined ? undefined : `${notProbed.length} not probed: ${budgetSpent}`;
+      throw new CheckError([`could not check ${unknown.join('; ')}`, notProbedText, paid].filter(Boolean).join('; '));
+    }
     const findings: Finding[] = [
       ...problems.map((message) => finding(message, ctx.severity)),
       ...unknown.map((message) => finding(`could not check ${message}`, 'warn')),
       ...verdicts.flatMap((verdict) => verdict.warnings).map((message) => finding(message, 'warn')),
     ];
-    const notProbed = fallbacks.filter((_, index) => verdicts[index]!.notProbed !== undefined).map(({ id }) => id);
-    const budgetSpent = verdicts.find((verdict) => verdict.notProbed !== undefined)?.notProbed;
     if (budgetSpent !== undefined) {
       findings.push(finding(`${notProbed.length} fallback${notProbed.length === 1 ? '' : 's'} not probed: ${notProbed.join(', ')}; ${budgetSpent}; ${RAISE_PAID_REQUESTS}`, 'warn'));
     }
@@ -108,20 +114,27 @@ interface Judge {
   signal: AbortSignal;
 }
 
-/** The free checks, in the order a request meets them, then the paid probe when the operator asked for it. */
-async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<Verdict> {
+/** A fallback the free checks found nothing against, to probe when the operator asked for it. */
+interface ProbeCandidate {
+  id: string;
+  /** Its `/models` entry, which says how to ask for reasoning. */
+  model?: ModelEntry;
+}
+
+/** The free checks, in the order a request meets them; what passed them is a candidate for the paid probe. */
+async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<{ verdict: Verdict; probe?: ProbeCandidate }> {
   const verdict: Verdict = { problems: [], warnings: [], unknown: [], notes: [] };
   const named = `${id} (${source})`;
   // A preset or a router picks its models on OpenRouter's side: nothing here to look up for free.
   if (isPreset(id) || isRouter(id)) {
     verdict.notes.push(isPreset(id) ? 'a preset: its models are not looked up' : 'a router: OpenRouter picks the model');
-    return withProbe(id, undefined, verdict, judge);
+    return { verdict, probe: { id } };
   }
   const model = judge.catalogue.find(id);
   if (!model) {
     const suggestions = judge.catalogue.suggestionsFor(id);
     verdict.problems.push(`${named} does not exist on OpenRouter${suggestions.length ? `; did you mean ${suggestions.join(' or ')}?` : ''}`);
-    return verdict;
+    return { verdict };
   }
   const retirement = retirementOf(model, judge.warnDays, judge.now);
   if (retirement.state === 'past') verdict.problems.push(`${named} is deprecated: its expiration date ${retirement.date} has passed`);
@@ -130,18 +143,18 @@ async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<Ve
   // The id comes from OpenRouter's answer: one that is no author/slug pair cannot name an endpoints page.
   if (!AUTHOR_SLUG.test(model.id)) {
     verdict.unknown.push(`${named}: GET /models lists it as ${JSON.stringify(model.id)}, which is no author/slug id`);
-    return verdict;
+    return { verdict };
   }
   const endpoints = await judge.remote.modelEndpoints(model.id);
   const served = servedBy(named, endpoints, judge.minUptime, verdict);
-  if (!served) return verdict;
+  if (!served) return { verdict };
   if (!judge.accountCatalogue.find(id)) {
     verdict.problems.push(
       `${named} is not routable for this account: GET /models/user leaves it out, so the account's privacy or guardrail settings block every provider serving it (${PRIVACY_SETTINGS})`,
     );
-    return verdict;
+    return { verdict };
   }
-  return verdict.problems.length > 0 ? verdict : withProbe(id, model, verdict, judge);
+  return verdict.problems.length > 0 ? { verdict } : { verdict, probe: { id, model } };
 }
 
 /** Reads the endpoints answer into `verdict`; true when at least one provider serves the model. */
@@ -167,7 +180,7 @@ function servedBy(named: string, answer: ApiResult<ModelEndpoints>, minUptime: n
 }
 
 /** The paid probe, only under `--probe-fallbacks`. */
-async function withProbe(id: string, model: ModelEntry | undefined, verdict: Verdict, judge: Judge): Promise<Verdict> {
+async function withProbe({ id, model }: ProbeCandidate, verdict: Verdict, judge: Judge): Promise<Verdict> {
   if (!judge.remote.probeFallbacks) return verdict;
   const probe = await probeModel(judge.remote, id, judge.signal, model);
   switch (probe.kind) {
