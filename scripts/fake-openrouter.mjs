@@ -57,7 +57,14 @@ try {
 
 // Made up here, never written anywhere: in the real key format, so the tool accepts it.
 const key = `sk-or-v1-${randomBytes(32).toString('hex')}`;
-const server = await fake.startFakeOpenRouter(demoScenario(fake, key, latencyMs), { host: flags.host, port });
+let server;
+try {
+  server = await fake.startFakeOpenRouter(demoScenario(fake, key, latencyMs), { host: flags.host, port });
+} catch (error) {
+  // EADDRINUSE and alike: one line, not a stack trace.
+  process.stderr.write(`error: cannot listen on ${flags.host}:${port}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' (try --port 0)' : ''}\n`);
+  process.exit(2);
+}
 
 process.stdout.write(`fake OpenRouter listening: ${server.baseUrl}
 
