@@ -35,7 +35,8 @@ const check: Check = {
     // With models configured, the catalogue's round trip overlaps with parsing the code.
     const earlyListing = configured.length > 0 ? remote.models() : undefined;
     const inCode = await codeModelIds(ctx.workspace);
-    const uses: ModelUse[] = [...configured, ...inCode.map(({ id, ...location }) => ({ id, source: 'used in code', location }))];
+    // Whether the id sat in a models list is fallback-reachability's concern, not a finding's field.
+    const uses: ModelUse[] = [...configured, ...inCode.map(({ id, inModelsList: _inList, ...location }) => ({ id, source: 'used in code', location }))];
     if (uses.length === 0) {
       return { findings: [], skipReason: 'no models configured (models.primary, models.fallbacks, models.required) or found in the code' };
     }

@@ -352,6 +352,21 @@ describe('faults: each yields the right status and message, and the rest of the 
     ]);
   });
 
+  it('a model id in a models list of the code: the same finding, no field more', async () => {
+    const root = makeTree({ 'src/chat.ts': "await client.chat.completions.create({ models: ['openai/gpt-4-turbo-preview'], max_tokens: 200, messages });\n" });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+      {
+        message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
+        severity: 'error',
+        file: 'src/chat.ts',
+        line: 1,
+        column: 49,
+        snippet: "await client.chat.completions.create({ models: ['openai/gpt-4-turbo-preview'], max_tokens: 200, messages });",
+      },
+    ]);
+  });
+
   it('a hung server: the run ends within timeout × (retries + 1) plus a little, every remote check an error', async () => {
     const hang = { kind: 'hang' } as const;
     const hangs = [hang, hang, hang];
