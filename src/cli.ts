@@ -46,6 +46,7 @@ interface CliOptions {
   retries?: number;
   allowPlugins?: boolean;
   maxPaidRequests?: number;
+  probeFallbacks?: boolean;
   offline?: boolean;
   spend: boolean;
   requireRemote?: boolean;
@@ -77,6 +78,7 @@ Examples:
                                                   the static and the remote checks, as a CI gate
   $ openrouter-check --offline                    the static checks only, no network
   $ openrouter-check --max-paid-requests 3        at most 3 paid completions, retries included
+  $ openrouter-check --probe-fallbacks            one paid completion per fallback too (default: free checks only)
   $ openrouter-check --write-baseline .openrouter-baseline.json
                                                   accept today's findings
   $ openrouter-check --baseline .openrouter-baseline.json
@@ -175,7 +177,8 @@ function buildProgram(): Commander.Command {
     .option('--allow-plugins', `load and run the checks the config's plugins: lists; they are code, so off by default (also ${OPERATOR_ENV.allowPlugins}=1)`)
     .option('--max-paid-requests <n>', `paid completions a run may send, retries included (default: ${MAX_PAID_REQUESTS_ENV}, else 10)`, (value: string) => parseMaxPaidRequests(value))
     .option('--offline', 'skip the remote checks: no network at all')
-    .option('--no-spend', 'skip the checks that send billable completions (test-completion, fallback-reachability)')
+    .option('--probe-fallbacks', 'also send one paid completion per fallback model (within --max-paid-requests); off by default')
+    .option('--no-spend', 'send no billable completion: test-completion is skipped, and --probe-fallbacks has no effect')
     .option('--require-remote', 'fail the remote checks instead of skipping them when there is no API key')
     .option('--baseline <file>', 'leave out the findings recorded in this baseline file (see --write-baseline)')
     .option('--write-baseline <file>', "write this run's findings as a baseline file (fingerprints only; creates folders)")
@@ -284,7 +287,10 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     ...(known ? { known } : {}),
     noInlineIgnores: !options.inlineIgnores,
     reportUnusedIgnores: options.reportUnusedIgnores === true,
-    openRemote: apiKey === undefined ? undefined : () => openRemote(config, apiKey, managementKey, maxPaidRequests, interruption.signal),
+    openRemote:
+      apiKey === undefined
+        ? undefined
+        : () => openRemote(config, apiKey, managementKey, { maxPaidRequests, probeFallbacks: options.probeFallbacks === true && options.spend }, interruption.signal),
     remoteTarget: remoteTargetOf(config.api.baseUrl),
     ...(notLoaded ? { pluginsNotLoaded: notLoaded.plugins } : {}),
     signal: interruption.signal,
@@ -396,7 +402,7 @@ async function openRemote(
   config: Config,
   apiKey: string,
   managementKey: string | undefined,
-  maxPaidRequests: number | undefined,
+  { maxPaidRequests, probeFallbacks }: { maxPaidRequests: number | undefined; probeFallbacks: boolean },
   signal: AbortSignal,
 ): Promise<RemoteSession> {
   const [{ ClientConfigError, createManagementClient, createOpenRouterClient, userAgentFor }, { createRemoteSession }, management] = await Promise.all([
@@ -422,7 +428,7 @@ async function openRemote(
           clientFor(management.MANAGEMENT_KEY_ENV, () => createManagementClient({ ...common, apiKey: managementKey })),
           management.MANAGEMENT_KEY_ENV,
         );
-  return createRemoteSession(client, config.api.keyEnv, managementSession, maxPaidRequests === undefined ? {} : { maxPaidRequests });
+  return createRemoteSession(client, config.api.keyEnv, managementSession, { ...(maxPaidRequests === undefined ? {} : { maxPaidRequests }), probeFallbacks });
 }
 
 async function main(argv: readonly string[], interruption: Interruption): Promise<number> {

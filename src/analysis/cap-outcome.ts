@@ -3,6 +3,7 @@ import type { FileScope } from './file-scope.js';
 import { followConsts } from './follow-const.js';
 import { presenceOfKeys } from './resolve-object.js';
 import type { KeyPresence } from './resolve-object.js';
+import { isNullish } from './syntax.js';
 import { explainUnresolved } from './unresolved.js';
 import type { Subject, Unresolved } from './unresolved.js';
 
@@ -160,9 +161,17 @@ function jsonStringifyCall(scope: FileScope, expression: ts.Expression): { argum
 function outcomeOfPresence(presence: KeyPresence, subject: Subject, spelling: CapSpelling): CapOutcome {
   if (presence.kind === 'absent') return NOT_CAPPED;
   if (presence.kind === 'unknown') return unknownOutcome(presence.unresolved, subject);
+  // `max_tokens: NO_CAP` with `const NO_CAP = null`: JSON sends null, which caps nothing (in place, the key counts as absent already).
+  if (presence.values.some((value) => isNullishConst(value.scope, value.expression))) return NOT_CAPPED;
   const { unsetValue } = spelling;
   if (unsetValue !== undefined && presence.values.some((value) => isNumber(value.scope, value.expression, unsetValue))) return NOT_CAPPED;
   return CAPPED;
+}
+
+/** A const (of this file or followed across modules) holding `null` or `undefined`. */
+function isNullishConst(scope: FileScope, expression: ts.Expression): boolean {
+  const followed = followConsts(scope, expression);
+  return 'expression' in followed && isNullish(scope.ts, followed.expression);
 }
 
 /** The expression is the number `n`, written as a literal or a const holding one. */

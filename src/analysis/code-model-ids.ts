@@ -22,6 +22,8 @@ export interface CodeModelId {
   snippet: string;
   /** In a notebook, the cell it is written in. */
   cell?: NotebookCell;
+  /** Written in a request's `models` list: part of a fallback chain. */
+  inModelsList?: true;
 }
 
 /** What one language's pass found: the ids, and the environment variables the code reads as a model. */
@@ -68,7 +70,7 @@ async function collect(workspace: Workspace): Promise<LanguageModelIds> {
       const inTest = isTestPath(file.path);
       const ids = found.uses.map((use): CodeModelId => {
         const { line, column } = positionOf(use.start);
-        return { id: use.id, kind: use.kind, inTest, file: file.path, line, column, snippet: snippetOf(file.lineText(line)) };
+        return { id: use.id, kind: use.kind, inTest, file: file.path, line, column, snippet: snippetOf(file.lineText(line)), ...(use.inModelsList ? { inModelsList: true as const } : {}) };
       });
       return { ids, envVariables: inTest ? [] : found.envVariables };
     },

@@ -16,6 +16,8 @@ export interface ModelIdUse {
   kind: ModelReferenceKind;
   /** UTF-16 offset of the string (or of the const it comes from) in the file's text. */
   start: number;
+  /** Written in a request's `models` list: part of a fallback chain. */
+  inModelsList?: true;
 }
 
 /** Model ids found in a file, and the environment variables it reads as a model (for `.env.example`). */
@@ -69,7 +71,13 @@ export function modelIdsOf(ts: TypeScript, sourceFile: ts.SourceFile): FileModel
   const finder = new ModelIdFinder(scope);
   for (const node of candidates) finder.visit(node);
   // A string reached from several places (a constant and each use of it) is one place to fix.
-  const byStart = new Map(finder.uses.filter((use) => !finder.sentElsewhere.has(use.start)).map((use) => [use.start, use]));
+  const byStart = new Map<number, ModelIdUse>();
+  for (const use of finder.uses) {
+    if (finder.sentElsewhere.has(use.start)) continue;
+    const known = byStart.get(use.start);
+    // Reached from a models list anywhere, it is part of a fallback chain.
+    byStart.set(use.start, known?.inModelsList && !use.inModelsList ? { ...use, inModelsList: true } : use);
+  }
   return { uses: [...byStart.values()].sort((a, b) => a.start - b.start), envVariables: [...finder.envVariables] };
 }
 
@@ -104,7 +112,13 @@ class ModelIdFinder {
     const { ts } = this;
     if (ts.isPropertyAssignment(node)) {
       const name = literalPropertyName(ts, node.name);
-      if (name !== undefined && saysModel(name)) this.idsIn(node.initializer, 0);
+      if (name !== undefined && saysModel(name)) {
+        const before = this.uses.length;
+        this.idsIn(node.initializer, 0);
+        if (name === 'models' && ts.isArrayLiteralExpression(unwrapExpression(ts, node.initializer))) {
+          for (let index = before; index < this.uses.length; index++) this.uses[index] = { ...this.uses[index]!, inModelsList: true };
+        }
+      }
     } else if (ts.isShorthandPropertyAssignment(node)) {
       // `{ model }`: the name's value is what the property sends.
       if (saysModel(node.name.text)) this.idsIn(node.name, 0);

@@ -1,9 +1,10 @@
 import { describeApiError } from '../openrouter/api-error.js';
 import { formatCredits } from '../openrouter/credits.js';
-import type { RemoteApi } from '../openrouter/remote-api.js';
+import type { ProbeOptions, RemoteApi } from '../openrouter/remote-api.js';
+import type { ModelEntry } from '../openrouter/responses.js';
 
 /**
- * How a 1-token completion to one model went:
+ * How a short completion (at most `PROBE_MAX_TOKENS`) to one model went:
  * - `answered`: a well-formed answer;
  * - `refused`: OpenRouter gave a definite no (out of credits, key refused, model unusable):
  *   the app would fail the same way, so the check fails;
@@ -36,8 +37,29 @@ const REFUSALS: Record<number, string> = {
   404: 'cannot be used',
 };
 
-export async function probeModel(remote: RemoteApi, model: string, signal: AbortSignal): Promise<ProbeVerdict> {
-  const result = await remote.probe(model, signal);
+/** Efforts from highest to lowest, as OpenRouter's unified `reasoning.effort` spells them. */
+const EFFORTS = ['xhigh', 'high', 'medium', 'low', 'minimal'];
+
+/**
+ * The reasoning a probe asks for, from the model's `/models` entry: none for a model that does not
+ * reason (nothing to turn off), `none` for one that may, and the lowest supported effort for one
+ * whose reasoning is mandatory (it rejects `none`).
+ */
+export function probeReasoning(entry: ModelEntry | undefined): ProbeOptions & { mandatory?: true } {
+  if (!entry) return {};
+  const reasoning = entry.reasoning;
+  const reasons = reasoning !== undefined || (entry.supported_parameters ?? []).includes('reasoning');
+  if (!reasons) return {};
+  if (!reasoning?.mandatory) return { reasoningEffort: 'none' };
+  // `supported_efforts` is highest first; null means every effort is accepted.
+  const supported = (reasoning.supported_efforts ?? EFFORTS).filter((effort) => effort !== 'none');
+  return { reasoningEffort: supported.at(-1) ?? 'minimal', mandatory: true };
+}
+
+/** Probes `model`; `entry` (its `/models` entry, when listed) says how to ask for reasoning. */
+export async function probeModel(remote: RemoteApi, model: string, signal: AbortSignal, entry?: ModelEntry): Promise<ProbeVerdict> {
+  const { mandatory, ...options } = probeReasoning(entry);
+  const result = await remote.probe(model, signal, options);
   if (!result.ok) {
     const { error } = result;
     if (error.kind === 'over-budget') return { kind: 'not-probed', reason: error.message };
@@ -55,5 +77,7 @@ export async function probeModel(remote: RemoteApi, model: string, signal: Abort
   const routed = completion.model && completion.model !== model ? `${completion.model} (for ${model})` : model;
   const cost = completion.usage?.cost;
   const costText = typeof cost === 'number' ? `, cost ${formatCredits(cost)}` : '';
-  return { kind: 'answered', summary: `${routed} answered in ${result.durationMs} ms${costText}` };
+  // A reasoner may spend the whole cap thinking (finish_reason "length", no text): it answered all the same.
+  const reasoningText = mandatory ? ` (reasoning is mandatory: effort ${options.reasoningEffort})` : '';
+  return { kind: 'answered', summary: `${routed} answered in ${result.durationMs} ms${costText}${reasoningText}` };
 }

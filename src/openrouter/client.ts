@@ -26,13 +26,33 @@ import { parseJsonAnswer } from './json-answer.js';
 import { maskUrlCredentials, proxyFor } from './proxy.js';
 import type { ProxyRoute } from './proxy.js';
 import { backoffDelayMs, isRetryableStatus, MAX_RETRY_AFTER_MS, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter } from './retry-policy.js';
-import { validateCompletionResponse, validateCreditsResponse, validateKeyResponse, validateKeysResponse, validateModelsResponse } from './responses.js';
-import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEntry, Validated } from './responses.js';
+import {
+  validateCompletionResponse,
+  validateCreditsResponse,
+  validateEndpointsResponse,
+  validateKeyResponse,
+  validateKeysResponse,
+  validateModelsResponse,
+} from './responses.js';
+import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEndpoints, ModelEntry, Validated } from './responses.js';
 
 export { describeApiError } from './api-error.js';
 export { isLoopbackHost } from '../loopback.js';
 export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
-export type { ChatMessage, Completion, CompletionChoice, CompletionRequest, CompletionUsage, CreditsData, KeyData, ManagedKey, ModelEntry } from './responses.js';
+export type {
+  ChatMessage,
+  Completion,
+  CompletionChoice,
+  CompletionRequest,
+  CompletionUsage,
+  CreditsData,
+  KeyData,
+  ManagedKey,
+  ModelEndpoint,
+  ModelEndpoints,
+  ModelEntry,
+  ModelReasoning,
+} from './responses.js';
 export { backoffDelayMs, MAX_TOTAL_RETRY_WAIT_MS, parseRetryAfter } from './retry-policy.js';
 
 /** Sent as `HTTP-Referer`: OpenRouter attributes the calls to this tool, not to the audited app. */
@@ -88,7 +108,14 @@ export interface OpenRouterClient {
   /** `GET /models?output_modalities=all`: every model, not only text-output ones. */
   listModels(options?: CallOptions): Promise<ApiResult<ModelEntry[]>>;
   /**
-   * `POST /chat/completions` with only `model`, `messages` and `max_tokens`. Spends money: keep
+   * `GET /models/{author}/{slug}/endpoints`: the providers serving `modelId` (free, no billing).
+   * Rejects with a TypeError (sending nothing) unless the id is `author/slug`.
+   */
+  listModelEndpoints(modelId: string, options?: CallOptions): Promise<ApiResult<ModelEndpoints>>;
+  /** `GET /models/user`: the models this key's account may route to under its privacy and guardrail settings. */
+  listUserModels(options?: CallOptions): Promise<ApiResult<ModelEntry[]>>;
+  /**
+   * `POST /chat/completions` with only `model`, `messages`, `max_tokens` and `reasoning`. Spends money: keep
    * `max_tokens` tiny. Rejects with a TypeError (sending nothing) unless it is a positive integer.
    * Like every call, a timed-out or dropped attempt is retried, so a completion may rarely be billed
    * twice; at a cap of a token or two that is negligible, and a check that only ever errors is worse.
@@ -244,8 +271,23 @@ class Client implements OpenRouterClient, ManagementClient {
     if (!(Number.isInteger(body.max_tokens) && body.max_tokens > 0)) {
       throw new TypeError(`createCompletion needs max_tokens as a positive integer, not ${String(body.max_tokens)}`);
     }
-    const { model, messages, max_tokens } = body;
-    return this.#call('POST', '/chat/completions', { model, messages, max_tokens }, options, validateCompletionResponse);
+    const { model, messages, max_tokens, reasoning } = body;
+    const sent = reasoning === undefined ? { model, messages, max_tokens } : { model, messages, max_tokens, reasoning: { effort: reasoning.effort } };
+    return this.#call('POST', '/chat/completions', sent, options, validateCompletionResponse);
+  }
+
+  listModelEndpoints(modelId: string, options: CallOptions = {}): Promise<ApiResult<ModelEndpoints>> {
+    const parts = modelId.split('/');
+    // A caller's bug, not a remote failure: an id from an audited repository never picks another path.
+    if (parts.length !== 2 || parts.some((part) => !part || part === '.' || part === '..')) {
+      return Promise.reject(new TypeError(`listModelEndpoints needs an author/slug model id, not ${JSON.stringify(modelId)}`));
+    }
+    const path = parts.map((part) => encodeURIComponent(part).replace(/%3A/gi, ':')).join('/');
+    return this.#call('GET', `/models/${path}/endpoints`, undefined, options, validateEndpointsResponse);
+  }
+
+  listUserModels(options: CallOptions = {}): Promise<ApiResult<ModelEntry[]>> {
+    return this.#call('GET', '/models/user', undefined, options, validateModelsResponse);
   }
 
   async listKeysPage(offset: number, options: CallOptions = {}): Promise<ApiResult<ManagedKey[]>> {

@@ -4,12 +4,22 @@ import type { ApiResult } from './api-error.js';
 import type { ManagementApi, ManagementSession } from './management-api.js';
 import { DEFAULT_MAX_PAID_REQUESTS, PaidRequestBudget } from './paid-requests.js';
 import type { PaidRequestReservation } from './paid-requests.js';
-import type { Completion, KeyData, ModelEntry } from './responses.js';
+import type { Completion, KeyData, ModelEndpoints, ModelEntry } from './responses.js';
 
 /** The prompt of every probe completion: short, and answerable in one token. */
 export const PROBE_PROMPT = 'Reply with OK.';
-/** Probes spend at most this many output tokens (DESIGN.md: checks that spend money cap output at 1 token). */
-export const PROBE_MAX_TOKENS = 1;
+/**
+ * Probes spend at most this many output tokens: some providers refuse a `max_tokens` below 16 with a
+ * 400 ("Expected a value >= 16"), which a healthy key must not fail on (reference 2026 §1.6).
+ * `max_tokens` rather than `max_completion_tokens`: it is the one every provider honours, and which of
+ * the two wins when both are sent is undocumented.
+ */
+export const PROBE_MAX_TOKENS = 16;
+
+/** How a probe asks for reasoning: `none` turns it off; a model whose reasoning is mandatory gets its lowest effort. */
+export interface ProbeOptions {
+  reasoningEffort?: string;
+}
 
 /** How many paid requests a RemoteApi may make and has made. */
 export interface PaidRequests {
@@ -30,13 +40,20 @@ export interface RemoteApi {
   key(): Promise<ApiResult<KeyData>>;
   /** `GET /models?output_modalities=all`, once per run. */
   models(): Promise<ApiResult<ModelEntry[]>>;
+  /** `GET /models/{author}/{slug}/endpoints`, once per model id per run: free. */
+  modelEndpoints(modelId: string): Promise<ApiResult<ModelEndpoints>>;
+  /** `GET /models/user`, once per run: the models this account may route to. Free. */
+  userModels(): Promise<ApiResult<ModelEntry[]>>;
   /**
-   * A 1-token completion to `model`: billable, so only checks marked `spendsCredits` call it. Each
-   * attempt takes a slot of the run's paid-request budget; with none left it is not sent
-   * (`over-budget`), and a retry that finds none left is not made.
+   * A completion capped at `PROBE_MAX_TOKENS` to `model`: billable, so only checks marked
+   * `spendsCredits` (or the fallbacks under `--probe-fallbacks`) call it. Each attempt takes a slot of
+   * the run's paid-request budget; with none left it is not sent (`over-budget`), and a retry that
+   * finds none left is not made.
    */
-  probe(model: string, signal: AbortSignal): Promise<ApiResult<Completion>>;
+  probe(model: string, signal: AbortSignal, options?: ProbeOptions): Promise<ApiResult<Completion>>;
   paidRequests: PaidRequests;
+  /** The operator asked for one paid probe per fallback (`--probe-fallbacks`); off by default, and under `--no-spend`. */
+  probeFallbacks: boolean;
   /** The management API, when a management key was given (`OPENROUTER_MANAGEMENT_KEY`); its answers are shared too. */
   management?: ManagementApi;
 }
@@ -62,6 +79,8 @@ export interface RemoteSession extends RemoteApi {
 export interface RemoteSessionOptions {
   /** The run's paid-request budget; default `DEFAULT_MAX_PAID_REQUESTS`. */
   maxPaidRequests?: number;
+  /** `--probe-fallbacks`: default false. */
+  probeFallbacks?: boolean;
 }
 
 /** `management`, when given, is closed with the session. */
@@ -69,15 +88,24 @@ export function createRemoteSession(
   client: OpenRouterClient,
   keyEnv: string,
   management?: ManagementSession,
-  { maxPaidRequests = DEFAULT_MAX_PAID_REQUESTS }: RemoteSessionOptions = {},
+  { maxPaidRequests = DEFAULT_MAX_PAID_REQUESTS, probeFallbacks = false }: RemoteSessionOptions = {},
 ): RemoteSession {
   const budget = new PaidRequestBudget(maxPaidRequests);
   let key: Promise<ApiResult<KeyData>> | undefined;
   let models: Promise<ApiResult<ModelEntry[]>> | undefined;
+  let userModels: Promise<ApiResult<ModelEntry[]>> | undefined;
+  const endpoints = new Map<string, Promise<ApiResult<ModelEndpoints>>>();
   const shared: Omit<RemoteApi, 'probe' | 'paidRequests'> = {
     keyEnv,
     key: () => (key ??= client.getKey()),
     models: () => (models ??= client.listModels()),
+    userModels: () => (userModels ??= client.listUserModels()),
+    modelEndpoints: (modelId) => {
+      let answer = endpoints.get(modelId);
+      if (!answer) endpoints.set(modelId, (answer = client.listModelEndpoints(modelId)));
+      return answer;
+    },
+    probeFallbacks,
   };
   if (management) shared.management = { keyEnv: management.keyEnv, keys: () => management.keys(), credits: () => management.credits() };
 
@@ -97,8 +125,16 @@ export function createRemoteSession(
     };
     return {
       ...shared,
-      probe: (model, signal) =>
-        client.createCompletion({ model, messages: [{ role: 'user', content: PROBE_PROMPT }], max_tokens: PROBE_MAX_TOKENS }, { signal, beforeAttempt }),
+      probe: (model, signal, { reasoningEffort } = {}) =>
+        client.createCompletion(
+          {
+            model,
+            messages: [{ role: 'user', content: PROBE_PROMPT }],
+            max_tokens: PROBE_MAX_TOKENS,
+            ...(reasoningEffort === undefined ? {} : { reasoning: { effort: reasoningEffort } }),
+          },
+          { signal, beforeAttempt },
+        ),
       paidRequests: {
         limit: budget.limit,
         get made() {

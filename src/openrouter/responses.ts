@@ -47,6 +47,35 @@ export interface ModelEntry {
   supported_parameters?: string[];
   /** `YYYY-MM-DD` after which the model may be removed; null = not deprecated. */
   expiration_date?: string | null;
+  /** How the model reasons (reference 2026 §1.2); absent for models that do not. */
+  reasoning?: ModelReasoning;
+}
+
+/** `reasoning` of a `/models` entry. */
+export interface ModelReasoning {
+  /** True: reasoning cannot be turned off, and `effort: "none"` is rejected. */
+  mandatory?: boolean;
+  /** Highest effort first; null = every effort is accepted. */
+  supported_efforts?: string[] | null;
+  default_effort?: string | null;
+}
+
+/** One provider serving a model: an entry of `GET /models/{author}/{slug}/endpoints` → `data.endpoints`. */
+export interface ModelEndpoint {
+  provider_name: string;
+  name?: string;
+  tag?: string;
+  /** Undocumented enum: 0 normal, negative degraded or disabled (reference 2026 §1.3). */
+  status?: number | string | null;
+  /** Percent of successful requests over the last 30 minutes; null = not enough data. */
+  uptime_last_30m?: number | null;
+  supported_parameters?: string[];
+}
+
+/** `GET /models/{author}/{slug}/endpoints` → `data`. */
+export interface ModelEndpoints {
+  id: string;
+  endpoints: ModelEndpoint[];
 }
 
 export interface ChatMessage {
@@ -59,6 +88,8 @@ export interface CompletionRequest {
   messages: ChatMessage[];
   /** Required: this client never sends an uncapped request. */
   max_tokens: number;
+  /** OpenRouter's unified reasoning setting: `none` turns it off; a mandatory reasoner gets its lowest effort. */
+  reasoning?: { effort: string };
 }
 
 export interface CompletionChoice {
@@ -147,9 +178,46 @@ export function validateModelsResponse(json: unknown): Validated<ModelEntry[]> {
           }),
         supported_parameters: optional(entry, 'supported_parameters', named, arrayOf(string)),
         expiration_date: optional(entry, 'expiration_date', named, nullable(string)),
+        reasoning: reasoningOf(entry, named),
       });
       return model;
     });
+  });
+}
+
+/** `reasoning` of a model entry; null (as some entries send) is the same as absent. */
+function reasoningOf(entry: Record<string, unknown>, named: string): ModelReasoning | undefined {
+  const reasoning = optional(entry, 'reasoning', named, nullable(object));
+  if (!reasoning) return undefined;
+  const where = `${named}.reasoning`;
+  return withoutUndefined({
+    mandatory: optional(reasoning, 'mandatory', where, nullable(boolean)) ?? undefined,
+    supported_efforts: optional(reasoning, 'supported_efforts', where, nullable(arrayOf(string))),
+    default_effort: optional(reasoning, 'default_effort', where, nullable(string)),
+  });
+}
+
+/** `{ data: { id, endpoints: [...] } }`; only `provider_name` is required of an endpoint. */
+export function validateEndpointsResponse(json: unknown): Validated<ModelEndpoints> {
+  return validate(() => {
+    const data = required(asRecord(json, 'the answer'), 'data', 'the answer', object, 'data');
+    const endpoints = required(data, 'endpoints', 'data', array);
+    return {
+      id: required(data, 'id', 'data', string),
+      endpoints: endpoints.map((item, index) => {
+        const where = `data.endpoints[${index}]`;
+        const entry = asRecord(item, where);
+        const endpoint: ModelEndpoint = { provider_name: required(entry, 'provider_name', where, string) };
+        assignDefined(endpoint, {
+          name: optional(entry, 'name', where, string),
+          tag: optional(entry, 'tag', where, string),
+          status: optional(entry, 'status', where, nullable(numberOrString)),
+          uptime_last_30m: optional(entry, 'uptime_last_30m', where, nullable(number)),
+          supported_parameters: optional(entry, 'supported_parameters', where, arrayOf(string)),
+        });
+        return endpoint;
+      }),
+    };
   });
 }
 

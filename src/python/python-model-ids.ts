@@ -47,7 +47,7 @@ export async function pythonModelIdsAndVariables(workspace: Workspace): Promise<
     visit(source, root) {
       const inTest = isTestPath(source.file.path);
       const found = findPythonModelIds(root);
-      for (const use of found.uses) ids.push({ id: use.id, kind: use.kind, inTest, ...source.locate(use.start) });
+      for (const use of found.uses) ids.push({ id: use.id, kind: use.kind, inTest, ...source.locate(use.start), ...(use.inModelsList ? { inModelsList: true as const } : {}) });
       if (!inTest) for (const name of found.envVariables) envVariables.add(name);
     },
     failed() {
@@ -65,6 +65,8 @@ export interface PythonModelIdUse {
   kind: ModelReferenceKind;
   /** UTF-16 offset of the string in the parsed Python. */
   start: number;
+  /** Written in a request's `models` list: part of a fallback chain. */
+  inModelsList?: true;
 }
 
 /** A string literal a value can be, and where it is written. */
@@ -118,7 +120,7 @@ class PythonModelIdFinder {
       if (!value || call?.type !== 'call' || PREFIXED_ONLY_KEYS.has(key)) continue;
       if (!MODEL_KEYS.has(key) && !nameSaysModel(key)) continue;
       if (this.isLocalModelCall(call)) continue;
-      this.add(value, this.isPrefixRouted(call));
+      this.add(value, this.isPrefixRouted(call), key === 'models');
     }
     for (const argument of module.keywordArguments) {
       const key = argument.childForFieldName('name')?.text ?? '';
@@ -146,7 +148,7 @@ class PythonModelIdFinder {
       const key = pair.childForFieldName('key');
       const value = pair.childForFieldName('value');
       const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
-      if (name !== undefined && value && (MODEL_KEYS.has(name) || nameSaysModel(name)) && !this.insideLocalModelCall(pair)) this.add(value, false);
+      if (name !== undefined && value && (MODEL_KEYS.has(name) || nameSaysModel(name)) && !this.insideLocalModelCall(pair)) this.add(value, false, name === 'models');
     }
     for (const node of this.root.descendantsOfType(['assignment', 'default_parameter', 'typed_default_parameter', 'subscript'])) {
       if (node) this.visitDeclaration(node);
@@ -175,12 +177,15 @@ class PythonModelIdFinder {
   }
 
   /** Records the model ids a value can be. */
-  private add(value: Node, prefixRouted: boolean): void {
+  private add(value: Node, prefixRouted: boolean, inModelsList = false): void {
     for (const { text, start } of this.stringsIn(value, 0)) {
       if (this.elsewhere.has(start)) continue;
       if (prefixRouted && !text.startsWith(OPENROUTER_PREFIX)) continue; // LiteLLM sends it to another provider.
       const reference = modelReferenceOf(text);
-      if (reference && !this.uses.has(start)) this.uses.set(start, { ...reference, start });
+      if (!reference) continue;
+      const known = this.uses.get(start);
+      if (!known) this.uses.set(start, { ...reference, start, ...(inModelsList ? { inModelsList: true as const } : {}) });
+      else if (inModelsList) known.inModelsList = true;
     }
   }
 

@@ -228,6 +228,20 @@ describe('max-tokens', () => {
       ],
     },
     {
+      name: 'a null cap is a missing cap: in place, through a const, in a JSON body, in @openrouter/sdk',
+      code: lines(
+        `client.chat.completions.create({ model, messages, max_tokens: null });`,
+        `const NO_CAP = null;`,
+        `client.chat.completions.create({ model, messages, max_tokens: NO_CAP });`,
+        `fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, messages, max_tokens: null }) });`,
+      ),
+      findings: [
+        { line: 1, column: 1, severity: 'error', message: uncapped(CHAT) },
+        { line: 3, column: 1, severity: 'error', message: uncapped(CHAT) },
+        { line: 4, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', HTTP_FIX) },
+      ],
+    },
+    {
       name: 'a later undefined removes a cap a spread set',
       code: lines(`const base = { max_tokens: 100 };`, `client.chat.completions.create({ ...base, max_tokens: undefined });`),
       findings: [{ line: 2, column: 1, severity: 'error', message: uncapped(CHAT) }],

@@ -22,10 +22,13 @@ const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion',
 /** A static check runs alongside, to show a network fault stays the remote checks' business. */
 const CHECKS = ['hardcoded-key', ...REMOTE];
 /** Which checks each endpoint's answer decides. */
-const CHECKS_OF: Record<'/key' | '/models' | '/chat/completions', string[]> = {
+const CHECKS_OF: Record<'/key' | '/models' | '/models/user' | '/models/{author}/{slug}/endpoints' | '/chat/completions', string[]> = {
   '/key': ['auth', 'credit-limit'],
   '/models': ['model-availability', 'fallback-reachability'],
-  '/chat/completions': ['test-completion', 'fallback-reachability'],
+  '/models/user': ['fallback-reachability'],
+  '/models/{author}/{slug}/endpoints': ['fallback-reachability'],
+  // The fallbacks are judged for free: only the primary's probe is paid for.
+  '/chat/completions': ['test-completion'],
 };
 const TIMEOUT_MS = 1000;
 /** api.retries in the audited app's config: two attempts per call. */
@@ -155,6 +158,18 @@ describe('valid JSON of the wrong shape is a malformed answer, never a crash and
       cause: /malformed answer from GET \/key: data\.limit is not a number or null/,
     },
     { name: '/models answers {"data": {}}', route: '/models', body: { data: {} }, cause: /malformed answer from GET \/models: data is not an array/ },
+    {
+      name: '/models/user answers {"data": {}}',
+      route: '/models/user',
+      body: { data: {} },
+      cause: /^cannot list the models this account may route to: malformed answer from GET \/models\/user: data is not an array \(got an object\)$/,
+    },
+    {
+      name: 'an endpoints page answers {"data": {"endpoints": "none"}}',
+      route: '/models/{author}/{slug}/endpoints',
+      body: { data: { id: 'x/y', endpoints: 'none' } },
+      cause: /^could not check [a-z0-9./-]+ \(models\.fallbacks\): malformed answer from GET \/models\/[a-z0-9./-]+\/endpoints: data\.endpoints is not an array \(got "none"\); /,
+    },
     {
       name: '/chat/completions answers {"choices": "x"}',
       route: '/chat/completions',

@@ -1,8 +1,9 @@
 /**
  * A repository that lists 40 fallbacks, or a model that keeps answering 429/503, cannot make a run
  * spend more than the operator's paid-request budget: the built CLI against a fake OpenRouter on
- * 127.0.0.1, counting what the server receives on /chat/completions. The primary model's test
- * completion is always among the requests sent, and the fallbacks left out are named in the report.
+ * 127.0.0.1, counting what the server receives on /chat/completions. Fallbacks are probed only under
+ * the operator's --probe-fallbacks; the primary model's test completion is always among the requests
+ * sent, and the fallbacks left out are named in the report.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -52,8 +53,18 @@ const checkOf = (run: CliRun, id: string): JsonCheck => parseJsonReport<{ checks
 const probedModels = (): string[] => fake.requestsTo('/chat/completions').map(({ body }) => (body as { model: string }).model);
 
 describe('40 fallbacks in the config', () => {
-  it('cost the default budget of 10 paid completions: the primary model first, then 9 fallbacks; the other 31 are named as not probed', async () => {
+  it('cost one paid completion by default: the primary; the fallbacks are checked for free', async () => {
     const run = await audit([]);
+    expect(run.stderr).toBe('');
+    expect(probedModels()).toEqual([PRIMARY]);
+    expect(fake.requestsTo('/models/{author}/{slug}/endpoints')).toHaveLength(40);
+    expect(checkOf(run, 'fallback-reachability')).toMatchObject({ status: 'pass', findings: [] });
+    expect(checkOf(run, 'fallback-reachability').message).toMatch(/^40 of 40 fallbacks served and routable: .*; no paid request \(--probe-fallbacks sends one per fallback\)$/);
+    expect(run.status).toBe(0);
+  });
+
+  it('with --probe-fallbacks, cost the default budget of 10 paid completions: the primary model first, then 9 fallbacks; the other 31 are named as not probed', async () => {
+    const run = await audit(['--probe-fallbacks']);
     expect(run.stderr).toBe('');
     expect(probedModels()).toHaveLength(10);
     expect(probedModels()).toContain(PRIMARY);
@@ -66,7 +77,7 @@ describe('40 fallbacks in the config', () => {
     const fallbacks = checkOf(run, 'fallback-reachability');
     expect(fallbacks.status).toBe('warn');
     expect(fallbacks.message).toMatch(
-      /^1 warning; 9 of 40 fallbacks probed, 9 answered: vendor\/model-01 answered in .*; 31 not probed: the run's paid-request budget \(10\) is spent; 9 paid requests \(run budget 10\)$/,
+      /^1 warning; 40 of 40 fallbacks served and routable: vendor\/model-01 \(1 provider, vendor\/model-01 answered in .*; vendor\/model-10 \(1 provider\); .*; 9 paid requests \(run budget 10\)$/,
     );
     expect(fallbacks.findings).toEqual([
       { severity: 'warn', message: `31 fallbacks not probed: ${FALLBACKS.slice(9).join(', ')}; the run's paid-request budget (10) is spent; ${RAISE}` },
@@ -76,21 +87,23 @@ describe('40 fallbacks in the config', () => {
   });
 
   it('--max-paid-requests 2: the primary model and one fallback', async () => {
-    const run = await audit(['--max-paid-requests', '2']);
+    const run = await audit(['--probe-fallbacks', '--max-paid-requests', '2']);
     expect(probedModels().sort()).toEqual([PRIMARY, FALLBACKS[0]].sort());
     expect(checkOf(run, 'test-completion').status).toBe('pass');
-    expect(checkOf(run, 'fallback-reachability').message).toContain('1 of 40 fallbacks probed, 1 answered: ');
-    expect(checkOf(run, 'fallback-reachability').message).toContain("; 39 not probed: the run's paid-request budget (2) is spent; 1 paid request (run budget 2)");
+    expect(checkOf(run, 'fallback-reachability').message).toMatch(/; 1 paid request \(run budget 2\)$/);
+    expect(checkOf(run, 'fallback-reachability').findings).toEqual([
+      { severity: 'warn', message: `39 fallbacks not probed: ${FALLBACKS.slice(1).join(', ')}; the run's paid-request budget (2) is spent; ${RAISE}` },
+    ]);
   });
 
   it('OPENROUTER_CHECK_MAX_PAID_REQUESTS sets the budget too; the flag wins over it', async () => {
-    const fromEnv = await audit([], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '3' } });
+    const fromEnv = await audit(['--probe-fallbacks'], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '3' } });
     expect(fromEnv.stderr).toBe('');
     expect(probedModels().sort()).toEqual([PRIMARY, FALLBACKS[0], FALLBACKS[1]].sort());
-    expect(checkOf(fromEnv, 'fallback-reachability').message).toContain("38 not probed: the run's paid-request budget (3) is spent");
+    expect(checkOf(fromEnv, 'fallback-reachability').findings[0]!.message).toContain("38 fallbacks not probed: vendor/model-03, ");
 
     fake.requests.length = 0;
-    const both = await audit(['--max-paid-requests', '1'], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '25' } });
+    const both = await audit(['--probe-fallbacks', '--max-paid-requests', '1'], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '25' } });
     expect(probedModels()).toEqual([PRIMARY]);
     expect(checkOf(both, 'fallback-reachability').findings).toEqual([
       { severity: 'warn', message: `40 fallbacks not probed: ${FALLBACKS.join(', ')}; the run's paid-request budget (1) is spent; ${RAISE}` },
@@ -98,14 +111,14 @@ describe('40 fallbacks in the config', () => {
   });
 
   it('a budget of 41 probes every fallback and the primary model', async () => {
-    const run = await audit(['--max-paid-requests', '41']);
+    const run = await audit(['--probe-fallbacks', '--max-paid-requests', '41']);
     expect(probedModels()).toHaveLength(41);
     expect(checkOf(run, 'fallback-reachability')).toMatchObject({ status: 'pass', findings: [] });
-    expect(checkOf(run, 'fallback-reachability').message).toMatch(/^40 of 40 fallbacks answered: .*; 40 paid requests \(run budget 41\)$/);
+    expect(checkOf(run, 'fallback-reachability').message).toMatch(/^40 of 40 fallbacks served and routable: .*; 40 paid requests \(run budget 41\)$/);
   });
 
   it('--max-paid-requests 0 sends no completion; both checks say why, as warnings', async () => {
-    const run = await audit(['--max-paid-requests', '0']);
+    const run = await audit(['--probe-fallbacks', '--max-paid-requests', '0']);
     expect(probedModels()).toEqual([]);
     expect(checkOf(run, 'test-completion')).toMatchObject({
       status: 'warn',
@@ -114,15 +127,17 @@ describe('40 fallbacks in the config', () => {
     });
     expect(checkOf(run, 'fallback-reachability')).toMatchObject({
       status: 'warn',
-      message: "1 warning; 0 of 40 fallbacks probed, 0 answered; 40 not probed: the run's paid-request budget is 0; 0 paid requests (run budget 0)",
+      message: expect.stringMatching(/^1 warning; 40 of 40 fallbacks served and routable: .*; 0 paid requests \(run budget 0\)$/),
+      findings: [{ severity: 'warn', message: `40 fallbacks not probed: ${FALLBACKS.join(', ')}; the run's paid-request budget is 0; ${RAISE}` }],
     });
     expect(run.status).toBe(0);
   });
 
-  it('--no-spend still sends no completion at all', async () => {
-    const run = await audit(['--no-spend']);
+  it('--no-spend still sends no completion at all, --probe-fallbacks or not', async () => {
+    const run = await audit(['--no-spend', '--probe-fallbacks']);
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
-    for (const id of PAID) expect(checkOf(run, id)).toMatchObject({ status: 'skip', message: 'skipped by --no-spend (it sends a billable completion)' });
+    expect(checkOf(run, 'test-completion')).toMatchObject({ status: 'skip', message: 'skipped by --no-spend (it sends a billable completion)' });
+    expect(checkOf(run, 'fallback-reachability')).toMatchObject({ status: 'pass', findings: [] });
   });
 });
 
@@ -145,13 +160,13 @@ describe('retries of a paid completion', () => {
   it('fallback retries share the budget with the primary, which keeps its own slot', async () => {
     // Every fallback answers 503: each one's retries eat the budget, but never the primary's probe.
     fake.setScenario({ ...baseScenario, completions: Object.fromEntries(FALLBACKS.map((id) => [id, { status: 503 }])) });
-    const run = await audit(['--max-paid-requests', '5'], { retries: 3 });
+    const run = await audit(['--probe-fallbacks', '--max-paid-requests', '5'], { retries: 3 });
     expect(probedModels()).toHaveLength(5);
     expect(probedModels()).toContain(PRIMARY);
     expect(checkOf(run, 'test-completion').status).toBe('pass');
     const fallbacks = checkOf(run, 'fallback-reachability');
     expect(fallbacks.status).toBe('error');
-    expect(fallbacks.message).toMatch(/^could not reach vendor\/model-01: 503 Service Unavailable from POST \/chat\/completions/);
+    expect(fallbacks.message).toMatch(/^could not check vendor\/model-01: 503 Service Unavailable from POST \/chat\/completions/);
     expect(fallbacks.message).toMatch(/ not probed: the run's paid-request budget \(5\) is spent; 4 paid requests \(run budget 5\)$/);
   });
 });

@@ -273,23 +273,30 @@ describe('createCompletion', () => {
   const messages = [{ role: 'user' as const, content: 'Say OK.' }];
 
   it('posts a capped request and returns the completion', async () => {
-    const completion = dataOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const completion = dataOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     const [request] = fake.requests;
-    expect(request).toMatchObject({ method: 'POST', path: '/api/v1/chat/completions', body: { model: 'openai/gpt-4o-mini', messages, max_tokens: 1 } });
+    expect(request).toMatchObject({ method: 'POST', path: '/api/v1/chat/completions', body: { model: 'openai/gpt-4o-mini', messages, max_tokens: 16 } });
     expect(request!.headers['content-type']).toBe('application/json');
     expect(completion.id).toMatch(/^gen-/);
     expect(completion).toMatchObject({
       model: 'openai/gpt-4o-mini',
-      choices: [{ index: 0, finish_reason: 'length', native_finish_reason: 'max_tokens', message: { role: 'assistant', content: 'OK' } }],
+      choices: [{ index: 0, finish_reason: 'stop', native_finish_reason: 'stop', message: { role: 'assistant', content: 'OK' } }],
       usage: { prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 },
     });
     expect(completion.usage!.cost).toBeGreaterThan(0);
   });
 
   it('sends only model, messages and max_tokens', async () => {
-    const extra = { model: 'openai/gpt-4o-mini', messages, max_tokens: 1, stream: true };
+    const extra = { model: 'openai/gpt-4o-mini', messages, max_tokens: 16, stream: true };
     await clientFor().createCompletion(extra);
     expect(Object.keys(fake.requests[0]!.body as object).sort()).toEqual(['max_tokens', 'messages', 'model']);
+  });
+
+  it('sends reasoning as only its effort, when given', async () => {
+    const withExtra = { model: 'openai/gpt-4o-mini', messages, max_tokens: 16, reasoning: { effort: 'none', exclude: true } };
+    await clientFor().createCompletion(withExtra);
+    expect(fake.requests[0]!.body).toMatchObject({ reasoning: { effort: 'none' } });
+    expect((fake.requests[0]!.body as { reasoning: object }).reasoning).toEqual({ effort: 'none' });
   });
 
   it.each([0, -1, 1.5, Number.NaN, undefined])('refuses max_tokens %s without sending anything', async (maxTokens) => {
@@ -299,7 +306,7 @@ describe('createCompletion', () => {
   });
 
   it('reports an unknown model as OpenRouter words it, once', async () => {
-    const error = errorOf(await clientFor().createCompletion({ model: 'acme/nope', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor().createCompletion({ model: 'acme/nope', messages, max_tokens: 16 }));
     expect(describeApiError(error)).toBe('400 Bad Request from POST /chat/completions: acme/nope is not a valid model ID');
     expect(fake.requests).toHaveLength(1);
   });
@@ -309,27 +316,27 @@ describe('createCompletion', () => {
       keys: { [key]: {} },
       completions: { 'openai/gpt-4o-mini': { status: 404, availability: 'model_deprecated', message: 'openai/gpt-4o-mini has been deprecated' } },
     });
-    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     expect(error).toMatchObject({ kind: 'http', status: 404, errorType: 'model_deprecated', message: 'openai/gpt-4o-mini has been deprecated', attempts: 1 });
     expect(error.code).toBeUndefined();
   });
 
   it('reports a spent key with the 402 message', async () => {
     fake.setScenario({ keys: { [key]: FAKE_KEYS.exhausted } });
-    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     expect(describeApiError(error)).toMatch(/^402 Payment Required from POST \/chat\/completions: This request requires more credits, or fewer max_tokens\./);
     expect(error.attempts).toBe(1);
   });
 
   it('times out on a model that never answers', async () => {
     fake.setScenario({ keys: { [key]: {} }, completions: { 'openai/gpt-4o-mini': 'hang' } });
-    const error = errorOf(await clientFor({ retries: 0 }).createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor({ retries: 0 }).createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     expect(describeApiError(error)).toBe('timed out after 250 ms on POST /chat/completions');
   });
 
   it('names what is wrong in a wrong-shaped completion', async () => {
     withFaults({ '/chat/completions': [{ kind: 'wrong-shape' }] });
-    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     expect(error).toMatchObject({ kind: 'malformed', message: 'model is missing' });
   });
 });
@@ -474,7 +481,7 @@ describe('retries', () => {
       completions: { 'openai/gpt-4o-mini': { status: 429, availability: 'capacity_exhausted', retryAfter: 3 } },
     });
     const messages = [{ role: 'user' as const, content: 'hi' }];
-    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 1 }));
+    const error = errorOf(await clientFor().createCompletion({ model: 'openai/gpt-4o-mini', messages, max_tokens: 16 }));
     expect(error).toMatchObject({ kind: 'http', status: 429, errorType: 'capacity_exhausted', retryAfterSeconds: 3, attempts: 3 });
     expect(waits).toEqual([3000, 3000]);
   });
@@ -588,5 +595,18 @@ describe('the key never shows', () => {
     const oddKey = `test-${randomBytes(16).toString('hex')}`;
     withFaults({ '/models': [{ kind: 'status', status: 500, message: `upstream rejected ${oddKey}` }, { kind: 'status', status: 500, message: `upstream rejected ${oddKey}` }] });
     expectNoKey(await clientFor({ apiKey: oddKey, retries: 1 }).listModels(), oddKey);
+  });
+});
+
+describe('listModelEndpoints', () => {
+  it('asks /models/{author}/{slug}/endpoints, a variant suffix kept as written', async () => {
+    const answer = await clientFor().listModelEndpoints('meta-llama/llama-3.3-70b-instruct:free');
+    expect(fake.requests.map(({ path }) => path)).toEqual(['/api/v1/models/meta-llama/llama-3.3-70b-instruct:free/endpoints']);
+    expect(answer.ok).toBe(true);
+  });
+
+  it.each(['openai', 'a/b/c', '../key', 'a/..', '/gpt'])('refuses %j without sending anything: an id never picks another path', async (id) => {
+    await expect(clientFor().listModelEndpoints(id)).rejects.toThrow(TypeError);
+    expect(fake.requests).toEqual([]);
   });
 });

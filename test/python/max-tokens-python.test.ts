@@ -76,6 +76,13 @@ describe('max-tokens on Python', () => {
     ['chat without a cap', `client.chat.completions.create(model=m, messages=[])`, [error(3, 1, uncapped(CHAT))]],
     ['await, indented', `async def f():\n    r = await client.chat.completions.create(model=m, messages=[])`, [error(4, 15, uncapped(CHAT))]],
     ['max_tokens=None sends null', `client.chat.completions.create(model=m, messages=[], max_tokens=None)`, [error(3, 1, uncapped(CHAT))]],
+    ['max_tokens=None through a module constant', lines('NO_CAP = None', 'client.chat.completions.create(model=m, messages=[], max_tokens=NO_CAP)'), [error(4, 1, uncapped(CHAT))]],
+    [
+      '"max_tokens": None in a JSON body',
+      `requests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": None})`,
+      [error(3, 1, uncapped('requests.post()', 'raw HTTP', HTTP_FIX))],
+    ],
+    ['"max_tokens": None in extra_body', `client.chat.completions.create(model=m, messages=[], extra_body={"max_tokens": None})`, [error(3, 1, uncapped(CHAT))]],
     ['NOT_GIVEN', `from openai import NOT_GIVEN\nclient.chat.completions.create(model=m, max_tokens=NOT_GIVEN)`, [error(4, 1, uncapped(CHAT))]],
     ['responses with the chat key', `client.responses.create(model=m, input="hi", max_tokens=5)`, [error(3, 1, uncapped('responses.create()', 'OpenAI SDK', 'max_output_tokens=1024'))]],
     ['legacy completions', `client.completions.create(model=m, prompt="hi")`, [error(3, 1, uncapped('completions.create()'))]],

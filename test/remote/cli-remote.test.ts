@@ -101,24 +101,26 @@ describe('a healthy key and catalogue', () => {
       '4 models checked against 4 listed: openai/gpt-4o-mini, anthropic/claude-3.5-haiku, google/gemini-2.0-flash-001, openai/gpt-4o',
     );
     expect(byId(report, 'test-completion').message).toMatch(/^openai\/gpt-4o-mini answered in \d+ ms, cost \$0\.\d+; 1 paid request \(run budget 10\)$/);
-    expect(byId(report, 'fallback-reachability').message).toMatch(
-      /^2 of 2 fallbacks answered: anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+; google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+; 2 paid requests \(run budget 10\)$/,
+    expect(byId(report, 'fallback-reachability').message).toBe(
+      '2 of 2 fallbacks served and routable: anthropic/claude-3.5-haiku (1 provider); google/gemini-2.0-flash-001 (1 provider); ' +
+        'no paid request (--probe-fallbacks sends one per fallback)',
     );
   });
 
-  it('asks /key and /models once each, and spends exactly three 1-token completions', async () => {
-    await audit(ONLY_REMOTE);
+  it('a default run makes exactly one paid request: the primary, capped at 16 tokens; the fallbacks are checked for free', async () => {
+    await audit([]);
     expect(fake.requestsTo('/key')).toHaveLength(1);
     expect(fake.requestsTo('/models')).toHaveLength(1);
     expect(fake.requestsTo('/models')[0]!.query).toEqual({ output_modalities: 'all' });
-    const completions = fake.requestsTo('/chat/completions');
-    expect(completions.map((request) => (request.body as { model: string }).model).sort()).toEqual([
-      'anthropic/claude-3.5-haiku',
-      'google/gemini-2.0-flash-001',
-      'openai/gpt-4o-mini',
+    expect(fake.requestsTo('/models/user')).toHaveLength(1);
+    expect(fake.requestsTo('/models/{author}/{slug}/endpoints').map(({ path }) => path).sort()).toEqual([
+      '/api/v1/models/anthropic/claude-3.5-haiku/endpoints',
+      '/api/v1/models/google/gemini-2.0-flash-001/endpoints',
     ]);
+    const completions = fake.requestsTo('/chat/completions');
+    expect(completions.map((request) => (request.body as { model: string }).model)).toEqual(['openai/gpt-4o-mini']);
     for (const request of completions) {
-      expect(request.body).toMatchObject({ max_tokens: 1, messages: [{ role: 'user', content: 'Reply with OK.' }] });
+      expect(request.body).toEqual({ model: 'openai/gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Reply with OK.' }] });
       expect(request.headers).toMatchObject({
         authorization: `Bearer ${key}`,
         'user-agent': expect.stringMatching(/^openrouter-check\/\d+\.\d+\.\d+/),
@@ -164,10 +166,68 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it('--no-spend skips the two checks that send completions, and sends none', async () => {
+  it('--probe-fallbacks: one paid completion per fallback too, within the budget', async () => {
+    const { status, report } = await auditJson(['--probe-fallbacks', ...ONLY_REMOTE]);
+    expect(status).toBe(0);
+    expect(fake.requestsTo('/chat/completions').map((request) => (request.body as { model: string }).model).sort()).toEqual([
+      'anthropic/claude-3.5-haiku',
+      'google/gemini-2.0-flash-001',
+      'openai/gpt-4o-mini',
+    ]);
+    expect(byId(report, 'fallback-reachability').message).toMatch(
+      /^2 of 2 fallbacks served and routable: anthropic\/claude-3\.5-haiku \(1 provider, anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+\); google\/gemini-2\.0-flash-001 \(1 provider, google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+\); 2 paid requests \(run budget 10\)$/,
+    );
+  });
+
+  it('fallbacks no provider serves, or the account cannot route to, fail with their ids; the healthy one passes', async () => {
+    fake.setScenario(
+      scenario(FAKE_KEYS.limited, {
+        endpoints: { 'google/gemini-2.0-flash-001': [] },
+        models: [...CATALOGUE, fakeModel('mistralai/mistral-small')],
+        dataPolicy: { denyTraining: true, trainingProviders: ['Anthropic'] },
+      }),
+    );
+    const root = makeTree({
+      '.openrouter-check.yml': 'models:\n  primary: openai/gpt-4o-mini\n  fallbacks:\n    - anthropic/claude-3.5-haiku\n    - google/gemini-2.0-flash-001\n    - mistralai/mistral-small\n',
+    });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'fallback-reachability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(run.status).toBe(1);
+    const check = byId(JSON.parse(run.stdout) as JsonReport, 'fallback-reachability');
+    expect(check.findings).toEqual([
+      {
+        severity: 'error',
+        message: expect.stringMatching(/^anthropic\/claude-3\.5-haiku \(models\.fallbacks\) is not routable for this account: GET \/models\/user leaves it out/) as unknown as string,
+      },
+      {
+        severity: 'error',
+        message: 'google/gemini-2.0-flash-001 (models.fallbacks) is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails',
+      },
+    ]);
+    expect(check.message).toBe('2 errors; 1 of 3 fallbacks served and routable: mistralai/mistral-small (1 provider); no paid request (--probe-fallbacks sends one per fallback)');
+    expect(fake.requestsTo('/chat/completions')).toEqual([]);
+  });
+
+  it('no models.primary: test-completion probes the model the code sends, and names it', async () => {
+    const root = makeTree({ 'src/chat.ts': "await client.chat.completions.create({ model: 'openai/gpt-4o', messages, max_tokens: 256 });\n" });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'test-completion', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(run.status).toBe(0);
+    expect(byId(JSON.parse(run.stdout) as JsonReport, 'test-completion').message).toMatch(
+      /^probed openai\/gpt-4o, the model the code sends \(src\/chat\.ts:1:47\); openai\/gpt-4o answered in \d+ ms, cost \$[\d.]+; 1 paid request \(run budget 10\)$/,
+    );
+    expect(fake.requestsTo('/chat/completions').map((request) => (request.body as { model: string }).model)).toEqual(['openai/gpt-4o']);
+  });
+
+  it('--no-spend skips test-completion, checks the fallbacks for free, and sends no completion even with --probe-fallbacks', async () => {
+    const { status, report } = await auditJson(['--no-spend', '--probe-fallbacks', ...ONLY_REMOTE]);
+    expect(status).toBe(0);
+    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'pass' });
+    expect(fake.requestsTo('/chat/completions')).toEqual([]);
+  });
+
+  it('--no-spend skips the check that sends a completion, and sends none', async () => {
     const { status, report } = await auditJson(['--no-spend', ...ONLY_REMOTE]);
     expect(status).toBe(0);
-    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'skip' });
+    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'pass' });
     expect(byId(report, 'test-completion').message).toBe('skipped by --no-spend (it sends a billable completion)');
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
   });
@@ -204,8 +264,12 @@ describe('faults: each yields the right status and message, and the rest of the 
       'credit-balance': 'skip',
       'model-availability': 'pass',
       'test-completion': 'fail',
-      'fallback-reachability': 'fail',
+      'fallback-reachability': 'error',
     });
+    // The fallbacks are judged for free now: /models/user needs the key, so without one the check cannot tell.
+    expect(byId(report, 'fallback-reachability').message).toBe(
+      'cannot list the models this account may route to: 401 Unauthorized from GET /models/user: User not found.',
+    );
     expect(byId(report, 'auth').findings).toEqual([
       { message: 'the key in OPENROUTER_API_KEY was refused: 401 Unauthorized from GET /key: User not found.', severity: 'error' },
     ]);
@@ -289,6 +353,21 @@ describe('faults: each yields the right status and message, and the rest of the 
     ]);
   });
 
+  it('a model id in a models list of the code: the same finding, no field more', async () => {
+    const root = makeTree({ 'src/chat.ts': "await client.chat.completions.create({ models: ['openai/gpt-4-turbo-preview'], max_tokens: 200, messages });\n" });
+    const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
+    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+      {
+        message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
+        severity: 'error',
+        file: 'src/chat.ts',
+        line: 1,
+        column: 49,
+        snippet: "await client.chat.completions.create({ models: ['openai/gpt-4-turbo-preview'], max_tokens: 200, messages });",
+      },
+    ]);
+  });
+
   it('a hung server: the run ends within timeout × (retries + 1) plus a little, every remote check an error', async () => {
     const hang = { kind: 'hang' } as const;
     const hangs = [hang, hang, hang];
@@ -301,8 +380,10 @@ describe('faults: each yields the right status and message, and the rest of the 
       expect(byId(report, id).status).toBe('error');
       expect(byId(report, id).message).toMatch(/timed out after 400 ms \(3 attempts\)/);
     }
-    // 3 attempts × 400 ms, plus backoff (≤ 0.25 s + 0.5 s), plus process start-up.
-    expect(report.durationMs).toBeLessThan(3 * 400 + 750 + 1000);
+    // test-completion asks /models (whether the model reasons) before its probe: twice 3 attempts × 400 ms,
+    // plus backoff (≤ 0.25 s + 0.5 s each time), plus the workspace and start-up on a machine shared by
+    // many test runs (measured up to 1.3 s there). A missing time limit would take 20 s or more.
+    expect(report.durationMs).toBeLessThan(2 * (3 * 400 + 750) + 3000);
     // A hang without time limits would run into the test's own timeout; start-up on a busy machine needs the slack.
     expect(wallMs).toBeLessThan(8000);
   });

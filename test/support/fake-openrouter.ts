@@ -12,8 +12,16 @@ import { createServer as createTlsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** The routes served, relative to `/api/v1`. */
-export type FakeRoute = '/key' | '/auth/key' | '/models' | '/chat/completions' | '/keys' | '/credits';
+/** The routes served, relative to `/api/v1`; `/models/{author}/{slug}/endpoints` stands for every model's. */
+export type FakeRoute =
+  | '/key'
+  | '/auth/key'
+  | '/models'
+  | '/models/user'
+  | '/models/{author}/{slug}/endpoints'
+  | '/chat/completions'
+  | '/keys'
+  | '/credits';
 
 /** `data` of `GET /key` as OpenRouter sends it, deprecated fields included. */
 export interface FakeKeyData {
@@ -93,6 +101,52 @@ export interface FakeModel {
   supported_voices: string[] | null;
   expiration_date: string | null;
   links: { details: string };
+  /** Present for models that reason (reference 2026 §1.2). */
+  reasoning?: FakeReasoning;
+}
+
+/** `reasoning` of a `/models` entry. */
+export interface FakeReasoning {
+  /** Highest first; null = every effort accepted. */
+  supported_efforts: string[] | null;
+  default_effort: string | null;
+  default_enabled: boolean;
+  supports_max_tokens: boolean;
+  /** True: `effort: "none"` is rejected with a 400. */
+  mandatory: boolean;
+}
+
+/** One `GET /models/{author}/{slug}/endpoints` entry as OpenRouter sends it (spec `PublicEndpoint`). */
+export interface FakeEndpoint {
+  name: string;
+  model_id: string;
+  model_name: string;
+  provider_name: string;
+  tag: string;
+  quantization: string | null;
+  context_length: number;
+  max_completion_tokens: number | null;
+  max_prompt_tokens: number | null;
+  supported_parameters: string[];
+  pricing: { prompt: string; completion: string; [other: string]: string };
+  status: number;
+  uptime_last_5m: number | null;
+  uptime_last_30m: number | null;
+  uptime_last_1d: number | null;
+  latency_last_30m: { p50: number; p75: number; p90: number; p99: number } | null;
+  throughput_last_30m: { p50: number; p75: number; p90: number; p99: number } | null;
+  supports_implicit_caching: boolean;
+}
+
+/**
+ * The account's data policy, as set at openrouter.ai/settings/privacy: with `denyTraining`, providers
+ * that may train on prompts are not routed to, so a model only they serve leaves `/models/user` and its
+ * completions answer 404 `privacy_restricted`.
+ */
+export interface FakeDataPolicy {
+  denyTraining: boolean;
+  /** `provider_name`s that may train on prompts. */
+  trainingProviders: string[];
 }
 
 /** `availability.code` values of OpenRouter's model-availability errors (§3.3). */
@@ -158,6 +212,14 @@ export interface FakeScenario {
   models?: FakeModel[];
   /** Per model id; default 'ok' for listed models. */
   completions?: Record<string, CompletionBehaviour>;
+  /** Per model id, the providers serving it; default one healthy endpoint per listed model (`fakeEndpoint`). `[]`: no provider serves it. */
+  endpoints?: Record<string, FakeEndpoint[]>;
+  /** Completions with `max_tokens` / `max_completion_tokens` below this answer 400, as some providers do; default 16. */
+  minMaxTokens?: number;
+  /** The account's data policy; default: every provider allowed. */
+  dataPolicy?: FakeDataPolicy;
+  /** Presets by slug (`@preset/<slug>`): the model each one sends. Unknown presets answer 404. */
+  presets?: Record<string, { model: string }>;
   /** `/key` answers 404, as before it existed; only `/auth/key` works. */
   legacyKeyEndpointOnly?: boolean;
   /** Per route, applied to the next requests on it, one fault each. */
@@ -214,6 +276,8 @@ const ROUTES: Record<FakeRoute, 'GET' | 'POST'> = {
   '/key': 'GET',
   '/auth/key': 'GET',
   '/models': 'GET',
+  '/models/user': 'GET',
+  '/models/{author}/{slug}/endpoints': 'GET',
   '/chat/completions': 'POST',
   '/keys': 'GET',
   '/credits': 'GET',
@@ -360,6 +424,61 @@ export function fakeModel(id: string, overrides: Partial<FakeModel> = {}): FakeM
   };
 }
 
+/** The 400 a provider with a minimum output cap answers (reference 2026 §1.6). */
+export const BELOW_MINIMUM_MESSAGE = (minimum: number): string => `Provider returned error: max_tokens: Expected a value >= ${minimum}`;
+/** What a reasoning-mandatory model answers to `reasoning.effort: "none"`. */
+export const REASONING_MANDATORY_MESSAGE = 'Reasoning is mandatory for this endpoint and cannot be disabled.';
+/** OpenRouter's wording for a model no allowed provider serves under the account's data policy. */
+export const DATA_POLICY_MESSAGE = 'No endpoints found matching your data policy (Paid model training). Configure: https://openrouter.ai/settings/privacy';
+/** Routers: OpenRouter picks the model, so they answer with one of the catalogue's. */
+export const FAKE_ROUTERS = ['openrouter/auto'];
+
+/** `reasoning` of a model that always reasons, at `low` effort at least. */
+export const MANDATORY_REASONING: FakeReasoning = {
+  supported_efforts: ['high', 'medium', 'low'],
+  default_effort: 'medium',
+  default_enabled: true,
+  supports_max_tokens: false,
+  mandatory: true,
+};
+
+/** `reasoning` of a model that may reason, and may be told not to. */
+export const OPTIONAL_REASONING: FakeReasoning = {
+  supported_efforts: null,
+  default_effort: 'medium',
+  default_enabled: true,
+  supports_max_tokens: true,
+  mandatory: false,
+};
+
+/** The one provider serving `model` by default, healthy; `overrides` replace fields. */
+export function fakeEndpoint(model: FakeModel | string, overrides: Partial<FakeEndpoint> = {}): FakeEndpoint {
+  const entry = typeof model === 'string' ? fakeModel(model) : model;
+  const author = entry.id.split('/')[0] ?? 'unknown';
+  const provider = `${author[0]!.toUpperCase()}${author.slice(1)}`;
+  return {
+    name: `${provider} | ${entry.canonical_slug}`,
+    model_id: entry.canonical_slug,
+    model_name: entry.name,
+    provider_name: provider,
+    tag: author,
+    quantization: null,
+    context_length: entry.context_length ?? 8192,
+    max_completion_tokens: entry.top_provider.max_completion_tokens,
+    max_prompt_tokens: null,
+    supported_parameters: entry.supported_parameters,
+    pricing: { prompt: entry.pricing.prompt, completion: entry.pricing.completion },
+    status: 0,
+    uptime_last_5m: 100,
+    uptime_last_30m: 99.8,
+    uptime_last_1d: 99.6,
+    latency_last_30m: { p50: 420, p75: 610, p90: 900, p99: 1800 },
+    throughput_last_30m: { p50: 80, p75: 95, p90: 110, p99: 140 },
+    supports_implicit_caching: false,
+    ...overrides,
+  };
+}
+
 /** Default catalogue: a paid model, a deprecated one (with `expiration_date`), a `:free` one and an embedding model. */
 export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
   fakeModel('openai/gpt-4o-mini', {
@@ -395,6 +514,8 @@ export const DEFAULT_FAKE_MODELS: readonly FakeModel[] = [
 export interface FakeServerOptions {
   /** The address to listen on; default `127.0.0.1`. */
   host?: string;
+  /** The port; default 0, any free one. */
+  port?: number;
   /** Serve https with this certificate (PEM) instead of plain http. */
   tls?: { key: string; cert: string };
 }
@@ -510,10 +631,12 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
 
   function answer(route: FakeRoute, request: RecordedRequest, res: ServerResponse): void {
     if (route === '/models') return sendModels(request, res);
+    if (route === '/models/{author}/{slug}/endpoints') return sendEndpoints(request, res);
     const apiKey = bearerOf(request.headers);
     if (apiKey === undefined) return sendError(res, { status: 401, message: 'No auth credentials found' });
     const overrides = scenario.keys?.[apiKey];
     if (overrides === undefined) return sendError(res, { status: 401 });
+    if (route === '/models/user') return sendJson(res, 200, { data: catalogue().filter((model) => routable(model.id)) });
     if (route === '/keys' || route === '/credits') return sendManagement(route, request, overrides, res);
     if (route === '/key' && scenario.legacyKeyEndpointOnly) return sendError(res, { status: 404, message: `Not Found: GET ${request.path}` });
     if (route === '/key' || route === '/auth/key') return sendJson(res, 200, { data: fakeKeyData(apiKey, overrides) });
@@ -534,6 +657,40 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
     sendJson(res, 200, { data: listed.slice(offset, offset + FAKE_KEYS_PAGE_SIZE) });
   }
 
+  function catalogue(): readonly FakeModel[] {
+    return scenario.models ?? DEFAULT_FAKE_MODELS;
+  }
+
+  /** The providers serving a listed model, or undefined when the model is not listed. */
+  function endpointsOf(id: string): FakeEndpoint[] | undefined {
+    const model = catalogue().find((entry) => entry.id === id);
+    if (!model) return undefined;
+    return scenario.endpoints?.[id] ?? (FAKE_ROUTERS.includes(id) ? [] : [fakeEndpoint(model)]);
+  }
+
+  /** Whether the account's data policy leaves a provider serving `id` (routers route to whatever is allowed). */
+  function routable(id: string): boolean {
+    if (FAKE_ROUTERS.includes(id)) return true;
+    const allowed = (endpointsOf(id) ?? []).filter((endpoint) => !blockedByPolicy(endpoint));
+    return allowed.length > 0;
+  }
+
+  function blockedByPolicy(endpoint: FakeEndpoint): boolean {
+    const policy = scenario.dataPolicy;
+    return policy !== undefined && policy.denyTraining && policy.trainingProviders.includes(endpoint.provider_name);
+  }
+
+  /** `GET /models/{author}/{slug}/endpoints`: public; 404 for a model not listed. */
+  function sendEndpoints(request: RecordedRequest, res: ServerResponse): void {
+    const match = ENDPOINTS_PATH.exec(request.path.slice(API_PREFIX.length))!;
+    const id = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+    const model = catalogue().find((entry) => entry.id === id);
+    const endpoints = endpointsOf(id);
+    if (!model || !endpoints) return sendError(res, { status: 404, message: 'Model not found' });
+    const { created, description, architecture, name } = model;
+    sendJson(res, 200, { data: { id, name, created, description, architecture, endpoints } });
+  }
+
   function sendModels(request: RecordedRequest, res: ServerResponse): void {
     const models = scenario.models ?? DEFAULT_FAKE_MODELS;
     // Like OpenRouter: only text-output models unless asked for all (§2.1).
@@ -544,21 +701,41 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
 
   function sendCompletion(request: RecordedRequest, key: FakeKeyData, res: ServerResponse): void {
     const body = isObject(request.body) ? request.body : {};
-    const model = typeof body.model === 'string' ? body.model : undefined;
+    const requested = typeof body.model === 'string' ? body.model : undefined;
     if (!Array.isArray(body.messages)) return sendError(res, { status: 400 });
-    if (model === undefined) return sendError(res, { status: 400, message: 'Invalid request: model is required' });
-    const known = (scenario.models ?? DEFAULT_FAKE_MODELS).find((entry) => entry.id === model);
-    const behaviour = scenario.completions?.[model] ?? (known ? 'ok' : { status: 400, message: `${model} is not a valid model ID` });
-    if (behaviour === 'hang') return;
-    if (behaviour !== 'ok') return sendError(res, behaviour);
+    if (requested === undefined) return sendError(res, { status: 400, message: 'Invalid request: model is required' });
+    const scripted = scenario.completions?.[requested];
+    if (scripted === 'hang') return;
+    if (scripted !== undefined && scripted !== 'ok') return sendError(res, scripted);
+    const served = servedModel(requested);
+    if ('error' in served) return sendError(res, served.error);
+    const { model } = served;
+    const known = catalogue().find((entry) => entry.id === model);
+    if (!known && scripted !== 'ok') return sendError(res, { status: 400, message: `${model} is not a valid model ID` });
+    if (known && !FAKE_ROUTERS.includes(model)) {
+      const endpoints = endpointsOf(model) ?? [];
+      if (endpoints.length === 0) return sendError(res, { status: 404, availability: 'no_endpoints', message: `No endpoints found for ${model}.` });
+      if (!routable(model)) return sendError(res, { status: 404, availability: 'privacy_restricted', message: DATA_POLICY_MESSAGE });
+    }
+    const cap = [body.max_completion_tokens, body.max_tokens].find((value): value is number => typeof value === 'number');
+    const minimum = scenario.minMaxTokens ?? 16;
+    if (cap !== undefined && cap < minimum) return sendError(res, { status: 400, message: BELOW_MINIMUM_MESSAGE(minimum) });
+    const effort = isObject(body.reasoning) && typeof body.reasoning.effort === 'string' ? body.reasoning.effort : undefined;
+    const reasoning = known?.reasoning;
+    if (reasoning?.mandatory && (effort === 'none' || (isObject(body.reasoning) && body.reasoning.enabled === false))) {
+      return sendError(res, { status: 400, message: REASONING_MANDATORY_MESSAGE });
+    }
     if (key.limit_remaining !== null && key.limit_remaining <= 0) return sendError(res, { status: 402 });
 
-    const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 4096;
+    const maxTokens = cap ?? 4096;
+    // A reasoner not told to stop thinking spends the whole cap on reasoning: no text, finish_reason "length".
+    const thinks = reasoning !== undefined && effort !== 'none';
     const promptTokens = 8;
-    const completionTokens = Math.min(1, maxTokens);
+    const reasoningTokens = thinks ? maxTokens : 0;
+    const completionTokens = thinks ? maxTokens : Math.min(1, maxTokens);
     const price = (value: string | undefined): number => Number(value ?? 0);
     const cost = promptTokens * price(known?.pricing.prompt) + completionTokens * price(known?.pricing.completion);
-    const finish = maxTokens <= 1 ? 'length' : 'stop';
+    const finish = thinks || maxTokens <= 1 ? 'length' : 'stop';
     sendJson(res, 200, {
       id: `gen-${Math.floor(Date.now() / 1000)}-${randomBytes(10).toString('base64url')}`,
       provider: 'OpenAI',
@@ -572,7 +749,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
           logprobs: null,
           finish_reason: finish,
           native_finish_reason: finish === 'length' ? 'max_tokens' : 'stop',
-          message: { role: 'assistant', content: 'OK', refusal: null, reasoning: null },
+          message: { role: 'assistant', content: thinks ? null : 'OK', refusal: null, reasoning: thinks ? 'The user wants me to reply with' : null },
         },
       ],
       usage: {
@@ -583,9 +760,24 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
         is_byok: false,
         prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
         cost_details: { upstream_inference_cost: null, upstream_inference_prompt_cost: cost, upstream_inference_completions_cost: 0 },
-        completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: reasoningTokens, image_tokens: 0 },
       },
     });
+  }
+
+  /** The model that answers `requested`: a preset's model, a router's pick, or the model itself. */
+  function servedModel(requested: string): { model: string } | { error: FakeErrorAnswer } {
+    const preset = /^(?:(.+)@)?@?preset\/(.+)$/.exec(requested);
+    if (preset) {
+      const found = scenario.presets?.[preset[2]!];
+      if (!found) return { error: { status: 404, message: `Preset not found: ${preset[2]}` } };
+      return { model: preset[1] ?? found.model };
+    }
+    if (FAKE_ROUTERS.includes(requested)) {
+      const pick = catalogue().find((entry) => !FAKE_ROUTERS.includes(entry.id) && entry.architecture.output_modalities.includes('text') && routable(entry.id));
+      return pick ? { model: pick.id } : { error: { status: 503 } };
+    }
+    return { model: requested };
   }
 
   function sendEndlessBody(res: ServerResponse): void {
@@ -606,7 +798,7 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, listenHost, () => resolve());
+    server.listen(options.port ?? 0, listenHost, () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('fake OpenRouter: no TCP address');
@@ -640,6 +832,8 @@ const WRONG_SHAPES: Record<FakeRoute, unknown> = {
   '/key': { data: { label: 'sk-or-v1-abc...123', usage: 0, is_free_tier: false } },
   '/auth/key': { data: { label: 'sk-or-v1-abc...123', usage: 0, is_free_tier: false } },
   '/models': { data: { models: [] } },
+  '/models/user': { data: { models: [] } },
+  '/models/{author}/{slug}/endpoints': { data: { id: 'openai/gpt-4o-mini', endpoints: [{ name: 'OpenAI', uptime_last_30m: '99' }] } },
   '/chat/completions': { id: 'gen-1', object: 'chat.completion', choices: [] },
   '/keys': { data: [{ hash: 'f01d5260', name: 'Production', disabled: false }] },
   '/credits': { data: { total_credits: '50', total_usage: 12.34 } },
@@ -705,10 +899,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** `/models/{author}/{slug}/endpoints`, each part one path segment. */
+const ENDPOINTS_PATH = /^\/models\/([^/]+)\/([^/]+)\/endpoints$/;
+
 function routeOf(pathname: string): FakeRoute | undefined {
   if (!pathname.startsWith(`${API_PREFIX}/`)) return undefined;
   const rest = pathname.slice(API_PREFIX.length);
-  return rest in ROUTES ? (rest as FakeRoute) : undefined;
+  if (ENDPOINTS_PATH.test(rest)) return '/models/{author}/{slug}/endpoints';
+  return rest in ROUTES && !rest.includes('{') ? (rest as FakeRoute) : undefined;
 }
 
 function bearerOf(headers: IncomingHttpHeaders): string | undefined {

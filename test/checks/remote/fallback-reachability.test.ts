@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../../src/checks/fallback-reachability.js';
 import type { Severity } from '../../../src/checks/types.js';
-import { DEFAULT_ERROR_MESSAGES, fakeModel } from '../../support/fake-openrouter.js';
+import { DEFAULT_ERROR_MESSAGES, fakeEndpoint, fakeModel, MANDATORY_REASONING } from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
-import { answered, escapeRegExp, paidRequests, RemoteFixture, wholeLine } from './remote-context.js';
-import type { Verdict } from './remote-context.js';
+import { answered, escapeRegExp, paidRequests, RemoteFixture, utcDateIn, wholeLine } from './remote-context.js';
+import type { SessionOptions, Verdict } from './remote-context.js';
 
 const remote = new RemoteFixture();
 beforeAll(() => remote.start());
@@ -14,247 +14,265 @@ afterAll(() => remote.close());
 const MINI = 'openai/gpt-4o-mini';
 const SONNET = 'anthropic/claude-3.7-sonnet';
 const GEMINI = 'google/gemini-2.0-flash-001';
+const THINKER = 'deepseek/deepseek-r1';
 const CATALOGUE = [
   fakeModel(MINI),
   fakeModel(SONNET, { pricing: { prompt: '0.000003', completion: '0.000015' } }),
   fakeModel(GEMINI, { pricing: { prompt: '0.0000001', completion: '0.0000004' } }),
 ];
-/** What a 1-token answer costs on the fake: 8 prompt tokens and 1 completion token at the model's prices. */
+/** What a short answer costs on the fake: 8 prompt tokens and 1 completion token at the model's prices. */
 const COST: Record<string, string> = { [MINI]: '$0.0000018', [SONNET]: '$0.000039', [GEMINI]: '$0.0000012' };
 
+const FREE_ONLY = 'no paid request (--probe-fallbacks sends one per fallback)';
 const ONLY_ONE = 'only 1 fallback configured: keep at least 2, from different providers, so one outage cannot stop the app';
 const OUT_OF_CREDITS = "out of credits: add credits at openrouter.ai/settings/credits or raise the key's limit";
-const UNAVAILABLE = (model: string): string =>
-  `${model}: 503 Service Unavailable from POST /chat/completions (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`;
+const NO_PROVIDER = (model: string, source = 'models.fallbacks'): string =>
+  `${model} (${source}) is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails`;
+const NOT_ROUTABLE = (model: string, source = 'models.fallbacks'): string =>
+  `${model} (${source}) is not routable for this account: GET /models/user leaves it out, so the account's privacy or guardrail settings block every provider serving it (openrouter.ai/settings/privacy)`;
+/** The account refuses providers that train on prompts; `TrainCo` is the only one serving SONNET. */
+const NO_TRAINING: FakeScenario = {
+  dataPolicy: { denyTraining: true, trainingProviders: ['TrainCo'] },
+  endpoints: { [SONNET]: [fakeEndpoint(SONNET, { provider_name: 'TrainCo' })] },
+};
 
-/** `N of M fallbacks answered: <model> answered in … ms, cost …; …; P paid requests (run budget 10)`, durations left open. */
-const answeredSummary = (of: number, models: string[], paid = models.length): ReturnType<typeof expect.stringMatching> =>
-  expect.stringMatching(
-    wholeLine(
-      `${models.length} of ${of} fallbacks answered`,
-      models.length ? ': ' : '',
-      models.map((model) => answered(model, COST[model]!)).join('; '),
-      escapeRegExp(`; ${paidRequests(paid)}`),
-    ),
-  );
+/** `N of M fallbacks served and routable: a (1 provider); …; no paid request (…)`. */
+const freeSummary = (of: number, models: string[]): string =>
+  `${models.length} of ${of} fallback${of === 1 ? '' : 's'} served and routable${models.length ? `: ${models.map((model) => `${model} (1 provider)`).join('; ')}` : ''}; ${FREE_ONLY}`;
 
 interface Case {
   name: string;
   fallbacks: string[];
+  files?: Record<string, string>;
   scenario?: FakeScenario;
   severity?: Severity;
   expected: Verdict;
-  /** The models probed, in any order; every probe here takes one attempt unless it is retried. */
-  probed: string[];
+  /** The models whose endpoints were asked for, in any order. */
+  endpointsAskedFor?: string[];
 }
 
 const cases: Case[] = [
   {
-    name: 'two fallbacks that answer',
+    name: 'two healthy fallbacks: served, routable, and not a cent spent',
     fallbacks: [MINI, SONNET],
-    expected: { status: 'pass', findings: [], summary: answeredSummary(2, [MINI, SONNET]) },
-    probed: [MINI, SONNET],
+    expected: { status: 'pass', findings: [], summary: freeSummary(2, [MINI, SONNET]) },
+    endpointsAskedFor: [MINI, SONNET],
   },
   {
-    name: 'three fallbacks that answer, listed in config order',
-    fallbacks: [GEMINI, MINI, SONNET],
-    scenario: { faults: { '/chat/completions': [{ kind: 'slow', ms: 150 }] } },
-    expected: { status: 'pass', findings: [], summary: answeredSummary(3, [GEMINI, MINI, SONNET]) },
-    probed: [GEMINI, MINI, SONNET],
-  },
-  {
-    name: 'a fallback configured twice is probed once',
-    fallbacks: [MINI, SONNET, MINI],
-    expected: { status: 'pass', findings: [], summary: answeredSummary(2, [MINI, SONNET]) },
-    probed: [MINI, SONNET],
-  },
-  {
-    name: 'only one fallback',
-    fallbacks: [MINI],
-    expected: { status: 'warn', findings: [{ severity: 'warn', message: ONLY_ONE }], summary: answeredSummary(1, [MINI]) },
-    probed: [MINI],
-  },
-  {
-    name: 'a fallback missing from the catalogue is not probed',
-    fallbacks: [MINI, 'vendor/missing'],
-    expected: {
-      status: 'fail',
-      findings: [{ severity: 'error', message: 'vendor/missing: does not exist on OpenRouter' }],
-      summary: answeredSummary(2, [MINI]),
-    },
-    probed: [MINI],
-  },
-  {
-    name: 'a routing suffix is looked up behind it and probed as written',
-    fallbacks: [`${MINI}:nitro`, SONNET],
-    scenario: { completions: { [`${MINI}:nitro`]: 'ok' } },
-    expected: {
-      status: 'pass',
-      findings: [],
-      summary: expect.stringMatching(
-        wholeLine('2 of 2 fallbacks answered: ', answered(`${MINI}:nitro`, '$0.00'), '; ', answered(SONNET, COST[SONNET]!), escapeRegExp(`; ${paidRequests(2)}`)),
-      ),
-    },
-    probed: [`${MINI}:nitro`, SONNET],
-  },
-  {
-    name: 'one 402 and one 503 on every attempt: both are findings',
-    fallbacks: [MINI, SONNET],
-    scenario: { completions: { [MINI]: { status: 402 }, [SONNET]: { status: 503 } } },
+    name: 'a fallback no provider serves and one the account cannot route to fail, named; the healthy one passes',
+    fallbacks: [GEMINI, SONNET, MINI],
+    scenario: { ...NO_TRAINING, endpoints: { ...NO_TRAINING.endpoints, [GEMINI]: [] } },
     expected: {
       status: 'fail',
       findings: [
-        { severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
-        { severity: 'error', message: UNAVAILABLE(SONNET) },
+        { severity: 'error', message: NO_PROVIDER(GEMINI) },
+        { severity: 'error', message: NOT_ROUTABLE(SONNET) },
       ],
-      summary: `0 of 2 fallbacks answered; ${paidRequests(3)}`,
+      summary: freeSummary(3, [MINI]),
     },
-    probed: [MINI, SONNET, SONNET],
+    endpointsAskedFor: [GEMINI, SONNET, MINI],
   },
   {
-    name: 'problems are listed in the config order, the unreachable among the refused',
-    fallbacks: [SONNET, MINI, GEMINI],
-    scenario: { completions: { [SONNET]: { status: 503 }, [MINI]: { status: 404, availability: 'model_deprecated' } } },
-    expected: {
-      status: 'fail',
-      findings: [
-        { severity: 'error', message: UNAVAILABLE(SONNET) },
-        { severity: 'error', message: `${MINI}: cannot be used (404 Not Found from POST /chat/completions: Not Found)` },
-      ],
-      summary: answeredSummary(3, [GEMINI], 4),
-    },
-    probed: [SONNET, SONNET, MINI, GEMINI],
-  },
-  {
-    name: 'a refused single fallback: the refusal and the advice',
+    name: 'a fallback in a models list of the code is checked too, where it is written named',
     fallbacks: [MINI],
-    scenario: { completions: { [MINI]: { status: 402 } } },
+    files: { 'src/chat.ts': `await client.chat.completions.create({ model: '${MINI}', models: ['${MINI}', '${GEMINI}'], messages, max_tokens: 256 });\n` },
+    scenario: { endpoints: { [GEMINI]: [] } },
     expected: {
       status: 'fail',
       findings: [
-        { severity: 'error', message: `${MINI}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
+        { severity: 'error', message: NO_PROVIDER(GEMINI, 'in code at src/chat.ts:1:100') },
         { severity: 'warn', message: ONLY_ONE },
       ],
-      summary: `0 of 1 fallbacks answered; ${paidRequests(1)}`,
+      summary: freeSummary(2, [MINI]),
     },
-    probed: [MINI],
+    endpointsAskedFor: [MINI, GEMINI],
+  },
+  {
+    name: 'a model sent as the request\'s one model is no fallback',
+    fallbacks: [],
+    files: { 'src/chat.ts': `await client.chat.completions.create({ model: '${MINI}', messages, max_tokens: 256 });\n` },
+    expected: { status: 'skip', reason: 'no fallbacks configured (models.fallbacks) or found in a models list in the code' },
+    endpointsAskedFor: [],
+  },
+  {
+    name: 'a fallback missing from the catalogue',
+    fallbacks: [MINI, 'openai/gpt-4o-mni'],
+    expected: {
+      status: 'fail',
+      findings: [{ severity: 'error', message: `openai/gpt-4o-mni (models.fallbacks) does not exist on OpenRouter; did you mean ${MINI}?` }],
+      summary: freeSummary(2, [MINI]),
+    },
+    endpointsAskedFor: [MINI],
   },
   {
     name: 'a missing fallback, the check set to warn',
     fallbacks: [MINI, 'vendor/missing'],
     severity: 'warn',
+    expected: { status: 'warn', findings: [{ severity: 'warn', message: 'vendor/missing (models.fallbacks) does not exist on OpenRouter' }], summary: freeSummary(2, [MINI]) },
+    endpointsAskedFor: [MINI],
+  },
+  {
+    name: 'a routing suffix is looked up behind it',
+    fallbacks: [`${MINI}:nitro`, SONNET],
+    expected: { status: 'pass', findings: [], summary: freeSummary(2, [`${MINI}:nitro`, SONNET]) },
+    endpointsAskedFor: [MINI, SONNET],
+  },
+  {
+    name: 'a fallback past its expiration date fails; one retired soon warns',
+    fallbacks: [MINI, SONNET],
+    scenario: { models: [fakeModel(MINI, { expiration_date: utcDateIn(-1) }), fakeModel(SONNET, { expiration_date: utcDateIn(10) })] },
+    expected: {
+      status: 'fail',
+      findings: [
+        { severity: 'error', message: `${MINI} (models.fallbacks) is deprecated: its expiration date ${utcDateIn(-1)} has passed` },
+        { severity: 'warn', message: `${SONNET} (models.fallbacks) is deprecated: OpenRouter may remove it after ${utcDateIn(10)}` },
+      ],
+      summary: freeSummary(2, [SONNET]),
+    },
+    endpointsAskedFor: [MINI, SONNET],
+  },
+  {
+    name: 'low uptime on every provider warns; uptime without data does not',
+    fallbacks: [MINI, SONNET],
+    scenario: {
+      endpoints: {
+        [MINI]: [fakeEndpoint(MINI, { uptime_last_30m: 42.26 }), fakeEndpoint(MINI, { provider_name: 'Azure', uptime_last_30m: 61 })],
+        [SONNET]: [fakeEndpoint(SONNET, { uptime_last_30m: null })],
+      },
+    },
     expected: {
       status: 'warn',
-      findings: [{ severity: 'warn', message: 'vendor/missing: does not exist on OpenRouter' }],
-      summary: answeredSummary(2, [MINI]),
+      findings: [
+        {
+          severity: 'warn',
+          message: `${MINI} (models.fallbacks) has low uptime: its best provider succeeded on 61% of requests over the last 30 minutes (below 90%)`,
+        },
+      ],
+      summary: `2 of 2 fallbacks served and routable: ${MINI} (2 providers); ${SONNET} (1 provider); ${FREE_ONLY}`,
     },
-    probed: [MINI],
+    endpointsAskedFor: [MINI, SONNET],
   },
   {
-    name: 'only 503s: the check cannot tell',
+    name: 'a preset and a router: OpenRouter resolves them, nothing to look up',
+    fallbacks: ['@preset/support-bot', 'openrouter/auto'],
+    expected: {
+      status: 'pass',
+      findings: [],
+      summary: `2 of 2 fallbacks served and routable: @preset/support-bot (a preset: its models are not looked up); openrouter/auto (a router: OpenRouter picks the model); ${FREE_ONLY}`,
+    },
+    endpointsAskedFor: [],
+  },
+  {
+    name: 'a malformed endpoints answer: the check errors in one line',
     fallbacks: [MINI, SONNET],
-    scenario: { completions: { [MINI]: { status: 503 }, [SONNET]: { status: 503 } } },
-    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(MINI)}; ${UNAVAILABLE(SONNET)}; ${paidRequests(4)}` },
-    probed: [MINI, MINI, SONNET, SONNET],
+    scenario: { faults: { '/models/{author}/{slug}/endpoints': [{ kind: 'wrong-shape' }] } },
+    expected: {
+      status: 'error',
+      message: expect.stringMatching(
+        /^could not check (openai\/gpt-4o-mini|anthropic\/claude-3\.7-sonnet) \(models\.fallbacks\): malformed answer from GET \/models\/[a-z0-9.\/-]+\/endpoints: data\.endpoints\[0\]\.provider_name is missing; no paid request \(--probe-fallbacks sends one per fallback\)$/,
+      ) as unknown as string,
+    },
   },
   {
-    name: 'one answers and one 503s: still cannot tell',
+    name: 'not JSON from /models/user: the check errors in one line',
     fallbacks: [MINI, SONNET],
-    scenario: { completions: { [SONNET]: { status: 503 } } },
-    expected: { status: 'error', message: `could not reach ${UNAVAILABLE(SONNET)}; ${paidRequests(3)}` },
-    probed: [MINI, SONNET, SONNET],
+    scenario: { faults: { '/models/user': [{ kind: 'malformed-json' }] } },
+    expected: { status: 'error', message: 'cannot list the models this account may route to: malformed answer from GET /models/user: not JSON (content-type application/json)' },
   },
   {
-    name: '/models fails: nothing is probed',
+    name: '/models fails: nothing else is asked',
     fallbacks: [MINI, SONNET],
     scenario: { faults: { '/models': [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }] } },
     expected: { status: 'error', message: 'cannot list the models: 500 Internal Server Error from GET /models (2 attempts): Internal Server Error' },
-    probed: [],
+    endpointsAskedFor: [],
   },
 ];
 
+const modelOf = (path: string): string => decodeURIComponent(path.replace(/^\/api\/v1\/models\//, '').replace(/\/endpoints$/, ''));
+
 describe('fallback-reachability', () => {
-  it('spends credits: --no-spend skips it', () => {
-    expect(check.spendsCredits).toBe(true);
+  it('spends nothing by default: --no-spend does not skip it', () => {
+    expect(check.spendsCredits).toBeFalsy();
   });
 
   it('skips when no fallback is configured, without asking OpenRouter', async () => {
     remote.serve({ models: CATALOGUE });
     const since = remote.mark();
-    expect(await remote.verdictOf(check, { models: { primary: MINI } })).toEqual({ status: 'skip', reason: 'no fallbacks configured (models.fallbacks)' });
+    expect(await remote.verdictOf(check, { models: { primary: MINI } })).toEqual({
+      status: 'skip',
+      reason: 'no fallbacks configured (models.fallbacks) or found in a models list in the code',
+    });
     expect(since()).toEqual([]);
   });
 
-  it.each(cases)('$name', async ({ fallbacks, scenario, severity, expected, probed }) => {
+  it.each(cases)('$name', async ({ fallbacks, files, scenario, severity, expected, endpointsAskedFor }) => {
     remote.serve({ models: CATALOGUE, ...scenario });
     const since = remote.mark();
-    expect(await remote.verdictOf(check, { models: { fallbacks }, ...(severity && { severity }) })).toEqual(expected);
-    const sent = since('/chat/completions').map(({ body }) => (body as { model: string; max_tokens: number }));
-    expect(sent.map(({ model }) => model).sort()).toEqual([...probed].sort());
-    expect(sent.every(({ max_tokens }) => max_tokens === 1)).toBe(true);
+    expect(await remote.verdictOf(check, { models: { fallbacks }, ...(files && { files }), ...(severity && { severity }) })).toEqual(expected);
+    expect(since('/chat/completions')).toEqual([]);
+    if (endpointsAskedFor) expect(since('/models/{author}/{slug}/endpoints').map(({ path }) => modelOf(path)).sort()).toEqual([...endpointsAskedFor].sort());
   });
 
-  it('probes the fallbacks side by side: 3 answers 300 ms away take well under 3 × 300 ms', async () => {
-    remote.serve({ models: CATALOGUE, latencyMs: 300 });
-    const session = remote.session();
-    await session.models(); // Listed before the clock starts: only the probes are timed.
-    const started = performance.now();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, SONNET, GEMINI] }, remote: session });
-    const elapsed = performance.now() - started;
-    expect(verdict).toEqual({ status: 'pass', findings: [], summary: answeredSummary(3, [MINI, SONNET, GEMINI]) });
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(700);
-  });
+  describe('with --probe-fallbacks', () => {
+    const probing: SessionOptions = { probeFallbacks: true };
 
-  it('keeps at most 4 probes in flight: 5 answers 200 ms away take two rounds', async () => {
-    const five = [...CATALOGUE.map(({ id }) => id), 'vendor/fourth', 'vendor/fifth'];
-    remote.serve({ models: [...CATALOGUE, fakeModel('vendor/fourth'), fakeModel('vendor/fifth')], latencyMs: 200 });
-    const session = remote.session();
-    await session.models();
-    const started = performance.now();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: five }, remote: session });
-    const elapsed = performance.now() - started;
-    expect(verdict).toMatchObject({ status: 'pass', findings: [], summary: expect.stringMatching(/^5 of 5 fallbacks answered: /) });
-    expect(elapsed).toBeGreaterThanOrEqual(390);
-  });
-
-  it('past the paid-request budget: the first fallbacks are probed, the rest named in one warning, never dropped', async () => {
-    const extra = ['vendor/fourth', 'vendor/fifth'];
-    remote.serve({ models: [...CATALOGUE, ...extra.map((id) => fakeModel(id))] });
-    const since = remote.mark();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: [GEMINI, 'vendor/missing', MINI, SONNET, ...extra] }, session: { maxPaidRequests: 3 } });
-    expect(verdict).toEqual({
-      status: 'fail',
-      findings: [
-        { severity: 'error', message: 'vendor/missing: does not exist on OpenRouter' },
-        {
-          severity: 'warn',
-          message:
-            "2 fallbacks not probed: vendor/fourth, vendor/fifth; the run's paid-request budget (3) is spent; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS",
-        },
-      ],
-      summary: expect.stringMatching(
-        wholeLine(
-          '3 of 6 fallbacks probed, 3 answered: ',
-          [GEMINI, MINI, SONNET].map((model) => answered(model, COST[model]!)).join('; '),
-          escapeRegExp(`; 2 not probed: the run's paid-request budget (3) is spent; ${paidRequests(3, 3)}`),
+    it('each healthy fallback also gets one completion capped at 16 tokens, reasoning off where it can be', async () => {
+      remote.serve({ models: [...CATALOGUE, fakeModel(THINKER, { reasoning: MANDATORY_REASONING, supported_parameters: ['max_tokens', 'reasoning'] })] });
+      const since = remote.mark();
+      const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, THINKER] }, session: probing });
+      expect(verdict).toEqual({
+        status: 'pass',
+        findings: [],
+        summary: expect.stringMatching(
+          wholeLine(
+            escapeRegExp(`2 of 2 fallbacks served and routable: ${MINI} (1 provider, `),
+            answered(MINI, COST[MINI]!),
+            escapeRegExp(`); ${THINKER} (1 provider, `),
+            `${escapeRegExp(THINKER)} answered in \\d+ ms, cost \\$[0-9.]+ \\(reasoning is mandatory: effort low\\)`,
+            escapeRegExp(`); ${paidRequests(2)}`),
+          ),
         ),
-      ),
+      });
+      const sent = since('/chat/completions').map(({ body }) => body as Record<string, unknown>);
+      expect(sent.map(({ model }) => model).sort()).toEqual([MINI, THINKER].sort());
+      expect(sent.every(({ max_tokens }) => max_tokens === 16)).toBe(true);
+      expect(sent.find(({ model }) => model === THINKER)!.reasoning).toEqual({ effort: 'low' });
     });
-    expect(since('/chat/completions').map(({ body }) => (body as { model: string }).model)).toEqual([GEMINI, MINI, SONNET]);
-  });
 
-  it('a retry the budget cannot pay for is not sent, and the fallback after it is not probed', async () => {
-    remote.serve({ models: CATALOGUE, completions: { [MINI]: { status: 503 } } });
-    const since = remote.mark();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, SONNET, GEMINI] }, session: { maxPaidRequests: 2, retries: 3 } });
-    const notRetried = `${MINI}: 503 Service Unavailable from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[503]} (not retried: the run's paid-request budget (2) is spent)`;
-    // The one problem is not definite (a 503), so the check cannot tell: an error that still names what was not probed.
-    expect(verdict).toEqual({
-      status: 'error',
-      message: `could not reach ${notRetried}; 1 not probed: the run's paid-request budget (2) is spent; ${paidRequests(2, 2)}`,
+    it('a fallback that fails the free checks is not paid for; a 402 on a probe fails', async () => {
+      remote.serve({ models: CATALOGUE, endpoints: { [GEMINI]: [] }, completions: { [SONNET]: { status: 402 } } });
+      const since = remote.mark();
+      const verdict = await remote.verdictOf(check, { models: { fallbacks: [GEMINI, SONNET, MINI] }, session: probing });
+      expect(verdict).toEqual({
+        status: 'fail',
+        findings: [
+          { severity: 'error', message: NO_PROVIDER(GEMINI) },
+          { severity: 'error', message: `${SONNET}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
+        ],
+        summary: expect.stringMatching(
+          wholeLine(escapeRegExp(`1 of 3 fallbacks served and routable: ${MINI} (1 provider, `), answered(MINI, COST[MINI]!), escapeRegExp(`); ${paidRequests(2)}`)),
+        ),
+      });
+      expect(since('/chat/completions').map(({ body }) => (body as { model: string }).model).sort()).toEqual([MINI, SONNET].sort());
     });
-    expect(since('/chat/completions')).toHaveLength(2);
+
+    it('past the paid-request budget: the rest are named in one warning, never dropped', async () => {
+      remote.serve({ models: CATALOGUE });
+      const since = remote.mark();
+      const verdict = await remote.verdictOf(check, { models: { fallbacks: [GEMINI, MINI, SONNET] }, session: { ...probing, maxPaidRequests: 1 } });
+      expect(verdict).toMatchObject({
+        status: 'warn',
+        findings: [
+          {
+            severity: 'warn',
+            message: expect.stringMatching(
+              /^2 fallbacks not probed: [a-z0-9./-]+, [a-z0-9./-]+; the run's paid-request budget \(1\) is spent; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS$/,
+            ),
+          },
+        ],
+      });
+      expect(since('/chat/completions')).toHaveLength(1);
+    });
   });
 
   it('never shows the key in a message, summary or error', () => {

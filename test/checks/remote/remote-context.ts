@@ -43,6 +43,8 @@ export interface SessionOptions {
   retries?: number;
   /** The run's paid-request budget; default the CLI's. */
   maxPaidRequests?: number;
+  /** `--probe-fallbacks`; default off, as in the CLI. */
+  probeFallbacks?: boolean;
 }
 
 export interface RunOptions {
@@ -54,6 +56,8 @@ export interface RunOptions {
   /** A session to share between checks; default: a fresh one per run, so nothing is memoized across cases. */
   remote?: RemoteApi;
   session?: SessionOptions;
+  /** The audited code, `{ 'src/chat.ts': source }`; default none. */
+  files?: Record<string, string>;
 }
 
 export class RemoteFixture {
@@ -89,7 +93,7 @@ export class RemoteFixture {
   }
 
   /** A session of the fake as the CLI opens one: short limits, and retries that do not wait. */
-  session({ timeoutMs = 2000, retries = 1, maxPaidRequests }: SessionOptions = {}): RemoteSession {
+  session({ timeoutMs = 2000, retries = 1, maxPaidRequests, probeFallbacks }: SessionOptions = {}): RemoteSession {
     const client = createOpenRouterClient({
       baseUrl: this.fake.baseUrl,
       apiKey: this.key,
@@ -98,13 +102,16 @@ export class RemoteFixture {
       userAgent: USER_AGENT,
       sleep: async () => {},
     });
-    const session = createRemoteSession(client, KEY_ENV, undefined, maxPaidRequests === undefined ? {} : { maxPaidRequests });
+    const session = createRemoteSession(client, KEY_ENV, undefined, {
+      ...(maxPaidRequests === undefined ? {} : { maxPaidRequests }),
+      ...(probeFallbacks === undefined ? {} : { probeFallbacks }),
+    });
     this.#sessions.push(session);
     return session;
   }
 
   context(check: Check, run: RunOptions = {}): CheckContext {
-    const base = contextFor(check, workspaceOf({}));
+    const base = contextFor(check, workspaceOf(run.files ?? {}));
     const overrides: Partial<CheckContext> = {
       models: { fallbacks: [], required: [], ...run.models },
       options: { ...base.options, ...run.options },

@@ -1,6 +1,7 @@
 /**
- * The remote checks run side by side with one session: `/key` and `/models` are asked once and
- * the answer, good or bad, is shared, so five checks cost one of each (plus the probes).
+ * The remote checks run side by side with one session: `/key`, `/models` and `/models/user` are asked
+ * once and the answer, good or bad, is shared, so five checks cost one of each (plus the endpoints of
+ * each fallback, and the primary's one paid probe).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import auth from '../../../src/checks/auth.js';
@@ -64,14 +65,14 @@ const cases: Case[] = [
     name: 'model-availability and fallback-reachability: one GET /models',
     checks: [modelAvailability, fallbackReachability],
     scenario: { keys: { [key]: FAKE_KEYS.limited }, models: CATALOGUE, latencyMs: 50 },
-    requests: { '/models': 1, '/chat/completions': 2 },
+    requests: { '/models': 1, '/models/user': 1, '/models/{author}/{slug}/endpoints': 2 },
     statuses: { 'model-availability': 'pass', 'fallback-reachability': 'pass' },
   },
   {
-    name: 'all five: one /key, one /models, one probe per model',
+    name: 'all five: one /key, one /models, one /models/user, endpoints per fallback, one paid probe for the primary',
     checks: [auth, creditLimit, modelAvailability, testCompletion, fallbackReachability],
     scenario: { keys: { [key]: FAKE_KEYS.limited }, models: CATALOGUE, latencyMs: 50 },
-    requests: { '/key': 1, '/models': 1, '/chat/completions': 3 },
+    requests: { '/key': 1, '/models': 1, '/models/user': 1, '/models/{author}/{slug}/endpoints': 2, '/chat/completions': 1 },
     statuses: { auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'pass', 'fallback-reachability': 'pass' },
   },
 ];
