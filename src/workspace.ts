@@ -35,7 +35,7 @@ export interface WorkspaceOptions {
   include: readonly string[];
   /** gitignore-style patterns excluded from both scopes. */
   exclude: readonly string[];
-  /** The code checks' size limit; the key and URL search has none. */
+  /** The code checks' size limit (at most PIECE_BYTES, 16 MiB, whatever is asked); the key and URL search has none. */
   maxFileSize: number;
   /**
    * The files git listed (root-relative, `/` separators, bytes for a name that is not UTF-8): the file set
@@ -231,8 +231,10 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   const { root } = options;
   const configured = rulesOf(options.exclude);
   const included = rulesOf(options.include);
-  // Files up to the code checks' limit are read whole (the parser needs them so), and others up to PIECE_BYTES.
-  const toRead = new ReadList(root, Math.max(options.maxFileSize, PIECE_BYTES), options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
+  // Files up to PIECE_BYTES are read whole, larger ones in pieces: the code checks' limit is clamped to it,
+  // so a repository's `scan.max_file_size: 10 GiB` never makes the run hold a file whole.
+  const maxFileSize = Math.min(options.maxFileSize, PIECE_BYTES);
+  const toRead = new ReadList(root, PIECE_BYTES, options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
   const summary = emptySummary(options.fileSet ?? (options.files ? 'listed files' : 'walk'));
   const add = (shown: string, path: PathBytes, generated: boolean): void => {
     if (included && !included.ignores(shown)) return;
@@ -264,7 +266,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   }
   const whenEmpty = toRead.paths.length === 0 ? options.whenEmpty : undefined;
   if (whenEmpty !== undefined) summary.fileSet = `${summary.fileSet}: ${whenEmpty}`;
-  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary, whenEmpty, options.files !== undefined);
+  return new LoadedWorkspace(root, toRead, maxFileSize, summary, whenEmpty, options.files !== undefined);
 }
 
 /**
