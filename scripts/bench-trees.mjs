@@ -19,7 +19,7 @@ function git(root, args) {
 export function commitTree(root) {
   git(root, ['init', '-q']);
   git(root, ['add', '-A', '-f', '.']);
-  git(root, ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench tree']);
+  git(root, ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench tree']);
 }
 
 /** The files git tracks, as sorted relative paths. */
