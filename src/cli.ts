@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { relative, resolve, sep } from 'node:path';
 import type * as Commander from 'commander';
 import { remoteTargetOf } from './base-url.js';
+import { keepCodeCacheOutOf } from './code-cache.js';
 import { docsUrlFor, REPOSITORY_URL } from './checks/docs-url.js';
 import { handleInterrupts, Interrupted } from './interrupt.js';
 import type { Interruption } from './interrupt.js';
@@ -218,6 +219,7 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   const rootStat = statSync(root, { throwIfNoEntry: false });
   if (!rootStat) throw new UsageError(`error: path "${pathArgument}" does not exist`);
   if (!rootStat.isDirectory()) throw new UsageError(`error: path "${pathArgument}" is not a directory`);
+  keepCodeCacheOutOf(root);
 
   // git lists the files while the config loads (a git call takes ~10 ms); awaited, and its error thrown, below.
   const listing = options.listChecks || options.explain !== undefined ? undefined : settled(fileSetFor(root, pathArgument, options, interruption.signal));

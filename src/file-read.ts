@@ -58,9 +58,10 @@ export function readWholeFile(file: string | Buffer, wholeBound: number, bufferO
       if (!stats.isFile()) return 'unreadable';
       const { size } = stats;
       if (size > wholeBound) return 'large';
-      const head = Buffer.from(bytes.subarray(0, filled));
-      bytes = bufferOf(size);
-      head.copy(bytes);
+      // The reused buffer, if large enough, already holds the first read in place; a larger one gets a copy.
+      const whole = bufferOf(size);
+      if (whole !== bytes) bytes.copy(whole, 0, 0, filled);
+      bytes = whole;
       while (filled < size) {
         const read = readSync(descriptor, bytes, filled, size - filled, filled);
         if (read === 0) break;
@@ -120,6 +121,9 @@ export function readWhole(file: string | Buffer): Buffer | undefined {
   }
 }
 
+/** The piece buffer no read in pieces is using now (PIECE_BYTES long), kept for the next. */
+let spare: Buffer | undefined;
+
 /** One piece of a file read in pieces: bytes from file offset `start`; what starts before `ownedEnd` is this piece's to report. */
 export interface FilePiece {
   bytes: Buffer;
@@ -134,12 +138,16 @@ export interface FilePiece {
  */
 export function readPieces(file: string | Buffer, visit: (piece: FilePiece) => 'stop' | void): { size: number } | 'unreadable' | 'symlink' | 'gone' {
   let descriptor: number | undefined;
+  let lent: Buffer | undefined;
   try {
     descriptor = openSync(file, OPEN_FLAGS);
     const stats = fstatSync(descriptor);
     if (!stats.isFile()) return 'unreadable';
     const { size } = stats;
-    const buffer = Buffer.allocUnsafeSlow(Math.min(PIECE_BYTES, Math.max(size, 1)));
+    // One buffer serves every file read in pieces, one after the other (a fresh 16 MiB each cost page faults).
+    const buffer = spare !== undefined && spare.length >= Math.min(PIECE_BYTES, size) ? spare : Buffer.allocUnsafeSlow(Math.min(PIECE_BYTES, Math.max(size, 1)));
+    if (buffer === spare) spare = undefined;
+    lent = buffer;
     let start = 0;
     let carried = 0;
     for (;;) {
@@ -161,5 +169,7 @@ export function readPieces(file: string | Buffer, visit: (piece: FilePiece) => '
     return failedRead(error);
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
+    // A read in pieces inside another one's visit (a finding's line) got a buffer of its own: the outer one is kept.
+    if (lent !== undefined && lent.length === PIECE_BYTES) spare ??= lent;
   }
 }

@@ -52,7 +52,8 @@ export class ReadList {
     // One buffer for every file read here: fresh buffers per file cost page faults and garbage collection.
     const readHere = (index: number): ReadOutcome =>
       readWholeFile(this.absolutePaths[index]!, this.wholeBound, (size) => {
-        if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
+        // Grown by doubling (up to the bound): each fresh buffer costs a page fault per 4 KiB the next read touches.
+        if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, Math.min(scratch.length * 2, this.wholeBound + 1)));
         return scratch;
       });
     if (this.parallel) {

@@ -40,7 +40,7 @@ export interface WorkspaceOptions {
    * the audited repository's own config, which must not be able to hide a committed key from the search.
    */
   keySearchWhole?: boolean;
-  /** The code checks' size limit; the key and URL search has none. */
+  /** The code checks' size limit (at most PIECE_BYTES, 16 MiB, whatever is asked); the key and URL search has none. */
   maxFileSize: number;
   /**
    * The files git listed (root-relative, `/` separators, bytes for a name that is not UTF-8): the file set
@@ -244,8 +244,10 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   const { root } = options;
   const configured = rulesOf(options.exclude);
   const included = rulesOf(options.include);
-  // Files up to the code checks' limit are read whole (the parser needs them so), and others up to PIECE_BYTES.
-  const toRead = new ReadList(root, Math.max(options.maxFileSize, PIECE_BYTES), options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
+  // Files up to PIECE_BYTES are read whole, larger ones in pieces: the code checks' limit is clamped to it,
+  // so a repository's `scan.max_file_size: 10 GiB` never makes the run hold a file whole.
+  const maxFileSize = Math.min(options.maxFileSize, PIECE_BYTES);
+  const toRead = new ReadList(root, PIECE_BYTES, options.parallelReadMinFiles ?? PARALLEL_READ_MIN_FILES);
   const summary = emptySummary(options.fileSet ?? (options.files ? 'listed files' : 'walk'));
   const keySearchWhole = options.keySearchWhole === true && (configured !== undefined || included !== undefined);
   const add = (shown: string, path: PathBytes, generated: boolean): void => {
@@ -255,14 +257,13 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   };
 
   if (options.files) {
-    const listed = options.files.map((path) => ({ path, shown: shownPath(path) }));
     // The walk's order (folder by folder, names compared as strings): `/` sorts before any other character.
-    const orderKey = (shown: string): string => shown.replaceAll('/', '\u0000');
-    listed.sort((a, b) => {
-      const left = orderKey(a.shown);
-      const right = orderKey(b.shown);
-      return left < right ? -1 : left > right ? 1 : 0;
+    // Each path's key is made once, not once per comparison (25,000 paths: ~0.4 s of replaceAll otherwise).
+    const listed = options.files.map((path) => {
+      const shown = shownPath(path);
+      return { path, shown, order: shown.replaceAll('/', '\u0000') };
     });
+    listed.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     const throughSymlink = symlinkedFolderTest(root);
     for (const { path, shown } of listed) {
       if (!keySearchWhole && isConfiguredOut(configured, shown)) continue;
@@ -279,7 +280,7 @@ export function loadWorkspace(options: WorkspaceOptions): Workspace {
   }
   const whenEmpty = toRead.paths.length === 0 ? options.whenEmpty : undefined;
   if (whenEmpty !== undefined) summary.fileSet = `${summary.fileSet}: ${whenEmpty}`;
-  return new LoadedWorkspace(root, toRead, options.maxFileSize, summary, whenEmpty, options.files !== undefined);
+  return new LoadedWorkspace(root, toRead, maxFileSize, summary, whenEmpty, options.files !== undefined);
 }
 
 /**

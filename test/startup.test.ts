@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,15 +41,35 @@ describe('start-up cost', async () => {
     expect(ofDist(audit.modules).length).toBeGreaterThan(ofDist(run.modules).length);
   });
 
-  it('an audit with the max-tokens check does load the compiler (so the test above can fail)', async () => {
-    const run = await modulesLoadedBy([join(FIXTURES, 'clean-app'), '--only', 'max-tokens']);
+  // The compiler is compiled from a code cache (src/code-cache.ts), not through `require`: the cache file it
+  // writes in the operator's cache folder on a first run is what shows it was loaded.
+  it('an audit with the max-tokens check does load the compiler (so the test below can fail), and caches its compiled code outside the audited tree', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'orc-cache-'));
+    const run = await runCli([join(FIXTURES, 'clean-app'), '--only', 'max-tokens'], { env: { XDG_CACHE_HOME: cache } });
     expect(run.status).toBe(0);
-    expect(run.modules.some((url) => url.includes('node_modules/typescript/'))).toBe(true);
+    expect(readdirSync(join(cache, 'openrouter-check')).filter((name) => /\.v8-code(\.ascii)?$/.test(name))).toHaveLength(1);
+
+    // The second run compiles from the cache, and finds the same.
+    const again = await runCli([join(FIXTURES, 'clean-app'), '--only', 'max-tokens'], { env: { XDG_CACHE_HOME: cache } });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe(run.stdout);
+    rmSync(cache, { recursive: true, force: true });
   });
 
   it('an audit by the byte-level checks alone never loads the compiler', async () => {
-    const run = await modulesLoadedBy([join(FIXTURES, 'clean-app'), '--only', 'hardcoded-key,https-only,secret-scanning']);
+    const cache = mkdtempSync(join(tmpdir(), 'orc-cache-'));
+    const run = await runCli([join(FIXTURES, 'clean-app'), '--only', 'hardcoded-key,https-only,secret-scanning'], { env: { XDG_CACHE_HOME: cache } });
     expect(run.status).toBe(0);
-    expect(run.modules.some((url) => url.includes('node_modules/typescript/'))).toBe(false);
+    expect(existsSync(join(cache, 'openrouter-check'))).toBe(false);
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('never reads or writes a code cache inside the audited tree, even when the cache folder is there', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orc-root-'));
+    cpSync(join(FIXTURES, 'clean-app'), root, { recursive: true });
+    const run = await runCli([root, '--only', 'max-tokens'], { env: { XDG_CACHE_HOME: join(root, '.cache') } });
+    expect(run.status).toBe(0);
+    expect(existsSync(join(root, '.cache'))).toBe(false);
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -45,12 +45,16 @@ export function isRelativeSpecifier(specifier: string): boolean {
  * from the workspace and parsed on demand; one instance serves the workspace's script pass (all checks),
  * and its cache of syntax trees is bounded, so a tree's size never decides how many trees are held.
  */
-/** Parsed modules kept per run (least recently used dropped first). */
+/** Parsed modules kept per run (least recently used dropped first)… */
 const MAX_CACHED_SCOPES = 128;
+/** …and the most source they may hold together: a syntax tree costs 60-90 bytes of heap per byte of source. */
+const MAX_CACHED_SOURCE_LENGTH = 1024 * 1024;
 
 export class ProjectModules {
   private readonly filesByPath: ReadonlyMap<string, WorkspaceFile>;
   private readonly scopes = new Map<string, FileScope | undefined>();
+  /** The source length of the scopes held. */
+  private cachedSourceLength = 0;
   /** Why a file could not be parsed (stack overflow, too large), kept so its own analysis can say so. */
   private readonly parseFailures = new Map<string, string>();
   private importIndex: Map<string, string[]> | undefined;
@@ -84,7 +88,13 @@ export class ProjectModules {
       this.parseFailures.set(path, parseFailureMessage(error));
     }
     this.scopes.set(path, scope);
-    if (this.scopes.size > MAX_CACHED_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
+    this.cachedSourceLength += sourceLengthOf(scope);
+    // The newest scope stays whatever its size: its caller is about to use it.
+    while (this.scopes.size > 1 && (this.scopes.size > MAX_CACHED_SCOPES || this.cachedSourceLength > MAX_CACHED_SOURCE_LENGTH)) {
+      const [oldest, dropped] = this.scopes.entries().next().value!;
+      this.scopes.delete(oldest);
+      this.cachedSourceLength -= sourceLengthOf(dropped);
+    }
     return scope;
   }
 
@@ -200,6 +210,10 @@ export class ProjectModules {
     const { ts } = this;
     return new FileScope(ts, ts.createSourceFile(file.path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON), this);
   }
+}
+
+function sourceLengthOf(scope: FileScope | undefined): number {
+  return scope ? scope.sourceFile.text.length : 0;
 }
 
 /** What to tell a user about a file the parser gave up on; a stack overflow means the code nests too deeply. */

@@ -45,12 +45,15 @@ const SCHEME_ENDS = [Buffer.from('p://'), Buffer.from('P://')] as const;
 const plainHttpHitsIn: HitExtractor<PlainHttpHit> = (bytes, file) => {
   // Left out by the repository's scan rules: only the key search reads it.
   if (file.keysOnly) return undefined;
-  // Most files have no http scheme at all: answered without making a generator for each (garbage adds up over a tree).
-  if (!bytes.includes(SCHEME_ENDS[0]) && !bytes.includes(SCHEME_ENDS[1])) return undefined;
+  // Most files have no http scheme at all: answered without making a generator for each (garbage adds up over a
+  // tree), and the first occurrences found here are where the generator starts, so no byte is searched twice.
+  const firstLower = bytes.indexOf(SCHEME_ENDS[0]);
+  const firstUpper = bytes.indexOf(SCHEME_ENDS[1]);
+  if (firstLower === -1 && firstUpper === -1) return undefined;
   let hits: PlainHttpHit[] | undefined;
   // One snippet per line: a minified line may hold thousands of URLs. Made at the first hit: most files have none.
   let snippets: Map<number, string> | undefined;
-  for (const { offset, url } of plainHttpOpenRouterUrls(bytes)) {
+  for (const { offset, url } of plainHttpOpenRouterUrls(bytes, firstLower, firstUpper)) {
     const { line, column } = file.positionOfByte(offset);
     snippets ??= new Map();
     let snippet = file.binary ? undefined : snippets.get(line);
@@ -65,10 +68,10 @@ const plainHttpHitsIn: HitExtractor<PlainHttpHit> = (bytes, file) => {
  * by `p://` and `P://` rather than by `://`: source is full of `https://` and of colons (a search stops at
  * each occurrence of the needle's first byte), and only a few `p://` are in a whole tree.
  */
-function* plainHttpOpenRouterUrls(bytes: Buffer): Generator<{ offset: number; url: string }> {
+function* plainHttpOpenRouterUrls(bytes: Buffer, firstLower: number, firstUpper: number): Generator<{ offset: number; url: string }> {
   const [lower, upper] = SCHEME_ENDS;
-  let nextLower = bytes.indexOf(lower);
-  let nextUpper = bytes.indexOf(upper);
+  let nextLower = firstLower;
+  let nextUpper = firstUpper;
   while (nextLower !== -1 || nextUpper !== -1) {
     let at: number;
     if (nextUpper === -1 || (nextLower !== -1 && nextLower < nextUpper)) {

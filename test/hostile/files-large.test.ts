@@ -69,19 +69,32 @@ describe('a 50 MB one-line minified bundle', () => {
     for (const id of USAGE_CHECKS) expect(unplacedMessages(report, id), id).toEqual([]);
   }, 60_000);
 
-  it('under a raised limit, has its keys (wherever they fall) and http URL found at their columns; the code analysis declines it with one warning per check', async () => {
+  it('under a raised limit, stays out of the code analysis (the limit stops at 16 MiB, so no file is held whole beyond it) and has its keys (wherever they fall) and http URL found', async () => {
     const { run, report } = await auditJson(root, ['--config', raisedLimitConfig]);
 
     expect(run.status).toBe(1);
-    expect(report.workspace.filesScanned).toBe(1);
+    expect(report.workspace.filesScanned).toBe(0);
+    expect(report.workspace.skipped).toEqual([{ file: BUNDLE, reason: 'too-large' }]);
     expect(placesOf(report, ['hardcoded-key', 'https-only'])).toEqual([
       ...keyColumns.map((column) => ({ check: 'hardcoded-key', file: BUNDLE, line: 1, column })),
       { check: 'https-only', file: BUNDLE, line: 1, column: urlColumn },
     ]);
-    // Parsing 50 MB of code would take gigabytes of heap: each check that would parse it says it did not.
+    for (const id of USAGE_CHECKS) expect(unplacedMessages(report, id), id).toEqual([]);
+  }, 60_000);
+
+  it('within the raised limit but over the parse cap (1 MiB), is searched and declined by the code analysis with one warning per check', async () => {
+    const head = CLIENT_AND_CALL.join('');
+    const filler = 'var a=function(b){return b+1};';
+    const bundle = `${head}${filler.repeat(Math.ceil((2 * MIB) / filler.length))}\n`;
+    const tree = suiteTree({ [BUNDLE]: bundle });
+
+    const { report } = await auditJson(tree, ['--config', raisedLimitConfig]);
+
+    expect(report.workspace.filesScanned).toBe(1);
+    // Parsing megabytes of minified code would take hundreds of megabytes of heap: each check that would parse it says it did not.
     for (const id of USAGE_CHECKS) {
       expect(unplacedMessages(report, id), id).toEqual([
-        `could not analyse ${BUNDLE}: 50.0 MiB is too large to parse (the code analysis stops at 4 MiB; keys and http URLs are still checked)`,
+        `could not analyse ${BUNDLE}: 2.0 MiB is too large to parse (the code analysis stops at 1 MiB; keys and http URLs are still checked)`,
       ]);
       expect(checkOf(report, id).status, id).toBe('warn');
     }
