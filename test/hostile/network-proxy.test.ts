@@ -78,7 +78,6 @@ function audit(baseUrl: string, env: Record<string, string>, timeout = 3000): Pr
   const app = makeTree({ '.openrouter-check.yml': CONFIG, 'src/app.ts': 'export const answer = 42;\n' });
   return runCli([app, '--only', REMOTE.join(','), '--base-url', baseUrl, '--timeout', String(timeout), '--format', 'json'], {
     env: { OPENROUTER_API_KEY: key, NODE_EXTRA_CA_CERTS: certificate!.certFile, ...NO_PROXY_ENV, ...env },
-    timeoutMs: 30_000,
   });
 }
 
