@@ -1,8 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import check from '../../../src/checks/fallback-reachability.js';
 import type { Severity } from '../../../src/checks/types.js';
+import type { RemoteApi } from '../../../src/openrouter/remote-api.js';
 import { DEFAULT_ERROR_MESSAGES, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../../support/time-limits.js';
 import { answered, escapeRegExp, paidRequests, RemoteFixture, wholeLine } from './remote-context.js';
 import type { Verdict } from './remote-context.js';
 
@@ -194,28 +196,40 @@ describe('fallback-reachability', () => {
     expect(sent.every(({ max_tokens }) => max_tokens === 1)).toBe(true);
   });
 
-  it('probes the fallbacks side by side: 3 answers 300 ms away take well under 3 × 300 ms', async () => {
-    remote.serve({ models: CATALOGUE, latencyMs: 300 });
-    const session = remote.session();
-    await session.models(); // Listed before the clock starts: only the probes are timed.
-    const started = performance.now();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, SONNET, GEMINI] }, remote: session });
-    const elapsed = performance.now() - started;
+  // Answers are held until the batch is in: probes sent one at a time would never fill it, and would time out.
+  it('probes the fallbacks side by side: the three are in flight together', async () => {
+    remote.serve({ models: CATALOGUE, answerInBatches: [1, 3] }); // The catalogue alone first, then the probes.
+    const since = remote.mark();
+    const verdict = await remote.verdictOf(check, { models: { fallbacks: [MINI, SONNET, GEMINI] } });
     expect(verdict).toEqual({ status: 'pass', findings: [], summary: answeredSummary(3, [MINI, SONNET, GEMINI]) });
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(700);
+    expect(since().map(({ route }) => route)).toEqual(['/models', '/chat/completions', '/chat/completions', '/chat/completions']);
+    expect(remote.fake.peakInFlight).toBe(3);
   });
 
-  it('keeps at most 4 probes in flight: 5 answers 200 ms away take two rounds', async () => {
+  it('keeps at most 4 probes in flight: of 5 fallbacks, the fifth starts once one of the first four is answered', async () => {
     const five = [...CATALOGUE.map(({ id }) => id), 'vendor/fourth', 'vendor/fifth'];
-    remote.serve({ models: [...CATALOGUE, fakeModel('vendor/fourth'), fakeModel('vendor/fifth')], latencyMs: 200 });
+    remote.serve({ models: [...CATALOGUE, fakeModel('vendor/fourth'), fakeModel('vendor/fifth')] });
     const session = remote.session();
-    await session.models();
-    const started = performance.now();
-    const verdict = await remote.verdictOf(check, { models: { fallbacks: five }, remote: session });
-    const elapsed = performance.now() - started;
-    expect(verdict).toMatchObject({ status: 'pass', findings: [], summary: expect.stringMatching(/^5 of 5 fallbacks answered: /) });
-    expect(elapsed).toBeGreaterThanOrEqual(390);
+    // Each probe waits for the test's go before it is sent: only the check's own limit decides how many start.
+    const started: string[] = [];
+    const go: Array<() => void> = [];
+    const gated: RemoteApi = {
+      ...session,
+      probe: async (model, signal) => {
+        started.push(model);
+        await new Promise<void>((resolve) => go.push(resolve));
+        return session.probe(model, signal);
+      },
+    };
+    const verdict = remote.verdictOf(check, { models: { fallbacks: five }, remote: gated });
+    await vi.waitFor(() => expect(started).toHaveLength(4), { timeout: ANSWERED_REQUEST_TIMEOUT_MS, interval: 5 });
+    await new Promise(setImmediate); // Whatever else the check would start now, it has started.
+    expect(started).toEqual(five.slice(0, 4));
+    go.shift()!();
+    await vi.waitFor(() => expect(started).toHaveLength(5), { timeout: ANSWERED_REQUEST_TIMEOUT_MS, interval: 5 });
+    expect(started[4]).toBe('vendor/fifth');
+    for (const release of go.splice(0)) release();
+    expect(await verdict).toMatchObject({ status: 'pass', findings: [], summary: expect.stringMatching(/^5 of 5 fallbacks answered: /) });
   });
 
   it('past the paid-request budget: the first fallbacks are probed, the rest named in one warning, never dropped', async () => {
