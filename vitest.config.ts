@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
-/** How a test file runs the built CLI or the action: through one of these helpers. */
-const RUNS_THE_CLI = /from '(\.\.?\/)+(hostile\/)?support\/(cli|action|audit)\.js'/;
+/** How a test file runs the built CLI or the action: through one of these helpers, or by the bundle's path. */
+const RUNS_THE_CLI = /from '(\.\.?\/)+(hostile\/)?support\/(cli|action|audit)\.js'|'\.\.\/dist\/cli\.js'/;
 
 const testFiles = readdirSync(`${ROOT}test`, { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith('.test.ts'))
