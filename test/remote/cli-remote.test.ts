@@ -41,7 +41,7 @@ interface JsonCheck {
   id: string;
   status: string;
   message: string;
-  findings: Array<{ message: string; severity: string }>;
+  findings: Array<{ message: string; severity: string; fingerprint?: string }>;
 }
 interface JsonReport {
   remote?: { host: string; baseUrl: string };
@@ -72,7 +72,22 @@ function audit(args: string[], env: Record<string, string> = { OPENROUTER_API_KE
 
 async function auditJson(args: string[] = [], env?: Record<string, string>): Promise<{ status: number | null; report: JsonReport; run: CliRun }> {
   const run = await audit([...args, '--format', 'json'], env);
-  return { status: run.status, report: JSON.parse(run.stdout) as JsonReport, run };
+  return { status: run.status, report: reportOf(run.stdout), run };
+}
+
+/**
+ * The JSON report on stdout, each finding's fingerprint checked for its shape and set aside: the
+ * tests compare what a finding says and where; the fingerprint's value is the reporters' tests' business.
+ */
+function reportOf(stdout: string): JsonReport {
+  const report = JSON.parse(stdout) as JsonReport;
+  for (const check of report.checks) {
+    check.findings = check.findings.map(({ fingerprint, ...finding }) => {
+      expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+      return finding;
+    });
+  }
+  return report;
 }
 
 const statuses = (report: JsonReport): Record<string, string> => Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
@@ -184,7 +199,7 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'auth').status).toBe('pass');
+    expect(byId(reportOf(run.stdout), 'auth').status).toBe('pass');
     expect(fake.requestsTo('/key').map((request) => request.headers.authorization)).toEqual([`Bearer ${key}`]);
   });
 });
@@ -258,7 +273,7 @@ describe('faults: each yields the right status and message, and the rest of the 
     const root = makeTree({ '.openrouter-check.yml': 'models:\n  primary: anthropic/claude-3-5-haiku\n' });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+    expect(byId(reportOf(run.stdout), 'model-availability').findings).toEqual([
       { message: 'anthropic/claude-3-5-haiku (models.primary) does not exist on OpenRouter; did you mean anthropic/claude-3.5-haiku?', severity: 'error' },
     ]);
   });
@@ -275,7 +290,7 @@ describe('faults: each yields the right status and message, and the rest of the 
     });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
-    const check = byId(JSON.parse(run.stdout) as JsonReport, 'model-availability');
+    const check = byId(reportOf(run.stdout), 'model-availability');
     expect(check.findings).toEqual([
       {
         message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
@@ -317,7 +332,7 @@ describe('concurrency', () => {
       env: { OPENROUTER_API_KEY: key },
     });
     expect(run.status).toBe(0);
-    expect(statuses(JSON.parse(run.stdout) as JsonReport)).toMatchObject(Object.fromEntries(REMOTE.map((id) => [id, 'pass'])));
+    expect(statuses(reportOf(run.stdout))).toMatchObject(Object.fromEntries(REMOTE.map((id) => [id, 'pass'])));
     const asked = fake.requests.map((request) => (request.route === '/chat/completions' ? (request.body as { model: string }).model : request.route));
     expect(new Set(asked.slice(0, 3))).toEqual(new Set(['/key', '/models', 'openai/gpt-4o-mini']));
     expect(new Set(asked.slice(3))).toEqual(new Set(['anthropic/claude-3.5-haiku', 'google/gemini-2.0-flash-001']));
