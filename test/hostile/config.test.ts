@@ -60,7 +60,7 @@ const MALFORMED: MalformedConfig[] = [
   { name: '150 unknown keys in one flow mapping (wide, not deep)', content: `{ ${Array.from({ length: 150 }, (_, index) => `k${index}: 1`).join(', ')} }\n`, error: `${FILE}:1: k0 is not a known setting (settings: checks, scan, models, api, plugins)` },
   // Duplicates.
   { name: 'a section set twice', content: 'scan:\n  exclude: a\nscan:\n  exclude: b\n', error: `${FILE}:3: scan is set twice (first on line 1)` },
-  { name: 'a check set twice', content: 'checks:\n  max-tokens: off\n  https-only: warn\n  max-tokens: error\n', error: `${FILE}:4: checks.max-tokens is set twice (first on line 2)` },
+  { name: 'a check set twice', content: 'checks:\n  max-tokens: off\n  env-files: warn\n  max-tokens: error\n', error: `${FILE}:4: checks.max-tokens is set twice (first on line 2)` },
   // Not YAML, or not a mapping.
   { name: 'an unclosed flow sequence', content: 'checks:\n  max-tokens: [off\nscan: {\n', error: `${FILE}:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]` },
   { name: 'an unclosed quote', content: 'models:\n  primary: "openai/gpt-4o\n  fallbacks: []\n', error: `${FILE}:2: invalid YAML: a quoted string starting on this line has no closing "` },
