@@ -88,7 +88,7 @@ describe('a key committed anywhere git holds it', () => {
   it('is found at its file, line and column; untracked ignored files are not audited; no format prints a key', async () => {
     const { root, planted, nearMiss, unreported } = leakyRepository();
 
-    const json = await runCli([root, '--offline', '--format', 'json'], { env: GIT_ENV, timeoutMs: 60_000 });
+    const json = await runCli([root, '--offline', '--format', 'json'], { env: GIT_ENV });
     expect(json.status, json.stderr).toBe(1);
     const report = JSON.parse(json.stdout) as Report;
     const keyCheck = report.checks.find((check) => check.id === 'hardcoded-key')!;
@@ -108,14 +108,14 @@ describe('a key committed anywhere git holds it', () => {
 
     const secrets = [...planted.map((place) => place.key), nearMiss, ...unreported].flatMap(secretParts);
     for (const format of REPORT_FORMATS) {
-      const run = format === 'json' ? json : await runCli([root, '--offline', '--format', format], { env: GIT_ENV, timeoutMs: 60_000 });
+      const run = format === 'json' ? json : await runCli([root, '--offline', '--format', format], { env: GIT_ENV });
       expect(run.status, `${format}: ${run.stderr}`).toBe(1);
       for (const secret of secrets) {
         expect(run.stdout, format).not.toContain(secret);
         expect(run.stderr, format).not.toContain(secret);
       }
     }
-  }, 120_000);
+  });
 
   it('is found under --changed-since and --staged too, in a tracked file .gitignore lists', async () => {
     const { root } = leakyRepository();
@@ -128,7 +128,7 @@ describe('a key committed anywhere git holds it', () => {
     git(root, 'add', 'config/secrets.json');
     const staged = await runCli([root, '--offline', '--only', 'hardcoded-key', '--staged', '--format', 'json'], { env: GIT_ENV });
     expect((JSON.parse(staged.stdout) as Report).checks[0]!.findings.map((finding) => finding.file)).toEqual(['config/secrets.json']);
-  }, 60_000);
+  });
 });
 
 describe('never a silent pass', () => {
@@ -176,10 +176,10 @@ describe('a repository that would stall the run', () => {
     write(root, 'app/src/b.ts', `export const k = '${generateKey()}';\n`);
     git(root, 'add', 'app/src/b.ts');
     for (const args of [[root], [root, '--staged'], [root, '--changed-since', 'HEAD'], [join(root, 'app')], [join(root, 'app'), '--staged']]) {
-      const run = await runCli([...args, '--offline', '--only', 'hardcoded-key', '--format', 'json'], { env: GIT_ENV, timeoutMs: 30_000 });
+      const run = await runCli([...args, '--offline', '--only', 'hardcoded-key', '--format', 'json'], { env: GIT_ENV });
       expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(1);
     }
-  }, 120_000);
+  });
 
   it('a .gitignore of 100,000 rules in front of a 1,000-file audit: git answers', async () => {
     const files: Record<string, string> = {};
@@ -187,9 +187,9 @@ describe('a repository that would stall the run', () => {
     files['.gitignore'] = `${Array.from({ length: 100_000 }, (_, index) => `generated/file-${index}.ts`).join('\n')}\nsrc/f999.ts\n`;
     const root = makeTree(files);
     git(root, 'init', '--quiet');
-    const run = await runCli([root, '--offline', '--only', 'hardcoded-key', '--format', 'json'], { env: GIT_ENV, timeoutMs: 60_000 });
+    const run = await runCli([root, '--offline', '--only', 'hardcoded-key', '--format', 'json'], { env: GIT_ENV });
     expect(run.status, run.stderr).toBe(0);
     // The 999 files and the .gitignore; src/f999.ts is ignored.
     expect((JSON.parse(run.stdout) as Report).workspace.scopes!.secrets.files).toBe(1_000);
-  }, 90_000);
+  });
 });

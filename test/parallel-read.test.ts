@@ -6,8 +6,10 @@ import { scanBytes } from '../src/analysis/byte-scan.js';
 import { auditableBytes, readWholeFile } from '../src/file-read.js';
 import type { ReadOutcome } from '../src/file-read.js';
 import { ParallelRead } from '../src/parallel-read.js';
+import type { HelperData } from '../src/parallel-read-thread.js';
 import { loadWorkspace } from '../src/workspace.js';
 import type { Workspace, WorkspaceOptions } from '../src/workspace.js';
+import { CLI_HANG_LIMIT_MS } from './support/time-limits.js';
 import { makeTree } from './support/tree.js';
 
 const MAX_FILE_SIZE = 1024 * 1024;
@@ -49,16 +51,27 @@ function load(root: string, options: Partial<WorkspaceOptions>): Workspace {
   return loadWorkspace({ root, include: [], exclude: [], maxFileSize: MAX_FILE_SIZE, ...options });
 }
 
-/** Reads `paths` with the helper, the calling thread pausing at its first file so the helper surely takes some. */
+/** Files the helper publishes before the calling thread goes past its first: both threads surely read some. */
+const HELPER_HEAD_START = 100;
+
+/** Blocks this thread until `done()` (checked every 5 ms), or gives up after a limit only a helper that never starts meets. */
+function blockUntil(done: () => boolean): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; !done() && waited < CLI_HANG_LIMIT_MS; waited += 5) Atomics.wait(pause, 0, 0, 5);
+}
+
+/** Reads `paths` with the helper, the calling thread pausing at its first file until the helper has published some. */
 function readWithHelper(paths: readonly string[], handOver = paths.length): { outcomes: Map<number, string>; readHere: number } {
   const outcomes = new Map<number, string>();
   let readHere = 0;
   let scratch = Buffer.alloc(0);
   const reader = new ParallelRead();
+  // The counters the two threads share (private to ParallelRead): how many files the helper has published.
+  const { control, slots } = (reader as unknown as { data: HelperData }).data;
   reader.add(paths.slice(0, handOver));
   reader.read(paths.length, {
     readHere: (index) => {
-      if (readHere++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+      if (readHere++ === 0) blockUntil(() => Atomics.load(control, slots.published) >= HELPER_HEAD_START);
       return readWholeFile(paths[index]!, MAX_FILE_SIZE, (size) => (scratch = scratch.length < size ? Buffer.alloc(size) : scratch));
     },
     fromBytes: auditableBytes,

@@ -6,6 +6,7 @@ import { createRemoteSession } from '../src/openrouter/remote-api.js';
 import { runChecks } from '../src/run.js';
 import { fakeModel, startFakeOpenRouter } from './support/fake-openrouter.js';
 import type { FakeOpenRouter } from './support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from './support/time-limits.js';
 import { generateKey, workspaceOf } from './support/workspace.js';
 
 /** A static check that records when its run() starts and when it resumes after one await. */
@@ -83,7 +84,7 @@ describe('runChecks: the paid-request budget', () => {
       plan: checks.map((check) => ({ check, severity: check.defaultSeverity })),
       loadWorkspace: () => workspaceOf({}),
       openRemote: async () =>
-        createRemoteSession(createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: 2000, retries: 0, userAgent: 'test' }), 'OPENROUTER_API_KEY', undefined, {
+        createRemoteSession(createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 0, userAgent: 'test' }), 'OPENROUTER_API_KEY', undefined, {
           maxPaidRequests,
         }),
     });

@@ -88,7 +88,7 @@ describe.concurrent('a malformed .openrouter-check.yml: exit 2 and one line nami
   it.for(MALFORMED)('$name', async ({ content, error }, { expect }) => {
     const root = suiteTree({ [FILE]: content });
 
-    const run = await runCli(['.', '--offline'], { cwd: root, timeoutMs: 20_000 });
+    const run = await runCli(['.', '--offline'], { cwd: root });
 
     expect(run.stdout).toBe('');
     expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -102,7 +102,7 @@ describe.concurrent('--config naming something that is not a config file', () =>
     const root = suiteTree({});
     execFileSync('mkfifo', [join(root, 'pipe.yml')]);
 
-    const run = await runCli(['.', '--offline', '--config', 'pipe.yml'], { cwd: root, timeoutMs: 20_000 });
+    const run = await runCli(['.', '--offline', '--config', 'pipe.yml'], { cwd: root });
 
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: 'config error: pipe.yml: expected a file, found a device, socket or pipe\n' });
   });
@@ -111,7 +111,7 @@ describe.concurrent('--config naming something that is not a config file', () =>
     const root = suiteTree({});
     mkdirSync(join(root, 'réglages partagés'));
 
-    const run = await runCli(['.', '--offline', '--config', 'réglages partagés'], { cwd: root, timeoutMs: 20_000 });
+    const run = await runCli(['.', '--offline', '--config', 'réglages partagés'], { cwd: root });
 
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: 'config error: réglages partagés: expected a file, found a directory\n' });
   });
@@ -120,7 +120,7 @@ describe.concurrent('--config naming something that is not a config file', () =>
     const root = suiteTree({});
     execFileSync('ln', ['-s', 'loop.yml', join(root, 'loop.yml')]);
 
-    const run = await runCli(['.', '--offline', '--config', 'loop.yml'], { cwd: root, timeoutMs: 20_000 });
+    const run = await runCli(['.', '--offline', '--config', 'loop.yml'], { cwd: root });
 
     expect(run.stderr).not.toMatch(STACK_FRAME);
     expect(run.status).toBe(2);

@@ -48,7 +48,7 @@ describe('a 50 MB one-line minified bundle', () => {
     // Outside the audited root, so one tree serves both runs.
     raisedLimitConfig = join(suiteTree(), 'raised-limit.yml');
     writeFileSync(raisedLimitConfig, 'scan:\n  max_file_size: 64 MiB\n');
-  }, 60_000);
+  });
 
   // Over the code checks' size limit: not analysed (and named), but searched for keys and URLs, read in pieces.
   it('is left out of the code analysis as larger than scan.max_file_size (1 MiB by default), and still has its keys and URL found', async () => {
@@ -67,7 +67,7 @@ describe('a 50 MB one-line minified bundle', () => {
       { check: 'https-only', file: BUNDLE, line: 1, column: urlColumn },
     ]);
     for (const id of USAGE_CHECKS) expect(unplacedMessages(report, id), id).toEqual([]);
-  }, 60_000);
+  });
 
   it('under a raised limit, stays out of the code analysis (the limit stops at 16 MiB, so no file is held whole beyond it) and has its keys (wherever they fall) and http URL found', async () => {
     const { run, report } = await auditJson(root, ['--config', raisedLimitConfig]);
@@ -98,16 +98,16 @@ describe('a 50 MB one-line minified bundle', () => {
       ]);
       expect(checkOf(report, id).status, id).toBe('warn');
     }
-  }, 60_000);
+  });
 });
 
 describe('a 1 MB line holding thousands of keys (a leaked key dump, minified)', () => {
-  it('reports every key at its column in seconds, each snippet cut short with its keys masked', async () => {
+  it('reports every key at its column, each snippet cut short with its keys masked', async () => {
     const keys = Array.from({ length: 13_000 }, generateKey);
     const prefix = 'export const keys=["';
     const root = makeTree({ 'src/keys.js': `${prefix}${keys.join('","')}"];\n` });
 
-    const { run, report } = await auditJson(root, [], { timeoutMs: 30_000 });
+    const { run, report } = await auditJson(root);
 
     const findings = checkOf(report, 'hardcoded-key').findings;
     expect(findings).toHaveLength(keys.length);
@@ -118,9 +118,9 @@ describe('a 1 MB line holding thousands of keys (a leaked key dump, minified)', 
     for (const key of keys.slice(0, 50)) expect(run.stdout).not.toContain(key);
 
     // The text report quotes each finding's line around its column: one read of the line, not 13,000.
-    const text = await runCli([root, '--offline'], { timeoutMs: 40_000 });
+    const text = await runCli([root, '--offline']);
     expect(text.status).toBe(1);
     expect(text.stdout.match(/^ {4}src\/keys\.js:1:\d+ {2}OpenRouter key sk-or-v1-[0-9a-f]{4}…[0-9a-f]{4} is hardcoded$/gm)).toHaveLength(keys.length);
     expect(text.stdout).not.toMatch(/sk-or-v1-[0-9a-f]{64}/);
-  }, 90_000);
+  });
 });

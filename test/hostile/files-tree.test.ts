@@ -171,7 +171,6 @@ describe('a file or folder that changes between the walk and the read', () => {
     const { report } = await auditJson(root, [], {
       nodeArgs: ['--import', FAULTS_HOOK],
       env: { ORC_FS_FAULTS: JSON.stringify({ [absoluteTarget]: fault }), ORC_FS_FAULTS_LOG: log },
-      timeoutMs: 20_000,
     });
 
     expect(existsSync(log) && readFileSync(log, 'utf8')).toBe(`${fault} ${absoluteTarget}\n`);

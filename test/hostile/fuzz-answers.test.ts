@@ -11,6 +11,7 @@ import { createOpenRouterClient, describeApiError, userAgentFor } from '../../sr
 import type { ApiResult, OpenRouterClient } from '../../src/openrouter/client.js';
 import { FAKE_KEYS, fakeKeyData, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { Fault, FakeOpenRouter, FakeRoute } from '../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { generateKey } from '../support/workspace.js';
 
 const SEED = 4_242;
@@ -23,7 +24,7 @@ const key = generateKey();
 
 beforeAll(async () => {
   fake = await startFakeOpenRouter({ keys: { [key]: FAKE_KEYS.limited } });
-  client = createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: 2000, retries: 1, userAgent: userAgentFor('0.0.0-fuzz'), sleep: async () => {} });
+  client = createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 1, userAgent: userAgentFor('0.0.0-fuzz'), sleep: async () => {} });
 });
 afterAll(async () => {
   await client.close();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenRouterClient, describeApiError, MAX_TOTAL_RETRY_WAIT_MS, userAgentFor } from '../../src/openrouter/client.js';
 import type { Fault, FakeOpenRouter } from '../support/fake-openrouter.js';
 import { FAKE_KEYS, startFakeOpenRouter } from '../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { generateKey } from '../support/workspace.js';
 
 const key = generateKey();
@@ -30,7 +31,7 @@ describe('the total wait between retries', () => {
     const client = createOpenRouterClient({
       baseUrl: fake.baseUrl,
       apiKey: key,
-      timeoutMs: 2000,
+      timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS,
       retries: 10,
       userAgent: userAgentFor('0.0.0-test'),
       sleep: async (ms) => void recorded.push(ms),
@@ -55,7 +56,7 @@ describe('the total wait between retries', () => {
     const client = createOpenRouterClient({
       baseUrl: fake.baseUrl,
       apiKey: key,
-      timeoutMs: 2000,
+      timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS,
       retries: 10,
       userAgent: userAgentFor('0.0.0-test'),
       sleep: async (ms) => void recorded.push(ms),

@@ -10,6 +10,7 @@ import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 import { selfSignedCertificate } from '../support/certificate.js';
@@ -33,9 +34,8 @@ interface JsonReport {
 
 function audit(baseUrl: string, env: Record<string, string> = {}): Promise<CliRun> {
   const app = makeTree({ '.openrouter-check.yml': CONFIG, 'src/app.ts': 'export const answer = 42;\n' });
-  return runCli([app, '--only', REMOTE.join(','), '--base-url', baseUrl, '--timeout', '2000', '--format', 'json'], {
+  return runCli([app, '--only', REMOTE.join(','), '--base-url', baseUrl, '--timeout', String(ANSWERED_REQUEST_TIMEOUT_MS), '--format', 'json'], {
     env: { OPENROUTER_API_KEY: key, ...env },
-    timeoutMs: 20_000,
   });
 }
 

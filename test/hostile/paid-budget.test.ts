@@ -10,6 +10,7 @@ import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter, FakeScenario, Fault } from '../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 import { parseJsonReport } from '../support/json-report.js';
@@ -43,9 +44,8 @@ afterAll(() => fake.close());
 function audit(args: string[], { fallbacks = FALLBACKS, retries = 0, env = {} }: { fallbacks?: string[]; retries?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
   const config = [`models:`, `  primary: ${PRIMARY}`, `  fallbacks:`, ...fallbacks.map((id) => `    - ${id}`), `api:`, `  retries: ${retries}`, ''].join('\n');
   const app = makeTree({ '.openrouter-check.yml': config, 'src/app.ts': 'export const answer = 42;\n' });
-  return runCli([app, '--only', PAID.join(','), '--base-url', fake.baseUrl, '--timeout', '5000', '--format', 'json', ...args], {
+  return runCli([app, '--only', PAID.join(','), '--base-url', fake.baseUrl, '--timeout', String(ANSWERED_REQUEST_TIMEOUT_MS), '--format', 'json', ...args], {
     env: { OPENROUTER_API_KEY: key, ...env },
-    timeoutMs: 30_000,
   });
 }
 

@@ -28,7 +28,7 @@ describe('a failure nobody caught', () => {
     { name: 'a throw in process.nextTick', body: `process.nextTick(() => { throw new TypeError('next tick saw ${key}'); });` },
   ])('$name: one line, exit 2, no stack trace, the key masked', async ({ body }) => {
     const app = makeTree({ '.openrouter-check.yml': 'plugins: [./stray.mjs]\n', 'stray.mjs': pluginThat(body), 'src/app.ts': 'export const answer = 42;\n' });
-    const run = await runCli([app, '--offline', '--allow-plugins', '--only', 'stray', '--format', 'json'], { timeoutMs: 20_000 });
+    const run = await runCli([app, '--offline', '--allow-plugins', '--only', 'stray', '--format', 'json']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^openrouter-check: internal error: [^\\n]*${maskKey(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*\\n$`));
     expect(run.stderr).not.toContain(key);

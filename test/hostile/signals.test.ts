@@ -1,8 +1,10 @@
 /**
  * Ctrl-C and `kill` mid-run, end to end: the built CLI, spawned, stuck on a fake OpenRouter that
  * does not answer, gets SIGINT or SIGTERM once a request has reached the server. It must exit
- * 130 / 143 promptly, say "interrupted" in one line, print no report, and leave no report file nor
- * temporary file behind.
+ * 130 / 143, say "interrupted" in one line, print no report, and leave no report file nor temporary
+ * file behind. Its time limits are ten minutes and the test kills it as hung after two: only the
+ * signal can have ended it. (How soon after the signal it exits, at most the grace period, is
+ * shown with fake timers in signals-handler.test.ts.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { CLI } from '../support/cli.js';
 import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { PLAIN } from '../support/plain-http.js';
+import { CLI_HANG_LIMIT_MS } from '../support/time-limits.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 
@@ -22,10 +25,8 @@ const CONFIG = `models:
   fallbacks:
     - anthropic/claude-3.5-haiku
 `;
-/** Far longer than the test: only the signal can end the run in time. */
-const API_TIMEOUT_MS = 60_000;
-/** "Promptly": the grace period (0.5 s) plus a busy machine's scheduling. */
-const PROMPT_EXIT_MS = 2000;
+/** Far longer than the hang limit: only the signal can end the run before the CLI is killed. */
+const API_TIMEOUT_MS = 10 * 60_000;
 
 let fake: FakeOpenRouter;
 const key = generateKey();
@@ -55,8 +56,6 @@ interface Exit {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** From the first signal sent to the exit. */
-  afterSignalMs: number;
 }
 
 /**
@@ -93,20 +92,19 @@ async function interruptMidRun(signals: NodeJS.Signals[], reports: string, gapMs
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
   );
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), CLI_HANG_LIMIT_MS);
   try {
     // Mid-run, not mid-start-up: the remote checks have sent their requests and wait for answers.
-    for (let waited = 0; fake.requests.length < 2; waited += 20) {
-      if (waited > 15_000) throw new Error(`no request reached the fake server; stderr: ${stderr}`);
+    while (fake.requests.length < 2) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the run ended before a request reached the fake server; stderr: ${stderr}`);
       await sleep(20);
     }
-    const sent = performance.now();
     for (const [index, signal] of signals.entries()) {
       if (index > 0) await sleep(gapMs);
       child.kill(signal);
     }
     const { code, signal } = await exited;
-    return { code, signal, stdout, stderr, afterSignalMs: performance.now() - sent };
+    return { code, signal, stdout, stderr };
   } finally {
     clearTimeout(killer);
     child.kill('SIGKILL');
@@ -118,12 +116,12 @@ describe('a signal mid-run', () => {
     { name: 'Ctrl-C (SIGINT)', signals: ['SIGINT'] as NodeJS.Signals[], exitCode: 130 },
     { name: 'SIGTERM', signals: ['SIGTERM'] as NodeJS.Signals[], exitCode: 143 },
     { name: 'a second Ctrl-C right after the first', signals: ['SIGINT', 'SIGINT'] as NodeJS.Signals[], exitCode: 130 },
-  ])('$name: exits $exitCode promptly, says so in one line, leaves no report and no temporary file', async ({ signals, exitCode }) => {
+  ])('$name: exits $exitCode, says so in one line, leaves no report and no temporary file', async ({ signals, exitCode }) => {
     const reports = makeTree({});
     mkdirSync(join(reports, 'out'));
     const exit = await interruptMidRun(signals, join(reports, 'out'), 50);
+    // Not killed as hung (signal SIGKILL): the signal ended the run.
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: exitCode, signal: null });
-    expect(exit.afterSignalMs).toBeLessThan(PROMPT_EXIT_MS);
     expect(exit.stderr).toBe('openrouter-check: interrupted\n');
     expect(exit.stdout).toBe('');
     expect(readdirSync(join(reports, 'out'))).toEqual([]);
@@ -136,16 +134,16 @@ describe('a check that misbehaves when aborted', () => {
     { name: 'ignores its abort signal', onAbort: '' },
     { name: 'leaves a rejected promise behind when aborted', onAbort: "ctx.signal.addEventListener('abort', () => { Promise.reject(new Error('stray after abort')); });" },
     { name: 'throws from a timer when aborted', onAbort: "ctx.signal.addEventListener('abort', () => setTimeout(() => { throw new Error('stray after abort'); }, 1));" },
-  ])('$name: Ctrl-C still exits 130 promptly, with only the "interrupted" line and no report', async ({ onAbort }) => {
-    // A plugin check that says when it started, then works for a minute whatever its signal says.
+  ])('$name: Ctrl-C still exits 130, with only the "interrupted" line and no report', async ({ onAbort }) => {
+    // A plugin check that says when it started, then works for ten minutes whatever its signal says.
     const plugin = `import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 export default {
-  id: 'slow-check', title: 'Takes a minute', category: 'reliability', kind: 'static', defaultSeverity: 'error', docs: 'A test plugin.',
+  id: 'slow-check', title: 'Takes ten minutes', category: 'reliability', kind: 'static', defaultSeverity: 'error', docs: 'A test plugin.',
   async run(ctx) {
     ${onAbort}
     writeFileSync(join(ctx.root, 'started'), '');
-    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 10 * 60_000));
     return [];
   },
 };
@@ -160,16 +158,15 @@ export default {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), CLI_HANG_LIMIT_MS);
     try {
-      for (let waited = 0; !existsSync(join(app, 'started')); waited += 20) {
-        if (waited > 15_000) throw new Error(`the plugin check never started; stderr: ${stderr}`);
+      while (!existsSync(join(app, 'started'))) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the run ended before the plugin check started; stderr: ${stderr}`);
         await sleep(20);
       }
-      const sent = performance.now();
       child.kill('SIGINT');
+      // The check would hold the run for ten minutes, past the hang limit: the signal ended it.
       expect(await exited).toBe(130);
-      expect(performance.now() - sent).toBeLessThan(PROMPT_EXIT_MS);
       expect(stderr).toBe('openrouter-check: interrupted\n');
       expect(stdout).toBe('');
       expect(readdirSync(reports)).toEqual([]);
@@ -191,7 +188,7 @@ describe('a reader that goes away (`openrouter-check | head`)', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     // Like `head -c`: read the first chunk, then close the pipe.
     child.stdout.once('data', () => child.stdout.destroy());
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), CLI_HANG_LIMIT_MS);
     const code = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
     clearTimeout(killer);
     expect(stderr).toBe('');

@@ -48,7 +48,7 @@ function checkout(files: Record<string, string> = {}): string {
 
 /** Runs from the checkout, as CI does, with the key in the environment. */
 function audit(root: string, args: readonly string[], env: Record<string, string> = {}, options: CliRunOptions = {}): Promise<CliRun> {
-  return runCli(['.', ...args], { cwd: root, env: { OPENROUTER_API_KEY: key, ...env }, timeoutMs: 30_000, ...options });
+  return runCli(['.', ...args], { cwd: root, env: { OPENROUTER_API_KEY: key, ...env }, ...options });
 }
 
 /** Exit 2 with exactly this one line on stderr, nothing on stdout, no stack trace. */

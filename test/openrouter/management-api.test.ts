@@ -6,6 +6,7 @@ import type { AuditedKeyMatch } from '../../src/openrouter/management-api.js';
 import { FAKE_KEYS, fakeManagedKey, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { FakeOpenRouter } from '../support/fake-openrouter.js';
 import { PLAIN } from '../support/plain-http.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { generateKey } from '../support/workspace.js';
 
 const managementKey = generateKey();
@@ -20,7 +21,7 @@ afterEach(async () => {
 afterAll(() => fake.close());
 
 function client(apiKey = managementKey): ManagementClient {
-  const made = createManagementClient({ baseUrl: fake.baseUrl, apiKey, timeoutMs: 2000, retries: 1, userAgent: 'test', sleep: async () => {} });
+  const made = createManagementClient({ baseUrl: fake.baseUrl, apiKey, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 1, userAgent: 'test', sleep: async () => {} });
   clients.push(made);
   return made;
 }

@@ -38,12 +38,11 @@ describe('hostile Python input', () => {
     );
   });
 
-  it('a dict splatted twice into the next, 40 levels deep, is answered at once', async () => {
+  // Followed naively, that is 2^40 paths: a hang, which the test's own timeout would fail.
+  it('a dict splatted twice into the next, 40 levels deep, is answered with a warning', async () => {
     const levels = Array.from({ length: 40 }, (_, level) => `D${level + 1} = {**D${level}, **D${level}}`);
     const source = ['D0 = {"max_tokens": 5}', ...levels, 'client.chat.completions.create(model=m, **D40)'].join('\n');
-    const started = Date.now();
     const findings = await findingsOf(check, { 'app.py': source });
-    expect(Date.now() - started).toBeLessThan(2000);
     // Deeper than the analysis follows: a warning, not a hang and not a guess.
     expect(findings).toEqual([expect.objectContaining({ severity: 'warn', line: 42, column: 1 })]);
   });

@@ -14,6 +14,7 @@ import type { FakeKeyData, FakeOpenRouter, FakeScenario } from '../support/fake-
 import { FIXTURES, materializeFixture } from '../support/fixtures.js';
 import { PLAIN } from '../support/plain-http.js';
 import { validateSarif } from '../support/sarif.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../support/time-limits.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';
 import { parseJsonReport } from '../support/json-report.js';
@@ -41,12 +42,10 @@ interface JsonCheck {
   id: string;
   status: string;
   message: string;
-  durationMs: number;
-  findings: Array<{ message: string; severity: string }>;
+  findings: Array<{ message: string; severity: string; fingerprint?: string }>;
 }
 interface JsonReport {
   remote?: { host: string; baseUrl: string };
-  durationMs: number;
   summary: Record<string, number>;
   checks: JsonCheck[];
 }
@@ -192,7 +191,7 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'fallback-reachability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
-    const check = byId(JSON.parse(run.stdout) as JsonReport, 'fallback-reachability');
+    const check = byId(parseJsonReport<JsonReport>(run.stdout), 'fallback-reachability');
     expect(check.findings).toEqual([
       {
         severity: 'error',
@@ -211,7 +210,7 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     const root = makeTree({ 'src/chat.ts': "await client.chat.completions.create({ model: 'openai/gpt-4o', messages, max_tokens: 256 });\n" });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'test-completion', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(0);
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'test-completion').message).toMatch(
+    expect(byId(parseJsonReport<JsonReport>(run.stdout), 'test-completion').message).toMatch(
       /^probed openai\/gpt-4o, the model the code sends \(src\/chat\.ts:1:47\); openai\/gpt-4o answered in \d+ ms, cost \$[\d.]+; 1 paid request \(run budget 10\)$/,
     );
     expect(fake.requestsTo('/chat/completions').map((request) => (request.body as { model: string }).model)).toEqual(['openai/gpt-4o']);
@@ -246,7 +245,7 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'auth').status).toBe('pass');
+    expect(byId(parseJsonReport<JsonReport>(run.stdout), 'auth').status).toBe('pass');
     expect(fake.requestsTo('/key').map((request) => request.headers.authorization)).toEqual([`Bearer ${key}`]);
   });
 });
@@ -293,12 +292,13 @@ describe('faults: each yields the right status and message, and the rest of the 
     expect(byId(report, 'test-completion').findings[0]!.message).toMatch(/^openai\/gpt-4o-mini: out of credits: add credits at openrouter\.ai\/settings\/credits/);
   });
 
-  it('429 with Retry-After: the client waits as told, then succeeds', async () => {
+  // How long it waits is the client's, shown with a recording sleep in test/openrouter/client.test.ts.
+  it('429 with Retry-After: the client asks again after the wait, and succeeds', async () => {
     fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'status', status: 429, retryAfter: 1 }] } }));
     const { status, report } = await auditJson(['--only', 'auth']);
     expect(status).toBe(0);
+    expect(byId(report, 'auth').status).toBe('pass');
     expect(fake.requestsTo('/key')).toHaveLength(2);
-    expect(byId(report, 'auth').durationMs).toBeGreaterThanOrEqual(950);
   });
 
   it('429 on every attempt: test-completion is an error, not a failure', async () => {
@@ -356,7 +356,7 @@ describe('faults: each yields the right status and message, and the rest of the 
   it('a model id in a models list of the code: the same finding, no field more', async () => {
     const root = makeTree({ 'src/chat.ts': "await client.chat.completions.create({ models: ['openai/gpt-4-turbo-preview'], max_tokens: 200, messages });\n" });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'model-availability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
-    expect(byId(JSON.parse(run.stdout) as JsonReport, 'model-availability').findings).toEqual([
+    expect(byId(parseJsonReport<JsonReport>(run.stdout), 'model-availability').findings).toEqual([
       {
         message: 'openai/gpt-4-turbo-preview (used in code) does not exist on OpenRouter',
         severity: 'error',
@@ -368,42 +368,41 @@ describe('faults: each yields the right status and message, and the rest of the 
     ]);
   });
 
-  it('a hung server: the run ends within timeout × (retries + 1) plus a little, every remote check an error', async () => {
+  it('a hung server: each call is cut off by the time limit after 1 + 2 retries, every remote check an error', async () => {
     const hang = { kind: 'hang' } as const;
     const hangs = [hang, hang, hang];
     fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/key': [...hangs], '/models': [...hangs], '/chat/completions': [...hangs, ...hangs] } }));
-    const started = performance.now();
+    // Every request hangs, so a short limit fires however busy the machine; a run without one would be killed as hung.
     const { status, report } = await auditJson([...ONLY_REMOTE, '--timeout', '400']);
-    const wallMs = performance.now() - started;
     expect(status).toBe(1);
     for (const id of ['auth', 'credit-limit', 'model-availability', 'test-completion']) {
       expect(byId(report, id).status).toBe('error');
       expect(byId(report, id).message).toMatch(/timed out after 400 ms \(3 attempts\)/);
     }
-    // test-completion asks /models (whether the model reasons) before its probe: twice 3 attempts × 400 ms,
-    // plus backoff (≤ 0.25 s + 0.5 s each time), plus the workspace and start-up on a machine shared by
-    // many test runs (measured up to 1.3 s there). A missing time limit would take 20 s or more.
-    expect(report.durationMs).toBeLessThan(2 * (3 * 400 + 750) + 3000);
-    // A hang without time limits would run into the test's own timeout; start-up on a busy machine needs the slack.
-    expect(wallMs).toBeLessThan(8000);
+    expect(byId(report, 'fallback-reachability')).toMatchObject({ status: 'error', message: expect.stringMatching(/^cannot list the models: timed out after 400 ms \(3 attempts\)/) });
+    // The client counts its attempts (above); the server never sees more, though it may miss one cut
+    // off before it left a busy process. The fallbacks wait for /models: only the primary's completion.
+    for (const route of ['/key', '/models', '/chat/completions'] as const) expect(fake.requestsTo(route).length, route).toBeLessThanOrEqual(3);
   });
 });
 
 describe('concurrency', () => {
-  it('the remote checks overlap: about two round trips, not the sum of every request', async () => {
-    const latencyMs = 500;
-    fake.setScenario(scenario(FAKE_KEYS.limited, { latencyMs }));
-    // The same models as clean-app, but no code: only the network is timed, not the parser.
+  it('the remote checks overlap: /key, /models and /models/user in flight together, then the probe and both fallbacks\' endpoints', async () => {
+    // Nothing is answered until three requests wait together, then three more: requests sent one
+    // after another would never fill a batch, and would end in timeouts instead.
+    fake.setScenario(scenario(FAKE_KEYS.limited, { answerInBatches: [3, 3] }));
+    // The same models as clean-app, but no code.
     const root = makeTree({ '.openrouter-check.yml': readFileSync(join(FIXTURES, 'clean-app/.openrouter-check.yml'), 'utf8') });
-    const run = await runCli([root, '--base-url', fake.baseUrl, ...ONLY_REMOTE, '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
-    const { status, report } = { status: run.status, report: parseJsonReport<JsonReport>(run.stdout) };
-    expect(status).toBe(0);
-    // In sequence: /key, /models and three completions = 5 × 500 ms. Concurrently: /models, then
-    // the fallbacks' completions side by side = 2 round trips.
-    const remoteDurations = report.checks.filter((check) => REMOTE.includes(check.id)).map((check) => check.durationMs);
-    expect(Math.max(...remoteDurations)).toBeGreaterThanOrEqual(2 * latencyMs - 50);
-    expect(report.durationMs).toBeLessThan(3 * latencyMs);
-    expect(remoteDurations.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(report.durationMs * 2);
+    const run = await runCli([root, '--base-url', fake.baseUrl, ...ONLY_REMOTE, '--timeout', String(ANSWERED_REQUEST_TIMEOUT_MS), '--format', 'json'], {
+      env: { OPENROUTER_API_KEY: key },
+    });
+    expect(run.status).toBe(0);
+    expect(statuses(parseJsonReport<JsonReport>(run.stdout))).toMatchObject(Object.fromEntries(REMOTE.map((id) => [id, 'pass'])));
+    const asked = fake.requests.map((request) => (request.route === '/chat/completions' ? (request.body as { model: string }).model : request.path.replace('/api/v1', '')));
+    expect(new Set(asked.slice(0, 3))).toEqual(new Set(['/key', '/models', '/models/user']));
+    // The probe and the endpoint lookups wait for the catalogue: never more than three in flight at once.
+    expect(new Set(asked.slice(3))).toEqual(new Set(['openai/gpt-4o-mini', '/models/anthropic/claude-3.5-haiku/endpoints', '/models/google/gemini-2.0-flash-001/endpoints']));
+    expect(fake.peakInFlight).toBe(3);
   });
 });
 

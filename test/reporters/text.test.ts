@@ -259,12 +259,11 @@ describe('sourceExcerpt', () => {
   it('lays out only the part of a huge line near the column, never cutting a key in two', () => {
     const key = SAMPLE_REAL_FORMAT_KEY;
     const padding = 'x'.repeat(500_000);
-    // The key starts just before the laid-out part begins (1000 units before the column).
-    const line = `${padding}"${key}"${'y'.repeat(1000 - key.length + 20)}Z${padding}`;
+    // The key starts just before the laid-out part begins (1000 units before the column). The emoji
+    // at the start, of a width terminals disagree on, would take the caret away were it laid out.
+    const line = `🙂${padding}"${key}"${'y'.repeat(1000 - key.length + 20)}Z${padding}`;
     const column = line.indexOf('Z') + 1;
-    const started = performance.now();
     const { text, caret } = sourceExcerpt(line, column);
-    expect(performance.now() - started).toBeLessThan(200);
     expect(text).not.toContain(key.slice(9, 20));
     expect(text.startsWith('…')).toBe(true);
     expect(text.endsWith('…')).toBe(true);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { CLI_HANG_LIMIT_MS } from './time-limits.js';
 
 interface ActionStep {
   shell: string;
@@ -43,7 +44,7 @@ export function runProcess(command: string, args: readonly string[], options: { 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? CLI_HANG_LIMIT_MS);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CLI_HANG_LIMIT_MS } from './time-limits.js';
 
 export const CLI = new URL('../../bin/openrouter-check.js', import.meta.url).pathname;
 const BUILT_CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
@@ -14,7 +15,7 @@ export interface CliRunOptions {
   cwd?: string;
   env?: Record<string, string>;
   nodeArgs?: readonly string[];
-  /** Killed (SIGKILL) after this long: a hang fails the test instead of stalling the suite. */
+  /** Killed (SIGKILL) after this long (default `CLI_HANG_LIMIT_MS`): a hang fails the test instead of stalling the suite. */
   timeoutMs?: number;
   /** Called with the child's pid as soon as it is spawned, before it has done any work to speak of. */
   onSpawn?: (pid: number) => void;
@@ -42,7 +43,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? CLI_HANG_LIMIT_MS);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => {

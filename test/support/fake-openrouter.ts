@@ -224,8 +224,16 @@ export interface FakeScenario {
   legacyKeyEndpointOnly?: boolean;
   /** Per route, applied to the next requests on it, one fault each. */
   faults?: Partial<Record<FakeRoute, Fault[]>>;
-  /** Every answer (faults aside) waits this long first: a far-away API, to show requests overlap. */
+  /** Every answer (faults aside) waits this long first: a far-away API. */
   latencyMs?: number;
+  /**
+   * Holds answers back until this many requests wait together, batch by batch: `[3, 2]` answers
+   * nothing until three requests are in, answers those three, then holds the next two until both
+   * are in; later requests are answered at once. Shows requests overlap without timing them: a
+   * client that waits for one answer before it sends the next never fills a batch of two, and only
+   * its own time limit ends the wait.
+   */
+  answerInBatches?: number[];
   /**
    * What `GET /keys` lists for a management key, most recent first, served 100 a page by `offset`
    * (disabled ones only with `include_disabled=true`). Default: one entry per known key of `keys`
@@ -264,9 +272,11 @@ export interface FakeOpenRouter {
   readonly connections: number;
   /** The requests that matched one route. */
   requestsTo(route: FakeRoute): RecordedRequest[];
-  /** The current scenario; its fault queues shrink as faults are used. */
+  /** The most requests received and not yet answered at one time since the scenario was last set. */
+  readonly peakInFlight: number;
+  /** The current scenario; its fault queues and batches shrink as they are used. */
   readonly scenario: FakeScenario;
-  /** Replaces the scenario (fault queues are copied). */
+  /** Replaces the scenario (fault queues and batches are copied); answers still held are let go. */
   setScenario(scenario: FakeScenario): void;
   close(): Promise<void>;
 }
@@ -528,6 +538,25 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  let inFlight = 0;
+  let peakInFlight = 0;
+  /** Requests held until their batch of `scenario.answerInBatches` is full. */
+  const held: Array<() => void> = [];
+  const releaseHeld = (): void => {
+    for (const release of held.splice(0)) release();
+  };
+
+  /** Resolves once the request's batch is full: at once past the last batch. */
+  const batchFull = (): Promise<void> => {
+    const size = scenario.answerInBatches?.[0];
+    if (size === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      held.push(resolve);
+      if (held.length < size) return;
+      scenario.answerInBatches!.shift();
+      releaseHeld();
+    });
+  };
 
   /** A timer that `close()` clears, and that stops by itself if the response's socket goes away. */
   const every = (ms: number, res: ServerResponse, tick: () => void, repeat: boolean): void => {
@@ -572,9 +601,19 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
     };
     if (route) recorded.route = route;
     requests.push(recorded);
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    let answered = false;
+    const settle = (): void => {
+      if (!answered) inFlight -= 1;
+      answered = true;
+    };
+    res.once('finish', settle).once('close', settle);
 
     if (!route) return sendError(res, { status: 404, message: `Not Found: ${req.method} ${url.pathname}` });
     if (req.method !== ROUTES[route]) return sendError(res, { status: 405, message: `Method Not Allowed: ${req.method} ${url.pathname}` });
+    await batchFull();
+    if (res.destroyed) return;
     const fault = scenario.faults?.[route]?.shift();
     if (fault) return applyFault(fault, route, recorded, res);
     if (scenario.latencyMs) return every(scenario.latencyMs, res, () => answer(route, recorded, res), false);
@@ -812,13 +851,19 @@ export async function startFakeOpenRouter(initial: FakeScenario = {}, options: F
       return connections;
     },
     requestsTo: (route) => requests.filter((request) => request.route === route),
+    get peakInFlight() {
+      return peakInFlight;
+    },
     get scenario() {
       return scenario;
     },
     setScenario(next) {
       scenario = copyScenario(next);
+      peakInFlight = inFlight;
+      releaseHeld();
     },
     async close() {
+      releaseHeld();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const socket of sockets) socket.destroy();
@@ -933,5 +978,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function copyScenario(scenario: FakeScenario): FakeScenario {
   const faults: Partial<Record<FakeRoute, Fault[]>> = {};
   for (const [route, queue] of Object.entries(scenario.faults ?? {})) faults[route as FakeRoute] = [...(queue ?? [])];
-  return { ...scenario, faults };
+  const copy: FakeScenario = { ...scenario, faults };
+  if (scenario.answerInBatches) copy.answerInBatches = [...scenario.answerInBatches];
+  return copy;
 }

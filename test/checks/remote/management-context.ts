@@ -15,6 +15,7 @@ import type { RemoteSession } from '../../../src/openrouter/remote-api.js';
 import { KEY_PREFIX } from '../../../src/secrets.js';
 import { FAKE_KEYS } from '../../support/fake-openrouter.js';
 import type { FakeKeyData, FakeScenario } from '../../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../../support/time-limits.js';
 import { generateKey } from '../../support/workspace.js';
 import { KEY_ENV, USER_AGENT } from './remote-context.js';
 import type { RemoteFixture, RunOptions, Verdict } from './remote-context.js';
@@ -46,7 +47,7 @@ export class ManagementFixture {
     return { [this.remote.key]: data, [this.managementKey]: FAKE_KEYS.management };
   }
 
-  session({ timeoutMs = 2000, retries = 1, maxPages, withManagement = true, managementKey = this.managementKey }: ManagementSessionOptions = {}): RemoteSession {
+  session({ timeoutMs = ANSWERED_REQUEST_TIMEOUT_MS, retries = 1, maxPages, withManagement = true, managementKey = this.managementKey }: ManagementSessionOptions = {}): RemoteSession {
     const common = { baseUrl: this.remote.fake.baseUrl, timeoutMs, retries, userAgent: USER_AGENT, sleep: async () => {} };
     const client = createOpenRouterClient({ ...common, apiKey: this.remote.key });
     const management = withManagement

@@ -21,6 +21,7 @@ import type { RemoteApi, RemoteSession } from '../../../src/openrouter/remote-ap
 import { KEY_PREFIX } from '../../../src/secrets.js';
 import { startFakeOpenRouter } from '../../support/fake-openrouter.js';
 import type { FakeOpenRouter, FakeRoute, FakeScenario, RecordedRequest } from '../../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../../support/time-limits.js';
 import { contextFor, generateKey, workspaceOf } from '../../support/workspace.js';
 
 export const KEY_ENV = 'OPENROUTER_API_KEY';
@@ -92,8 +93,8 @@ export class RemoteFixture {
     this.fake.setScenario({ keys: { [this.key]: {} }, ...scenario });
   }
 
-  /** A session of the fake as the CLI opens one: short limits, and retries that do not wait. */
-  session({ timeoutMs = 2000, retries = 1, maxPaidRequests, probeFallbacks }: SessionOptions = {}): RemoteSession {
+  /** A session of the fake as the CLI opens one, with retries that do not wait and a time limit only a hang meets. */
+  session({ timeoutMs = ANSWERED_REQUEST_TIMEOUT_MS, retries = 1, maxPaidRequests, probeFallbacks }: SessionOptions = {}): RemoteSession {
     const client = createOpenRouterClient({
       baseUrl: this.fake.baseUrl,
       apiKey: this.key,

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI } from '../../support/cli.js';
 import type { CliRun } from '../../support/cli.js';
+import { CLI_HANG_LIMIT_MS } from '../../support/time-limits.js';
 
 /** The `nobody` account: file permissions hold for it, unlike for root, which reads a chmod-000 file anyway. */
 export const NOBODY = { uid: 65534, gid: 65534 } as const;
@@ -14,7 +15,7 @@ export const PERMISSIONS_ENFORCEABLE =
   (process.getuid?.() !== 0 || spawnSync(process.execPath, [CLI, '--version'], { ...NOBODY, stdio: 'ignore' }).status === 0);
 
 /** The built CLI run as `nobody` when the tests run as root (else as the current user), with no API key. */
-export function runCliUnprivileged(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+export function runCliUnprivileged(args: readonly string[], timeoutMs = CLI_HANG_LIMIT_MS): Promise<CliRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OPENROUTER_|FORCE_COLOR|NO_COLOR|GITHUB_)/.test(name)));
   const identity = process.getuid?.() === 0 ? NOBODY : {};
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...identity });
