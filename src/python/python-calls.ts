@@ -13,6 +13,8 @@ export interface PythonCallMatch {
   /** As messages show it: `chat.completions.create()`, `requests.post()`, `ChatOpenAI()`. */
   callee: string;
   payload: PythonPayload;
+  /** Raw HTTP: the URL argument (a path, when the client holds the base URL). */
+  url?: Node;
 }
 
 /** One way Python code asks for a completion: how to recognise the call, the keys that cap it, and the fix. */
@@ -205,7 +207,8 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     let url: Node | undefined;
     let positionalBody: Node | undefined;
     if (name === 'post' && callee?.type === 'attribute') [url, positionalBody] = positional;
-    else if (name === 'request' && callee?.type === 'attribute') {
+    else if ((name === 'request' || name === 'stream') && callee?.type === 'attribute') {
+      // `client.request("POST", url, …)`, and httpx's `client.stream("POST", url, …)`.
       const method = positional[0] ?? module.keywordArgument(args, 'method');
       if (method === undefined || module.stringOf(method, scope)?.toUpperCase() !== 'POST') return undefined;
       [, url, positionalBody] = positional;
@@ -217,10 +220,10 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     const receiver = callee?.type === 'attribute' ? calleeName(callee.childForFieldName('object')) : undefined;
     const label = receiver !== undefined && name !== 'Request' && name !== 'urlopen' ? `${receiver}.${name}()` : `${name}()`;
     const json = module.keywordArgument(args, 'json');
-    if (json) return { callee: label, payload: { kind: 'body', body: json, serialised: false } };
+    if (json) return { callee: label, payload: { kind: 'body', body: json, serialised: false }, url };
     const body = HTTP_BODY_KEYWORDS.map((keyword) => module.keywordArgument(args, keyword)).find((value) => value !== undefined) ?? positionalBody;
     // No body: no completion request (a route declaration, a GET).
-    return body ? { callee: label, payload: { kind: 'body', body, serialised: true } } : undefined;
+    return body ? { callee: label, payload: { kind: 'body', body, serialised: true }, url } : undefined;
   };
 }
 
