@@ -7,7 +7,7 @@ import type { FileScope } from './file-scope.js';
 import { findCompletionCallNodes } from './find-completion-calls.js';
 import type { CompletionCallNode } from './find-completion-calls.js';
 import { followConsts } from './follow-const.js';
-import { clientOf, headerNamesOf, isTrueLiteral, isZeroLiteral, targetOfUrl } from './openrouter-usage.js';
+import { clientOf, headerNamesOf, isTrueLiteral, isZeroLiteral, mayMentionOpenRouter, targetOfUrl } from './openrouter-usage.js';
 import type { ClientConstruction, CompletionRequest, OpenRouterUsage, Target } from './openrouter-usage.js';
 import { scriptKindOf } from './parse-source.js';
 import { presenceOfKeys } from './resolve-object.js';
@@ -137,6 +137,7 @@ class SiteBuilder {
       fallbacks: this.fallbacksOf(styleId, request, options, requestBodyOf(scope, call, styleId)),
       attribution: this.callAttribution(scope, styleId, options),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
+      fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
     return site;
   }
@@ -159,6 +160,7 @@ class SiteBuilder {
       fallbacks: this.fallbacksOf(styleId, request, options),
       attribution: this.callAttribution(scope, styleId, options),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
+      fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
   }
 
@@ -313,7 +315,7 @@ class SiteBuilder {
       if (kwargs.kind !== 'present') return this.resolved(kwargs, 'options');
       return anyOf(kwargs.values.map((value) => this.resolved(presenceOfKeys(value.scope, value.expression, ['models']), 'options')));
     }
-    if (!body) return { kind: 'unknown', reason: 'the body is not known' };
+    if (!body) return { kind: 'unknown', reason: 'the body is not JSON.stringify(...) of an object the code shows' };
     const models = presenceOfKeys(body.scope, body.expression, ['models']);
     if (models.kind !== 'absent') return this.resolved(models, 'the body');
     const provider = presenceOfKeys(body.scope, body.expression, ['provider']);

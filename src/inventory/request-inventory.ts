@@ -1,3 +1,4 @@
+import { scanBytes } from '../analysis/byte-scan.js';
 import { mayContainCompletionCall } from '../analysis/completion-calls.js';
 import { mayBeClientModule, mayCallCompletions, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
 import { scriptKindOf } from '../analysis/parse-source.js';
@@ -11,6 +12,7 @@ import { pythonRequestSites } from '../python/python-request-sites.js';
 import { isPythonPath } from '../python/python-source.js';
 import { snippetOf } from '../snippet.js';
 import type { Workspace, WorkspaceFile } from '../workspace.js';
+import { scriptsLoadedByHtml } from './html-scripts.js';
 import type { ClientSite, RequestInventory, RequestSite, SiteLocation } from './request-site.js';
 
 const inventories = new WeakMap<Workspace, Promise<RequestInventory>>();
@@ -68,8 +70,16 @@ function buildInventory(workspace: Workspace): Promise<RequestInventory> {
       failures.push({ path: '\uffff', finding: { message: `could not analyse ${what}: the Python parser could not be loaded (${cause})`, severity: 'warn' } });
     },
   });
-  return Promise.all([scripts, pythonDone]).then(([perFile]) => {
+  const loadedByHtml = scanBytes(workspace, scriptsLoadedByHtml);
+  return Promise.all([scripts, pythonDone, loadedByHtml]).then(([perFile, , pages]) => {
     const requests = [...perFile.flatMap(({ value }) => value.requests), ...python.requests];
+    // A script an HTML page loads runs in the browser.
+    const pageOf = new Map<string, string>();
+    for (const [page, paths] of pages) for (const path of paths) if (!pageOf.has(path)) pageOf.set(path, page.path);
+    for (const request of requests) {
+      const page = pageOf.get(request.location.file);
+      if (page !== undefined && request.browser === undefined) request.browser = `a script ${page} loads`;
+    }
     const clients = oneEntryPerClient([...perFile.flatMap(({ value }) => value.clients), ...python.clients], requests);
     const codeFiles = workspace.files.filter((file) => scriptKindOf(file.path) !== undefined || isPythonPath(file.path)).length;
     return { requests, clients, codeFiles, failures };

@@ -66,8 +66,10 @@ export interface RequestSite {
   fallbacks: Resolved;
   /** Headers set on the call itself (those of the client are on `client`). */
   attribution: Attribution;
-  /** Why the request runs in a browser (`a 'use client' module`), when it does. */
+  /** Why the request runs in a browser (`a 'use client' module`, `a script index.html loads`), when it does. */
   browser?: string;
+  /** The file spells OpenRouter: a request whose target is unknown there most likely goes to it. */
+  fileNamesOpenRouter: boolean;
 }
 
 /** Every OpenRouter-relevant client and request of one run, both languages, in file then source order. */

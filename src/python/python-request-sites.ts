@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { targetOfUrl } from '../analysis/openrouter-usage.js';
+import { mayMentionOpenRouter, targetOfUrl } from '../analysis/openrouter-usage.js';
 import type { Attribution, ClientSite, RequestSite, Resolved, SiteTarget } from '../inventory/request-site.js';
 import type { ClientStyleId } from '../inventory/client-styles.js';
 import { capOutcomeOf, explainUnresolved, matchPythonCalls } from './find-python-calls.js';
@@ -20,6 +20,12 @@ export function pythonRequestSites(source: PythonSource, root: Node): { requests
   const module = new PythonModuleScope(root);
   const builder = new SiteBuilder(module, source);
   const requests = matchPythonCalls(module).map((matched) => builder.request(matched));
+  // Clients no request in this file uses (the requests may be in another module) are still the app's clients.
+  for (const call of module.calls) {
+    if (OPENAI_CLIENTS.has(module.libraryNameOf(call.childForFieldName('function'), module.scopeOf(call)) ?? '') && module.importedModules.has('openai')) {
+      builder.clientBuiltBy(call, [], 'py-openai-sdk');
+    }
+  }
   return { requests, clients: [...builder.clients.values()] };
 }
 
@@ -53,6 +59,7 @@ class SiteBuilder {
       timeout: this.resolved(argumentsAre(styleId === 'py-langchain' ? ['timeout', 'request_timeout'] : ['timeout']), 'options', true),
       fallbacks: this.fallbacksOf(styleId, match, scope, argumentsAre),
       attribution: this.attributionOf(styleId, argumentsAre),
+      fileNamesOpenRouter: mayMentionOpenRouter(this.source.file.bytes),
     };
     return site;
   }
@@ -108,7 +115,11 @@ class SiteBuilder {
       const owner = made.childForFieldName('function')?.childForFieldName('object');
       made = owner ? this.madeBy(owner, this.module.scopeOf(owner)) ?? (owner.type === 'call' ? owner : undefined) : undefined;
     }
-    if (!made) return undefined;
+    return made ? this.clientBuiltBy(made, viaOptions, styleId) : undefined;
+  }
+
+  /** The client a call builds (`OpenAI(…)`, `httpx.Client(…)`), as changed by `viaOptions`; undefined for any other call. */
+  clientBuiltBy(made: Node, viaOptions: readonly Node[], styleId: ClientStyleId): ClientSite | undefined {
     const name = this.module.libraryNameOf(made.childForFieldName('function'), this.module.scopeOf(made)) ?? '';
     const isOpenAi = styleId === 'py-openai-sdk' && OPENAI_CLIENTS.has(name);
     const isHttpx = styleId === 'py-httpx' && HTTPX_CLIENTS.has(name);
