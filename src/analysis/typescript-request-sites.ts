@@ -133,9 +133,9 @@ class SiteBuilder {
         const location = this.locateElsewhere(caller.path, caller.start);
         return location ? [{ location, wrapper: caller.wrapper }] : [];
       }),
-      timeout: this.callTimeout(scope, styleId, options),
+      timeout: this.withInstance(this.callTimeout(scope, styleId, options), scope, call, (config) => this.callTimeout(scope, styleId, config)),
       fallbacks: this.fallbacksOf(styleId, request, options, requestBodyOf(scope, call, styleId)),
-      attribution: this.callAttribution(scope, styleId, options),
+      attribution: this.instanceAttribution(this.callAttribution(scope, styleId, options), scope, call, styleId),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
       fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
@@ -156,9 +156,9 @@ class SiteBuilder {
       target: this.targetOf(scope, request.node, styleId, request, client, options),
       ...(client ? { client } : {}),
       uncappedCallers: [],
-      timeout: this.callTimeout(scope, styleId, options),
+      timeout: this.withInstance(this.callTimeout(scope, styleId, options), scope, request.node, (config) => this.callTimeout(scope, styleId, config)),
       fallbacks: this.fallbacksOf(styleId, request, options),
-      attribution: this.callAttribution(scope, styleId, options),
+      attribution: this.instanceAttribution(this.callAttribution(scope, styleId, options), scope, request.node, styleId),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
       fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
@@ -224,15 +224,18 @@ class SiteBuilder {
 
   /** `axios.create({ baseURL })` behind a receiver: where the instance sends its requests. */
   private instanceBaseUrl(scope: FileScope, call: ts.CallExpression): SiteTarget | undefined {
-    const ts = compilerOf(scope);
-    const callee = unwrapExpression(ts, call.expression);
-    if (!ts.isPropertyAccessExpression(callee)) return undefined;
-    const made = followConsts(scope, callee.expression);
-    if (!('expression' in made) || !ts.isCallExpression(made.expression)) return undefined;
-    const maker = unwrapExpression(ts, made.expression.expression);
-    if (!ts.isPropertyAccessExpression(maker) || maker.name.text !== 'create' || !made.expression.arguments[0]) return undefined;
-    const base = presenceOfKeys(made.scope, made.expression.arguments[0], ['baseURL']);
-    return this.urlTarget(base, { kind: 'absent' }, undefined);
+    const config = instanceConfigOf(scope, call);
+    if (!config) return undefined;
+    return this.urlTarget(presenceOfKeys(config.scope, config.expression, ['baseURL']), { kind: 'absent' }, undefined);
+  }
+
+  /** A request's own setting, or else the one of the instance it is sent through (`axios.create({ timeout })`). */
+  private withInstance(own: Resolved, scope: FileScope, call: ts.CallExpression | ts.NewExpression, fromConfig: (config: ScopedExpression) => Resolved): Resolved {
+    if (own.kind === 'set' || !scope.ts.isCallExpression(call)) return own;
+    const config = instanceConfigOf(scope, call);
+    if (!config) return own;
+    const inherited = fromConfig(config);
+    return inherited.kind === 'absent' ? own : inherited;
   }
 
   /** `generateText({ model: openrouter('id') })`: the provider the model comes from. */
@@ -336,6 +339,16 @@ class SiteBuilder {
     return options ? this.headersUnder(options.scope, options.expression, 'headers') : { referer: { kind: 'absent' }, title: { kind: 'absent' } };
   }
 
+  /** The call's attribution headers, each completed by the instance's `headers` when the call leaves it out. */
+  private instanceAttribution(own: Attribution, scope: FileScope, call: ts.CallExpression | ts.NewExpression, styleId: ClientStyleId): Attribution {
+    if (styleId !== 'axios' && styleId !== 'got' && styleId !== 'ky') return own;
+    const headers = (config: ScopedExpression): Attribution => this.headersUnder(config.scope, config.expression, 'headers');
+    return {
+      referer: this.withInstance(own.referer, scope, call, (config) => headers(config).referer),
+      title: this.withInstance(own.title, scope, call, (config) => headers(config).title),
+    };
+  }
+
   /** What the headers under `key` of an options object set; unknown when the code does not show them all. */
   private headersUnder(scope: FileScope, options: ts.Expression | undefined, key: string): Attribution {
     if (!options) return { referer: { kind: 'absent' }, title: { kind: 'absent' } };
@@ -406,6 +419,19 @@ function styleIdOf(styleName: string, callee: string): ClientStyleId {
   if (callee.startsWith('ky.')) return 'ky';
   if (callee === 'request()') return 'undici';
   return 'axios';
+}
+
+/** `api.post(…)` on `const api = axios.create(config)` (or `got.extend`, `ky.create`): the instance's config. */
+function instanceConfigOf(scope: FileScope, call: ts.CallExpression): ScopedExpression | undefined {
+  const { ts } = scope;
+  const callee = unwrapExpression(ts, call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const made = followConsts(scope, callee.expression);
+  if (!('expression' in made) || !ts.isCallExpression(made.expression)) return undefined;
+  const maker = unwrapExpression(ts, made.expression.expression);
+  const config = made.expression.arguments[0];
+  if (!ts.isPropertyAccessExpression(maker) || !['create', 'extend'].includes(maker.name.text) || !config) return undefined;
+  return { scope: made.scope, expression: config };
 }
 
 /** An SDK call's request body: the first argument of the OpenAI SDK's methods, @openrouter/sdk's request (flat or wrapped). */
