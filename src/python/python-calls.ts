@@ -77,6 +77,12 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
     match: liteLlmCompletion,
   },
   {
+    name: 'LiteLLM',
+    capKeys: CHAT_CAP_KEYS,
+    fixHint: 'max_tokens=1024',
+    match: crewAiLlm,
+  },
+  {
     name: 'raw HTTP',
     capKeys: CHAT_CAP_KEYS,
     fixHint: '"max_tokens": 1024 to the JSON body',
@@ -92,7 +98,7 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
 
 /** The last name of every callee some style recognises: any other call is passed over without asking each style. */
 export const PYTHON_CALLEE_NAMES = new Set([
-  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'post', 'request', 'Request', 'urlopen',
+  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'LLM', 'post', 'request', 'Request', 'urlopen',
 ]);
 
 /** Bytes one of the styles needs in a file: a file without any is never parsed. */
@@ -183,14 +189,50 @@ function liteLlmCompletion(call: Node, module: PythonModuleScope, scope: Scope):
     const presence = module.keysInArguments(args, scope, [key]);
     return presence.kind === 'present' ? presence.values : [];
   };
+  if (!reachesOpenRouterThroughLiteLlm(module, scope, args)) return undefined;
+  return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args } };
+}
+
+/** An `openrouter/` model (also as the default of an environment read) or an OpenRouter `api_base`/`base_url`. */
+function reachesOpenRouterThroughLiteLlm(module: PythonModuleScope, scope: Scope, args: Node): boolean {
+  // The model may come in a `**payload` dict, read the way its cap is.
+  const valuesOf = (key: string): { node: Node; scope: Scope }[] => {
+    const presence = module.keysInArguments(args, scope, [key]);
+    return presence.kind === 'present' ? presence.values : [];
+  };
   const first = firstPositional(args);
   const models = [...valuesOf('model'), ...(first ? [{ node: first, scope }] : [])];
   const bases = [...valuesOf('api_base'), ...valuesOf('base_url')];
-  const toOpenRouter =
-    models.some(({ node, scope: at }) => module.partialTextOf(node, at).startsWith('openrouter/')) ||
-    bases.some(({ node, scope: at }) => module.partialTextOf(node, at).includes('openrouter.ai'));
-  if (!toOpenRouter) return undefined;
-  return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args } };
+  return (
+    models.some(({ node, scope: at }) => textOrEnvDefault(module, node, at).startsWith('openrouter/')) ||
+    bases.some(({ node, scope: at }) => textOrEnvDefault(module, node, at).includes('openrouter.ai'))
+  );
+}
+
+/** A value's known text, or for `os.getenv("X", "default")` / `os.environ.get("X", "default")` the default's. */
+function textOrEnvDefault(module: PythonModuleScope, node: Node, scope: Scope): string {
+  const followed = module.follow(node, scope);
+  const value = 'node' in followed ? followed.node : node;
+  const at = 'node' in followed ? followed.scope : scope;
+  if (value.type === 'call' && ['getenv', 'get'].includes(calleeName(value.childForFieldName('function')) ?? '') && /\b(os\.)?(getenv|environ\.get)$/.test(value.childForFieldName('function')?.text ?? '')) {
+    const valueArgs = value.childForFieldName('arguments');
+    const fallback = (valueArgs ? positionalArguments(valueArgs)[1] : undefined) ?? module.keywordArgument(valueArgs, 'default');
+    return fallback ? module.partialTextOf(fallback, at) : '';
+  }
+  return module.partialTextOf(node, scope);
+}
+
+/** CrewAI's `LLM(model="openrouter/…")`: a LiteLLM model object, capped where it is built, like a LangChain model. */
+function crewAiLlm(call: Node, module: PythonModuleScope, scope: Scope): PythonCallMatch | undefined {
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (module.libraryNameOf(callee, scope) !== 'LLM' || args?.type !== 'argument_list') return undefined;
+  const binding = callee?.type === 'identifier' ? module.bindingOf(callee.text, scope, call.startIndex)?.binding : undefined;
+  const fromCrewAi = binding?.kind === 'import' && binding.from.startsWith('crewai');
+  const onCrewAi = callee?.type === 'attribute' && calleeName(callee.childForFieldName('object')) === 'crewai';
+  if (!fromCrewAi && !onCrewAi) return undefined;
+  if (!reachesOpenRouterThroughLiteLlm(module, scope, args)) return undefined;
+  return { callee: 'LLM()', payload: { kind: 'arguments', arguments: args } };
 }
 
 /**

@@ -187,3 +187,19 @@ describe('the request inventory', () => {
     expect(first.codeFiles).toBe(1);
   });
 });
+
+describe('LiteLLM and CrewAI models that reach OpenRouter', () => {
+  it.each([
+    { name: 'an os.getenv default', source: `import os\nfrom litellm import completion\nMODEL = os.getenv("MODEL_NAME", "openrouter/a/b")\ncompletion(model=MODEL, messages=m)` },
+    { name: 'an os.environ.get default', source: `import os\nimport litellm\nlitellm.completion(model=os.environ.get("MODEL", "openrouter/a/b"), messages=m)` },
+    { name: "CrewAI's LLM", source: `from crewai import LLM\nllm = LLM(model="openrouter/a/b", temperature=0)` },
+  ])('$name', async ({ source }) => {
+    const inventory = await requestInventory(workspaceOf({ 'app.py': source }));
+    expect(inventory.requests.map((site) => [site.clientStyle, site.target.kind, site.outputCap?.kind])).toEqual([['py-litellm', 'openrouter', 'not-capped']]);
+  });
+
+  it('leaves out a LiteLLM model of another provider', async () => {
+    const inventory = await requestInventory(workspaceOf({ 'app.py': `from crewai import LLM\nllm = LLM(model="gpt-4o")  # not openrouter` }));
+    expect(inventory.requests).toEqual([]);
+  });
+});
