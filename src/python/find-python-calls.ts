@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { forwardedHttpCalls } from './forwarding-helpers.js';
 import { PYTHON_CALL_STYLES, PYTHON_CALLEE_NAMES } from './python-calls.js';
 import type { PythonCallMatch, PythonCallStyle, PythonPayload } from './python-calls.js';
 import { calleeName, firstPositional, PythonModuleScope } from './python-scope.js';
@@ -23,6 +24,8 @@ const NO_CAP_NAMES = new Set(['NOT_GIVEN', 'NotGiven', 'omit', 'Omit']);
 /** A recognised call, with the nodes it was recognised by: valid only while its tree lives. */
 export interface PythonCallMatchAt {
   call: Node;
+  /** Where the request is reported, when not at `call`: the caller of a helper that forwards its arguments to it. */
+  at?: Node;
   scope: Scope;
   style: PythonCallStyle;
   match: PythonCallMatch;
@@ -41,14 +44,15 @@ export function matchPythonCalls(module: PythonModuleScope): PythonCallMatchAt[]
       break;
     }
   }
-  return matches;
+  const forwarded = forwardedHttpCalls(module, new Set(matches.map(({ call }) => call.id)));
+  return [...matches, ...forwarded].sort((a, b) => (a.at ?? a.call).startIndex - (b.at ?? b.call).startIndex);
 }
 
 /** Every completion call in a parsed module, in source order, each with its cap outcome. */
 export function findPythonCalls(root: Node): PythonCallSite[] {
   const module = new PythonModuleScope(root);
-  return matchPythonCalls(module).map(({ call, scope, style, match }) => ({
-    start: call.startIndex,
+  return matchPythonCalls(module).map(({ call, at, scope, style, match }) => ({
+    start: (at ?? call).startIndex,
     callee: match.callee,
     style,
     outcome: capOutcomeOf(module, scope, match.payload, style),

@@ -38,7 +38,7 @@ class SiteBuilder {
     private readonly source: PythonSource,
   ) {}
 
-  request({ call, scope, style, match }: PythonCallMatchAt): RequestSite {
+  request({ call, at, scope, style, match }: PythonCallMatchAt): RequestSite {
     const { module } = this;
     const args = call.childForFieldName('arguments')!;
     const receiver = call.childForFieldName('function')?.childForFieldName('object') ?? null;
@@ -47,7 +47,7 @@ class SiteBuilder {
     // LangChain's model is built by the call itself: its options are the client's.
     const argumentsAre = (keys: readonly string[]): KeyPresence => module.keysInArguments(args, scope, keys);
     const site: RequestSite = {
-      location: this.source.locate(call.startIndex),
+      location: this.source.locate((at ?? call).startIndex),
       language: 'python',
       clientStyle: styleId,
       callee: match.callee,

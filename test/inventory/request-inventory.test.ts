@@ -203,3 +203,28 @@ describe('LiteLLM and CrewAI models that reach OpenRouter', () => {
     expect(inventory.requests).toEqual([]);
   });
 });
+
+describe('one level of project helper that forwards its arguments (Python)', () => {
+  it('makes each call of the helper with a completion URL a request, with the caller body and the helper post timeout', async () => {
+    const source = lines(
+      `import requests`,
+      `URL = "${OR}/chat/completions"`,
+      `def _request_with_retry(url, payload, retries=3):`,
+      `    for _ in range(retries):`,
+      `        r = requests.post(url, json=payload, headers=HEADERS)`,
+      `        if r.ok:`,
+      `            return r.json()`,
+      `def ask(prompt):`,
+      `    return _request_with_retry(URL, {"model": "a/b", "messages": [prompt]})`,
+      `def ask_capped(prompt):`,
+      `    return _request_with_retry(URL, {"model": "a/b", "max_tokens": 5, "models": ["a/b", "c/d"]})`,
+      `def health():`,
+      `    return _request_with_retry("https://status.example/ping", {})`,
+    );
+    const inventory = await requestInventory(workspaceOf({ 'app/llm.py': source }));
+    expect(inventory.requests.map(summary)).toEqual([
+      { at: 'app/llm.py:9:12', style: 'py-requests', callee: '_request_with_retry()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'unknown' },
+      { at: 'app/llm.py:11:12', style: 'py-requests', callee: '_request_with_retry()', target: 'openrouter', cap: 'capped', timeout: 'absent', fallbacks: 'set', referer: 'unknown' },
+    ]);
+  });
+});
