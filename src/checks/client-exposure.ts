@@ -52,7 +52,10 @@ const check: Check = {
     const [inventory, envReads] = await Promise.all([built, inScripts]);
     ctx.signal.throwIfAborted();
     const inBrowser = browserFindings(inventory, ctx.severity);
-    const findings = [...envFileFindings(ctx.workspace.files, ctx.severity), ...envReads, ...inBrowser.findings];
+    // A file the shared walk could not analyse is reported once, with the inventory's failures.
+    const failed = new Set(inventory.failures.map(({ finding }) => finding.message));
+    const readsOfEnv = envReads.filter((finding) => finding.file !== undefined || !failed.has(finding.message));
+    const findings = [...envFileFindings(ctx.workspace.files, ctx.severity), ...readsOfEnv, ...inBrowser.findings];
     // Public key variables need no request to leak: the check looked whenever the project names OpenRouter at all.
     return requestCheckOutcome(inventory, findings, inBrowser.looked || findings.length > 0);
   },
