@@ -158,6 +158,19 @@ describe('client-resilience over the request inventory (issue 15)', () => {
       ],
     },
     {
+      name: 'ky, httpx and aiohttp bound their requests themselves',
+      files: {
+        'src/a.ts': `await ky.post('${OPENROUTER}/chat/completions', { json: body });`,
+        'app/llm.py': lines(
+          `import aiohttp, httpx`,
+          `httpx.post("${OPENROUTER}/chat/completions", json=body)`,
+          `async def ask(session: aiohttp.ClientSession):`,
+          `    await session.post("${OPENROUTER}/chat/completions", json=body)`,
+        ),
+      },
+      findings: [],
+    },
+    {
       name: 'axios.post with no config',
       files: { 'src/a.ts': `await axios.post('${OPENROUTER}/chat/completions', body);` },
       findings: [

@@ -103,7 +103,44 @@ const cases: Case[] = [
     },
     sites: [{ at: 'src/a.ts:2:15', style: 'langchain', callee: 'new ChatOpenAI()', target: 'openrouter', cap: 'not-capped', timeout: 'set', fallbacks: 'absent', referer: 'absent' }],
   },
+  {
+    name: '@openrouter/sdk with timeoutMs and attribution options',
+    files: {
+      'src/a.ts': lines(
+        `import { OpenRouter } from '@openrouter/sdk';`,
+        `const sdk = new OpenRouter({ apiKey, timeoutMs: 30_000, httpReferer: 'https://x.app', appTitle: 'X' });`,
+        `await sdk.chat.send({ chatRequest: { model: 'a/b', messages, maxCompletionTokens: 5 } });`,
+      ),
+    },
+    sites: [{ at: 'src/a.ts:3:7', style: 'openrouter-sdk', callee: 'chat.send()', target: 'openrouter', cap: 'capped', timeout: 'client set', fallbacks: 'absent', referer: 'client set' }],
+  },
+  {
+    name: 'got with options, ky with its own timeout',
+    files: {
+      'src/a.ts': lines(
+        `await got.post('${OR}/chat/completions', { json: { model: 'a/b', models: ['a/b', 'c/d'] }, timeout: { request: 5000 } });`,
+        `await ky.post('${OR}/chat/completions', { json: { model: 'a/b' } });`,
+      ),
+    },
+    sites: [
+      { at: 'src/a.ts:1:7', style: 'got', callee: 'got.post()', target: 'openrouter', cap: 'not-capped', timeout: 'set', fallbacks: 'set', referer: 'absent' },
+      { at: 'src/a.ts:2:7', style: 'ky', callee: 'ky.post()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' },
+    ],
+  },
   // Python
+  {
+    name: 'an aiohttp session',
+    files: {
+      'app/llm.py': lines(
+        `import aiohttp`,
+        `async def ask(body):`,
+        `    async with aiohttp.ClientSession() as session:`,
+        `        async with session.post("${OR}/chat/completions", json={"model": "a/b", "max_tokens": 5}) as r:`,
+        `            return await r.json()`,
+      ),
+    },
+    sites: [{ at: 'app/llm.py:4:20', style: 'py-aiohttp', callee: 'session.post()', target: 'openrouter', cap: 'capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+  },
   {
     name: 'requests.post with no timeout, fallbacks or headers',
     files: {
