@@ -1,4 +1,5 @@
 import type ts from 'typescript';
+import { keySourceOf } from '../inventory/key-source.js';
 import type { Attribution, ClientSite, RequestSite, Resolved, SiteLocation, SiteTarget } from '../inventory/request-site.js';
 import type { ClientStyleId } from '../inventory/client-styles.js';
 import { snippetOf } from '../snippet.js';
@@ -106,6 +107,9 @@ class SiteBuilder {
           : { kind: 'absent' },
       attribution: isOpenAi ? this.headersUnder(scope, options, 'defaultHeaders') : this.sdkAttribution(presence),
     };
+    const key = presence(['apiKey']);
+    const keySource = key.kind === 'present' && key.values.length === 1 ? keySourceOfValue(key.values[0]!) : undefined;
+    if (keySource !== undefined) client.keySource = keySource;
     if (allowed) {
       // The property, not the value: the finding points at `dangerouslyAllowBrowser`.
       client.browserAllowed = this.locate(propertyOf(scope, allowed.expression), allowed.scope);
@@ -378,6 +382,13 @@ class SiteBuilder {
     const [first] = presence.values;
     return { kind: 'set', ...atOf(first ? this.locate(first.expression, first.scope) : undefined) };
   }
+}
+
+/** The key's source, through consts: the environment variable it is read from, or a string written in the code. */
+function keySourceOfValue(value: ScopedExpression): string | undefined {
+  const followed = followConsts(value.scope, value.expression);
+  const expression = 'expression' in followed ? followed : value;
+  return keySourceOf(expression.expression.getText(expression.scope.sourceFile));
 }
 
 function atOf(location: SiteLocation | undefined): { at?: SiteLocation } {

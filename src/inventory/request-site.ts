@@ -40,6 +40,8 @@ export interface ClientSite {
   /** `set` when retries are known to be turned off (`maxRetries: 0`). */
   retriesOff: Resolved;
   attribution: Attribution;
+  /** Where the client's key comes from: `environment variable OPENROUTER_API_KEY`, `a string in the code`; undefined when not shown. */
+  keySource?: string;
   /** The browser option (`dangerouslyAllowBrowser: true`), at the property that sets it. */
   browserAllowed?: SiteLocation;
 }

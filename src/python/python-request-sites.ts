@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { mayMentionOpenRouter, targetOfUrl } from '../analysis/openrouter-usage.js';
+import { keySourceOf } from '../inventory/key-source.js';
 import type { Attribution, ClientSite, RequestSite, Resolved, SiteTarget } from '../inventory/request-site.js';
 import type { ClientStyleId } from '../inventory/client-styles.js';
 import { capOutcomeOf, explainUnresolved, matchPythonCalls } from './find-python-calls.js';
@@ -145,6 +146,13 @@ class SiteBuilder {
       retriesOff: this.zero(presence(['max_retries'])),
       attribution: isOpenAi ? this.headerNames(presence(['default_headers'])) : this.headerNames(presence(['headers'])),
     };
+    const apiKey = presence(['api_key']);
+    if (apiKey.kind === 'present' && apiKey.values.length === 1) {
+      const { node, scope } = apiKey.values[0]!;
+      const followed = this.module.follow(node, scope);
+      const keySource = keySourceOf('node' in followed ? followed.node.text : node.text);
+      if (keySource !== undefined) client.keySource = keySource;
+    }
     this.clients.set(key, client);
     return client;
   }

@@ -265,3 +265,16 @@ describe('one level of project helper that forwards its arguments (Python)', () 
     ]);
   });
 });
+
+describe("a client's key source", () => {
+  it.each([
+    { file: 'src/a.ts', source: `import OpenAI from 'openai';\nconst KEY = process.env.OPENROUTER_API_KEY;\nnew OpenAI({ baseURL: '${OR}', apiKey: KEY });`, keySource: 'environment variable OPENROUTER_API_KEY' },
+    { file: 'src/a.ts', source: `import OpenAI from 'openai';\nnew OpenAI({ baseURL: '${OR}', apiKey: 'not-a-real-key' });`, keySource: 'a string in the code' },
+    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.getenv("OR_KEY"))`, keySource: 'environment variable OR_KEY' },
+    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ["OPENROUTER_API_KEY"])`, keySource: 'environment variable OPENROUTER_API_KEY' },
+    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ.get("OR_KEY"))`, keySource: 'environment variable OR_KEY' },
+  ])('$keySource in $file', async ({ file, source, keySource }) => {
+    const inventory = await requestInventory(workspaceOf({ [file]: source }));
+    expect(inventory.clients.map((client) => client.keySource)).toEqual([keySource]);
+  });
+});
