@@ -137,9 +137,9 @@ class SiteBuilder {
         const location = this.locateElsewhere(caller.path, caller.start);
         return location ? [{ location, wrapper: caller.wrapper }] : [];
       }),
-      timeout: this.withInstance(this.callTimeout(scope, styleId, options), scope, call, (config) => this.callTimeout(scope, styleId, config)),
+      timeout: this.withInstance(this.callTimeout(styleId, options), scope, call, (config) => this.callTimeout(styleId, config)),
       fallbacks: this.fallbacksOf(styleId, request, options, requestBodyOf(scope, call, styleId)),
-      attribution: this.instanceAttribution(this.callAttribution(scope, styleId, options), scope, call, styleId),
+      attribution: this.instanceAttribution(this.callAttribution(styleId, options), scope, call, styleId),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
       fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
@@ -160,9 +160,9 @@ class SiteBuilder {
       target: this.targetOf(scope, request.node, styleId, request, client, options),
       ...(client ? { client } : {}),
       uncappedCallers: [],
-      timeout: this.withInstance(this.callTimeout(scope, styleId, options), scope, request.node, (config) => this.callTimeout(scope, styleId, config)),
+      timeout: this.withInstance(this.callTimeout(styleId, options), scope, request.node, (config) => this.callTimeout(styleId, config)),
       fallbacks: this.fallbacksOf(styleId, request, options),
-      attribution: this.instanceAttribution(this.callAttribution(scope, styleId, options), scope, request.node, styleId),
+      attribution: this.instanceAttribution(this.callAttribution(styleId, options), scope, request.node, styleId),
       ...(this.usage?.isClientModule ? { browser: "a 'use client' module" } : {}),
       fileNamesOpenRouter: mayMentionOpenRouter(this.file.bytes),
     };
@@ -291,11 +291,10 @@ class SiteBuilder {
     return { kind: 'unknown', decidedBy: base.kind === 'unknown' ? explainUnresolved(base.unresolved, 'options') : 'the base URL is not known' };
   }
 
-  private callTimeout(scope: FileScope, styleId: ClientStyleId, options: ScopedExpression | undefined): Resolved {
+  private callTimeout(styleId: ClientStyleId, options: ScopedExpression | undefined): Resolved {
     const keys = CALL_TIMEOUT_KEYS[styleId];
     if (!keys && styleId !== 'openai-sdk' && styleId !== 'openrouter-sdk') return { kind: 'absent' };
     if (!options) return { kind: 'absent' };
-    void scope;
     return this.resolved(presenceOfKeys(options.scope, options.expression, keys ?? ['timeout', 'signal', 'timeoutMs']), 'options');
   }
 
@@ -330,7 +329,7 @@ class SiteBuilder {
     return anyOf(provider.values.map((value) => this.resolved(presenceOfKeys(value.scope, value.expression, ['allow_fallbacks', 'allowFallbacks']), 'the body')));
   }
 
-  private callAttribution(scope: FileScope, styleId: ClientStyleId, options: ScopedExpression | undefined): Attribution {
+  private callAttribution(styleId: ClientStyleId, options: ScopedExpression | undefined): Attribution {
     if (styleId === 'langchain' && options) {
       const configuration = presenceOfKeys(options.scope, options.expression, ['configuration']);
       if (configuration.kind === 'present' && configuration.values.length === 1) {
@@ -339,7 +338,6 @@ class SiteBuilder {
       return this.headerAbsence(configuration);
     }
     if (styleId === 'openrouter-sdk') return { referer: { kind: 'absent' }, title: { kind: 'absent' } };
-    void scope;
     return options ? this.headersUnder(options.scope, options.expression, 'headers') : { referer: { kind: 'absent' }, title: { kind: 'absent' } };
   }
 
