@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import { capOutcomeOf } from './cap-outcome.js';
 import type { CapOutcome } from './cap-outcome.js';
 import { COMPLETION_CALL_STYLES } from './completion-calls.js';
-import type { CompletionCallStyle } from './completion-calls.js';
+import type { CallMatch, CompletionCallStyle } from './completion-calls.js';
 import { FileScope } from './file-scope.js';
 import type { TypeScript } from './load-typescript.js';
 import { parseSourceFile } from './parse-source.js';
@@ -42,6 +42,30 @@ export function findCompletionCalls(
   kind: ScriptKindName,
   modules?: ProjectModules,
 ): CompletionCallSite[] {
+  return findCompletionCallNodes(ts, path, text, kind, modules).map(({ start, callee, style, outcome, uncappedCallers }) => ({
+    start,
+    callee,
+    style,
+    outcome,
+    uncappedCallers,
+  }));
+}
+
+/** A completion call with the nodes it was found by: valid only while its file's tree is held. */
+export interface CompletionCallNode extends CompletionCallSite {
+  call: CallLike;
+  match: CallMatch;
+  scope: FileScope;
+}
+
+/** As findCompletionCalls, keeping each call's node and match for an analysis that reads more of it (the request inventory). */
+export function findCompletionCallNodes(
+  ts: TypeScript,
+  path: string,
+  text: string,
+  kind: ScriptKindName,
+  modules?: ProjectModules,
+): CompletionCallNode[] {
   // Through the project's cache, so a file that other files import is parsed once; its declarations are then recorded already.
   const known = modules?.scopeOf(path);
   // Parsing again would fail again (a stack overflow is slow to reach): say why at once.
@@ -50,7 +74,7 @@ export function findCompletionCalls(
   const scope = known ?? new FileScope(ts, parseSourceFile(ts, path, text, kind), modules);
   const { sourceFile } = scope;
   const candidates = collectCandidates(scope, !known);
-  const sites: CompletionCallSite[] = [];
+  const sites: CompletionCallNode[] = [];
   for (const { call, styles } of candidates) {
     for (const style of styles) {
       const match = style.match(call, scope);
@@ -61,7 +85,7 @@ export function findCompletionCalls(
       const uncappedCallers = cause
         ? uncappedCallersOf(scope, cause.declaration, cause.name, () => capOutcomeOf(scope, match.payload, style))
         : [];
-      sites.push({ start: call.getStart(sourceFile), callee: match.callee, style, outcome, uncappedCallers });
+      sites.push({ start: call.getStart(sourceFile), callee: match.callee, style, outcome, uncappedCallers, call, match, scope });
       break;
     }
   }

@@ -194,7 +194,7 @@ export function clientConstruction(scope: FileScope, node: ts.NewExpression): Cl
 }
 
 /** Where a client's URL option points; `whenAbsent` is the SDK's own default. */
-function urlOptionTarget(scope: FileScope, options: ts.Expression | undefined, key: string, whenAbsent: Target): Target {
+export function urlOptionTarget(scope: FileScope, options: ts.Expression | undefined, key: string, whenAbsent: Target): Target {
   if (!options) return whenAbsent;
   const presence = presenceOfKeys(scope, options, [key]);
   if (presence.kind === 'absent') return whenAbsent;
@@ -270,7 +270,7 @@ function importsModule(scope: FileScope, module: string): boolean {
 }
 
 /** The client an SDK call goes through: a construction inline, in a const (also imported), or in a field of the class. */
-function clientOf(scope: FileScope, expression: ts.Expression): ClientConstruction | undefined {
+export function clientOf(scope: FileScope, expression: ts.Expression): ClientConstruction | undefined {
   const { ts } = scope;
   if (ts.isPropertyAccessExpression(expression) && expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const value = classFieldValue(scope, expression);

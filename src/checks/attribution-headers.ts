@@ -1,22 +1,23 @@
-import type ts from 'typescript';
-import type { Check, Finding, Severity } from './types.js';
-import type { WorkspaceFile } from '../workspace.js';
-import type { FileScope } from '../analysis/file-scope.js';
-import { headerNamesOf, locationOf, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
-import { presenceOfKeys } from '../analysis/resolve-object.js';
-import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
-import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
+import type { Check, Finding } from './types.js';
+import { clientStyle } from '../inventory/client-styles.js';
+import { findingAt, openRouterSites, requestCheckOutcome, unresolvedTarget } from '../inventory/questions.js';
+import { requestInventory } from '../inventory/request-inventory.js';
+import type { Attribution, ClientSite, RequestSite } from '../inventory/request-site.js';
 import { scanBytes } from '../analysis/byte-scan.js';
 import type { ByteExtractor } from '../analysis/byte-scan.js';
 
-const REFERER = 'http-referer';
-/** The current title header, and the older name OpenRouter still accepts. */
-const TITLES = ['x-openrouter-title', 'x-title'];
 /** @openrouter/sdk reads these when its options leave them out; a workspace that spells them is taken to set them. */
 const SDK_REFERER_ENV = Buffer.from('OPENROUTER_HTTP_REFERER');
 const SDK_TITLE_ENV = Buffer.from('OPENROUTER_APP_TITLE');
+/** LiteLLM sends these variables as OpenRouter's attribution headers. */
+const LITELLM_REFERER_ENV = Buffer.from('OR_SITE_URL');
+const LITELLM_TITLE_ENV = Buffer.from('OR_APP_NAME');
 const spellsRefererEnv: ByteExtractor<true> = (bytes) => bytes.includes(SDK_REFERER_ENV);
 const spellsTitleEnv: ByteExtractor<true> = (bytes) => bytes.includes(SDK_TITLE_ENV);
+const spellsLiteLlmRefererEnv: ByteExtractor<true> = (bytes) => bytes.includes(LITELLM_REFERER_ENV);
+const spellsLiteLlmTitleEnv: ByteExtractor<true> = (bytes) => bytes.includes(LITELLM_TITLE_ENV);
+/** Styles whose attribution this check does not judge: the Python openrouter SDK's own options are not read. */
+const NOT_JUDGED = new Set(['py-openrouter-sdk']);
 
 /** Which attribution a client or request leaves out. */
 interface Missing {
@@ -25,6 +26,7 @@ interface Missing {
 }
 
 const messages = {
+  unknown: (sender: string, reason: string) => `cannot verify the attribution headers ${sender} sends to OpenRouter: ${reason}`,
   missing: (sender: string, missing: Missing, fix: string) =>
     `${sender} to OpenRouter sends ${missingText(missing)}, so OpenRouter cannot attribute its requests to your app; add ${fix}`,
 };
@@ -44,6 +46,18 @@ function sdkOptions({ referer, title }: Missing): string {
   return [...(referer ? ["httpReferer: 'https://your.app'"] : []), ...(title ? ["appTitle: 'Your App'"] : [])].join(', ');
 }
 
+/** The fix, spelled where the style takes its headers. */
+function fixFor(style: string, missing: Missing): string {
+  if (style === 'openrouter-sdk') return sdkOptions(missing);
+  const { language, headersAt } = clientStyle(style);
+  if (language === 'python') {
+    const entries = [...(missing.referer ? ['"HTTP-Referer": "https://your.app"'] : []), ...(missing.title ? ['"X-OpenRouter-Title": "Your App"'] : [])];
+    return `${headersAt}{${entries.join(', ')}}`;
+  }
+  if (headersAt === 'configuration.defaultHeaders') return `configuration: { defaultHeaders: ${headerEntries(missing)} }`;
+  return `${headersAt}: ${headerEntries(missing)}`;
+}
+
 const check: Check = {
   id: 'attribution-headers',
   title: 'Requests to OpenRouter say which app sends them',
@@ -55,76 +69,47 @@ const check: Check = {
     "(X-OpenRouter-Title, or the older X-Title) the app shows unnamed. Send both: defaultHeaders on an OpenAI client, httpReferer and " +
     'appTitle on @openrouter/sdk (or OPENROUTER_HTTP_REFERER / OPENROUTER_APP_TITLE), headers on fetch and axios requests.',
   async run(ctx) {
-    // Whether any file spells the variables, from the workspace's byte scan: known before the script pass begins.
-    const sdkEnv: Missing = { referer: true, title: true };
-    const envKnown = Promise.all([scanBytes(ctx.workspace, spellsRefererEnv), scanBytes(ctx.workspace, spellsTitleEnv)]).then(([referer, title]) => {
-      sdkEnv.referer = referer.size === 0;
-      sdkEnv.title = title.size === 0;
-    });
-    return scanOpenRouterUsage(
-      ctx,
-      [mayMentionOpenRouter],
-      (usage, file) => findingsInFile(usage, file, ctx.severity, sdkEnv),
-      envKnown,
+    // Asked before any await: the inventory and the variable scans join the workspace's shared passes.
+    const built = requestInventory(ctx.workspace);
+    const spelled = Promise.all(
+      [spellsRefererEnv, spellsTitleEnv, spellsLiteLlmRefererEnv, spellsLiteLlmTitleEnv].map((extractor) => scanBytes(ctx.workspace, extractor)),
     );
+    const [inventory, [sdkReferer, sdkTitle, liteReferer, liteTitle]] = await Promise.all([built, spelled]);
+    ctx.signal.throwIfAborted();
+    // What the environment supplies by style, when the code leaves a header out.
+    const fromEnv: Record<string, Missing> = {
+      'openrouter-sdk': { referer: sdkReferer!.size > 0, title: sdkTitle!.size > 0 },
+      'py-litellm': { referer: liteReferer!.size > 0, title: liteTitle!.size > 0 },
+    };
+    const { requests, clients } = openRouterSites(inventory);
+    const findings: Finding[] = [];
+    const judge = (site: ClientSite | RequestSite, sender: string, attribution: Attribution, reach: 'openrouter' | 'unresolved'): void => {
+      const env = fromEnv[site.clientStyle] ?? { referer: false, title: false };
+      const missing = { referer: attribution.referer.kind === 'absent' && !env.referer, title: attribution.title.kind === 'absent' && !env.title };
+      if (!missing.referer && !missing.title) {
+        const unknown = [attribution.referer, attribution.title].find((one) => one.kind === 'unknown');
+        if (unknown?.kind === 'unknown') findings.push(findingAt(site.location, messages.unknown(sender, unknown.reason), 'warn'));
+        return;
+      }
+      const unresolved = reach === 'unresolved' ? `; ${unresolvedTarget(site.target)}` : '';
+      findings.push(findingAt(site.location, messages.missing(sender, missing, fixFor(site.clientStyle, missing)) + unresolved, reach === 'unresolved' ? 'warn' : ctx.severity));
+    };
+    for (const { site, reach } of clients) {
+      const through = inventory.requests.filter((request) => request.client === site);
+      // Headers every request through the client sets itself do the client's work.
+      const covered = through.length > 0 && through.every(({ attribution }) => attribution.referer.kind === 'set' && attribution.title.kind === 'set');
+      if (!covered) judge(site, site.constructor, site.attribution, reach);
+    }
+    for (const { site, reach } of requests) {
+      if (site.client || NOT_JUDGED.has(site.clientStyle)) continue;
+      if (clientStyle(site.clientStyle).throughClient) {
+        findings.push(findingAt(site.location, messages.unknown(site.callee, 'its client is not built where the analysis can follow it'), 'warn'));
+        continue;
+      }
+      judge(site, site.callee, site.attribution, reach);
+    }
+    return requestCheckOutcome(inventory, findings, requests.length + clients.length > 0);
   },
 };
-
-/**
- * OpenRouter clients and raw requests that leave out a header; `sdkEnvMissing` says which the environment of
- * @openrouter/sdk could not supply.
- */
-function findingsInFile(usage: OpenRouterUsage, file: WorkspaceFile, severity: Severity, sdkEnvMissing: Missing): Finding[] {
-  const { scope } = usage;
-  const located: { at: number; finding: Finding }[] = [];
-  const add = (node: ts.Node, message: string): void => {
-    located.push({ at: node.getStart(scope.sourceFile), finding: { message, severity, ...locationOf(file, scope.sourceFile, node) } });
-  };
-  for (const construction of usage.constructions) {
-    if (construction.target !== 'openrouter') continue;
-    if (construction.sdk === 'OpenAI SDK') {
-      const missing = missingIn(construction.scope, construction.options, 'defaultHeaders');
-      if (missing) add(construction.node, messages.missing('new OpenAI()', missing, `defaultHeaders: ${headerEntries(missing)}`));
-      continue;
-    }
-    const missing = missingSdkOptions(construction.scope, construction.options, sdkEnvMissing);
-    if (missing) add(construction.node, messages.missing('new OpenRouter()', missing, sdkOptions(missing)));
-  }
-  for (const request of usage.requests) {
-    if (request.style !== 'raw HTTP' || request.target !== 'openrouter') continue;
-    const missing = missingIn(scope, request.init, 'headers');
-    if (missing) add(request.node, messages.missing(request.callee, missing, `headers: ${headerEntries(missing)}`));
-  }
-  return located.sort((a, b) => a.at - b.at).map(({ finding }) => finding);
-}
-
-/** What the headers under `key` of an options object leave out; undefined when nothing is, or when the code does not show it all. */
-function missingIn(scope: FileScope, options: ts.Expression | undefined, key: string): Missing | undefined {
-  let names = new Set<string>();
-  if (options) {
-    const headers = presenceOfKeys(scope, options, [key]);
-    if (headers.kind === 'unknown') return undefined;
-    if (headers.kind === 'present') {
-      // Headers that differ by branch (`cond ? a : b`) are more than this check follows.
-      if (headers.values.length !== 1) return undefined;
-      const found = headerNamesOf(headers.values[0]!.scope, headers.values[0]!.expression);
-      names = found.names;
-      if (!found.complete && !(names.has(REFERER) && TITLES.some((title) => names.has(title)))) return undefined;
-    }
-  }
-  return missingOf({ referer: !names.has(REFERER), title: !TITLES.some((title) => names.has(title)) });
-}
-
-/** `httpReferer` and `appTitle` of @openrouter/sdk's options, or the environment variables it reads instead. */
-function missingSdkOptions(scope: FileScope, options: ts.Expression | undefined, envMissing: Missing): Missing | undefined {
-  const referer = options ? presenceOfKeys(scope, options, ['httpReferer']).kind : 'absent';
-  const title = options ? presenceOfKeys(scope, options, ['appTitle']).kind : 'absent';
-  if (referer === 'unknown' || title === 'unknown') return undefined;
-  return missingOf({ referer: referer === 'absent' && envMissing.referer, title: title === 'absent' && envMissing.title });
-}
-
-function missingOf(missing: Missing): Missing | undefined {
-  return missing.referer || missing.title ? missing : undefined;
-}
 
 export default check;

@@ -3,13 +3,11 @@ import type ts from 'typescript';
 import type { Check, Finding, Severity } from './types.js';
 import type { WorkspaceFile } from '../workspace.js';
 import type { TypeScript } from '../analysis/load-typescript.js';
-import {
-  isTrueLiteral,
-  locationOf,
-  mayBeClientModule,
-  mayMentionOpenRouter,
-} from '../analysis/openrouter-usage.js';
-import { presenceOfKeys } from '../analysis/resolve-object.js';
+import { locationOf, mayBeClientModule, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
+import { clientStyle } from '../inventory/client-styles.js';
+import { findingAt, openRouterSites, requestCheckOutcome, usesOpenRouter } from '../inventory/questions.js';
+import { requestInventory } from '../inventory/request-inventory.js';
+import type { RequestInventory } from '../inventory/request-site.js';
 import { literalPropertyName } from '../analysis/syntax.js';
 import { snippetOf } from '../snippet.js';
 import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
@@ -27,11 +25,11 @@ const messages = {
   nextConfigEnv: (name: string) =>
     `next.config exposes ${name} under env, which Next.js inlines into the client bundle; ` +
     'remove it from env and read process.env on the server only',
-  browserClient: () =>
-    'new OpenAI() for OpenRouter sets dangerouslyAllowBrowser: true, so the key ships to every browser; ' +
+  browserClient: (constructor: string) =>
+    `${constructor} for OpenRouter sets dangerouslyAllowBrowser: true, so the key ships to every browser; ` +
     'call OpenRouter from a server route and remove dangerouslyAllowBrowser',
-  clientComponent: (callee: string) =>
-    `${callee} calls OpenRouter from a 'use client' module, so its key must be in the browser; move the call to a server action or route`,
+  browserRequest: (callee: string, where: string) =>
+    `${callee} calls OpenRouter from ${where}, so its key must be in the browser; move the call to a server action or route`,
 };
 
 const check: Check = {
@@ -46,20 +44,22 @@ const check: Check = {
     'who opens the app and spent on their requests. Keep the key in a server-only variable (OPENROUTER_API_KEY) and call ' +
     'OpenRouter from a server route or action.',
   async run(ctx) {
-    const inScripts = await scanOpenRouterUsage(
-      ctx,
-      [mayMentionOpenRouter, mayBeClientModule],
-      (usage, file, compiler) => scriptFindings(compiler, usage, file, ctx.severity),
+    // Both asked before any await: the inventory and the env reads share the workspace's one script pass.
+    const built = requestInventory(ctx.workspace);
+    const inScripts = scanOpenRouterUsage(ctx, [mayMentionOpenRouter, mayBeClientModule], (usage, file, compiler) =>
+      scriptFindings(compiler, usage, file, ctx.severity),
     );
-    return [...envFileFindings(ctx.workspace.files, ctx.severity), ...inScripts].sort(byLocation);
+    const [inventory, envReads] = await Promise.all([built, inScripts]);
+    ctx.signal.throwIfAborted();
+    const inBrowser = browserFindings(inventory, ctx.severity);
+    // A file the shared walk could not analyse is reported once, with the inventory's failures.
+    const failed = new Set(inventory.failures.map(({ finding }) => finding.message));
+    const readsOfEnv = envReads.filter((finding) => finding.file !== undefined || !failed.has(finding.message));
+    const findings = [...envFileFindings(ctx.workspace.files, ctx.severity), ...readsOfEnv, ...inBrowser.findings];
+    // Public key variables need no request to leak: the check looked whenever the project names OpenRouter at all.
+    return requestCheckOutcome(inventory, findings, inBrowser.looked || findings.length > 0);
   },
 };
-
-function byLocation(a: Finding, b: Finding): number {
-  const [fileA, fileB] = [a.file ?? '', b.file ?? ''];
-  if (fileA !== fileB) return fileA < fileB ? -1 : 1;
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
-}
 
 /** The public prefix of a variable that holds the OpenRouter key, or undefined for any other variable. */
 function publicKeyVariablePrefix(name: string): string | undefined {
@@ -140,23 +140,25 @@ function scriptFindings(compiler: TypeScript, usage: OpenRouterUsage, file: Work
   if (NEXT_CONFIG.test(posix.basename(file.path))) {
     for (const member of nextConfigEnvKeys(compiler, sourceFile)) add(member, messages.nextConfigEnv(member.name.getText(sourceFile)));
   }
-  for (const construction of usage.constructions) {
-    if (construction.sdk !== 'OpenAI SDK' || construction.target !== 'openrouter' || !construction.options) continue;
-    const allow = presenceOfKeys(construction.scope, construction.options, ['dangerouslyAllowBrowser']);
-    if (allow.kind === 'present' && allow.values.some((value) => isTrueLiteral(value.scope, value.expression))) {
-      add(construction.node, messages.browserClient());
-    }
-  }
-  if (usage.isClientModule) {
-    const mentionsOpenRouter = mayMentionOpenRouter(file.bytes);
-    for (const request of usage.requests) {
-      // A client that cannot be followed counts when the module itself speaks of OpenRouter; one known to go elsewhere never does.
-      const reaches =
-        request.target === 'openrouter' || (request.style !== 'raw HTTP' && request.target === 'unknown' && mentionsOpenRouter);
-      if (reaches) add(request.node, messages.clientComponent(request.callee));
-    }
-  }
   return located.sort((a, b) => a.at - b.at).map(({ finding }) => finding);
+}
+
+/** Clients that allow the browser, and requests from code that runs there (a client module, a script a page loads). */
+function browserFindings(inventory: RequestInventory, severity: Severity): { findings: Finding[]; looked: boolean } {
+  const { requests, clients } = openRouterSites(inventory);
+  const findings: Finding[] = [];
+  for (const { site } of clients) {
+    if (site.browserAllowed) findings.push(findingAt(site.browserAllowed, messages.browserClient(site.constructor), severity));
+  }
+  for (const site of inventory.requests) {
+    if (site.browser === undefined) continue;
+    // A client that cannot be followed counts when the file itself speaks of OpenRouter; one known to go elsewhere never does.
+    const reaches =
+      site.target.kind === 'openrouter' ||
+      (site.target.kind === 'unknown' && (usesOpenRouter(inventory) || (clientStyle(site.clientStyle).name !== 'raw HTTP' && site.fileNamesOpenRouter)));
+    if (reaches) findings.push(findingAt(site.location, messages.browserRequest(site.callee, site.browser), severity));
+  }
+  return { findings, looked: requests.length + clients.length > 0 };
 }
 
 export default check;

@@ -1,15 +1,8 @@
-import type { Check, CheckContext, Finding } from './types.js';
-import type { WorkspaceFile } from '../workspace.js';
-import { mayContainCompletionCall } from '../analysis/completion-calls.js';
-import { findCompletionCalls } from '../analysis/find-completion-calls.js';
-import type { CompletionCallSite } from '../analysis/find-completion-calls.js';
-import type { TypeScript } from '../analysis/load-typescript.js';
-import { scriptKindOf } from '../analysis/parse-source.js';
-import type { ProjectModules } from '../analysis/project-modules.js';
-import { analyseScripts } from '../analysis/script-analysis.js';
-import { positionLookup } from '../analysis/text-position.js';
-import { pythonMaxTokensFindings } from '../python/python-findings.js';
-import { snippetOf } from '../snippet.js';
+import type { Check, Finding } from './types.js';
+import { clientStyle } from '../inventory/client-styles.js';
+import { findingAt, noRequestReason, requestCheckOutcome } from '../inventory/questions.js';
+import { requestInventory } from '../inventory/request-inventory.js';
+import type { RequestSite } from '../inventory/request-site.js';
 
 const check: Check = {
   id: 'max-tokens',
@@ -25,105 +18,35 @@ const check: Check = {
     '(max_output_tokens= for responses.create) as a keyword, in **kwargs or extra_body, "max_tokens" in a requests/httpx JSON body, ' +
     'max_tokens= on ChatOpenAI or a LiteLLM completion.',
   async run(ctx) {
-    // Both ask the workspace's shared scans synchronously, before either awaits: one read and one pass serve them.
-    const [typeScript, python] = await Promise.all([typeScriptFindings(ctx), pythonMaxTokensFindings(ctx)]);
-    return [...typeScript, ...python];
+    // Asked before any await: the inventory joins the workspace's shared passes.
+    const inventory = await requestInventory(ctx.workspace);
+    ctx.signal.throwIfAborted();
+    const findings: Finding[] = [];
+    let looked = false;
+    for (const site of inventory.requests) {
+      if (!site.outputCap) continue;
+      looked = true;
+      if (site.outputCap.kind === 'capped') continue;
+      const severity = site.outputCap.kind === 'unknown' ? 'warn' : ctx.severity;
+      findings.push(findingAt(site.location, messageFor(site), severity));
+      const requestAt = `${site.location.file}:${site.location.line}`;
+      for (const caller of site.uncappedCallers) {
+        findings.push(findingAt(caller.location, callerMessageFor(caller.wrapper, site, requestAt), ctx.severity));
+      }
+    }
+    return requestCheckOutcome(inventory, findings, looked, noRequestReason(inventory, 'completion request'));
   },
 };
 
-/** The findings in JavaScript and TypeScript files, in file then source order. */
-async function typeScriptFindings(ctx: CheckContext): Promise<Finding[]> {
-  let filesByPath: ReadonlyMap<string, WorkspaceFile> | undefined;
-  // Asked synchronously: the workspace's one script pass parses each file once for every check that needs it.
-  const perFile = await analyseScripts(ctx.workspace, {
-    prefilters: [mayContainCompletionCall],
-    extract: ({ file, compiler, modules }) => {
-      // Thrown out of the shared pass, this fails this check's share of it alone.
-      ctx.signal.throwIfAborted();
-      filesByPath ??= new Map(ctx.workspace.files.map((known) => [known.path, known]));
-      return findingsInFile(compiler, file, ctx.severity, modules, filesByPath);
-    },
-  });
-  return perFile
-    .flatMap(({ value }) => value)
-    .sort(byLocation)
-    .map(({ finding }) => finding);
-}
-
-interface Located {
-  file: string;
-  finding: Finding;
-}
-
-/**
- * One file's findings, and those at the callers of its wrapper functions (which may be in other files);
- * a crash while analysing it becomes a warning about that file alone.
- */
-function findingsInFile(
-  ts: TypeScript,
-  file: WorkspaceFile,
-  severity: Finding['severity'],
-  modules: ProjectModules,
-  filesByPath: ReadonlyMap<string, WorkspaceFile>,
-): Located[] {
-  const text = file.text();
-  let sites: CompletionCallSite[];
-  try {
-    sites = findCompletionCalls(ts, file.path, text, scriptKindOf(file.path)!, modules);
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    return [{ file: file.path, finding: { message: `could not analyse ${file.path}: ${cause}`, severity: 'warn' } }];
-  }
-  const reported = sites.filter((site) => site.outcome.kind !== 'capped');
-  if (reported.length === 0) return [];
-  const positionOf = positionLookup(text);
-  const located: Located[] = [];
-  for (const site of reported) {
-    const { line, column } = positionOf(site.start);
-    located.push({
-      file: file.path,
-      finding: {
-        message: messageFor(site),
-        severity: site.outcome.kind === 'unknown' ? 'warn' : severity,
-        file: file.path,
-        line,
-        column,
-        snippet: snippetOf(file.lineText(line)),
-      },
-    });
-    for (const caller of site.uncappedCallers) {
-      const callerFile = filesByPath.get(caller.path);
-      if (!callerFile) continue;
-      const at = positionLookup(callerFile.text())(caller.start);
-      located.push({
-        file: caller.path,
-        finding: {
-          message: callerMessageFor(caller.wrapper, site, `${file.path}:${line}`),
-          severity,
-          file: caller.path,
-          line: at.line,
-          column: at.column,
-          snippet: snippetOf(callerFile.lineText(at.line)),
-        },
-      });
-    }
-  }
-  return located;
-}
-
 /** At a wrapper's caller: which request the caller's uncapped options reach, and where. */
-function callerMessageFor(wrapper: string, { callee, style }: CompletionCallSite, requestAt: string): string {
-  return `${wrapper}() is called without an output cap; its options reach ${callee} (${style.name}) in ${requestAt}`;
+function callerMessageFor(wrapper: string, { callee, clientStyle: style }: RequestSite, requestAt: string): string {
+  return `${wrapper}() is called without an output cap; its options reach ${callee} (${clientStyle(style).name}) in ${requestAt}`;
 }
 
-function messageFor({ callee, style, outcome }: CompletionCallSite): string {
-  if (outcome.kind === 'unknown') return `cannot verify the output cap of ${callee} (${style.name}): ${outcome.reason}`;
-  return `${callee} sends no output cap (${style.name}); add ${style.fixHint}`;
-}
-
-function byLocation(a: Located, b: Located): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return (a.finding.line ?? 0) - (b.finding.line ?? 0) || (a.finding.column ?? 0) - (b.finding.column ?? 0);
+function messageFor({ callee, clientStyle: style, outputCap, capFix }: RequestSite): string {
+  const name = clientStyle(style).name;
+  if (outputCap?.kind === 'unknown') return `cannot verify the output cap of ${callee} (${name}): ${outputCap.reason}`;
+  return `${callee} sends no output cap (${name}); add ${capFix ?? 'max_tokens'}`;
 }
 
 export default check;

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
+import { forwardedHttpCalls } from './forwarding-helpers.js';
 import { PYTHON_CALL_STYLES, PYTHON_CALLEE_NAMES } from './python-calls.js';
-import type { PythonCallStyle, PythonPayload } from './python-calls.js';
+import type { PythonCallMatch, PythonCallStyle, PythonPayload } from './python-calls.js';
 import { calleeName, firstPositional, PythonModuleScope } from './python-scope.js';
 import type { KeyPresence, PythonUnresolved, Scope } from './python-scope.js';
 
@@ -20,24 +21,45 @@ const NOT_CAPPED: PythonCapOutcome = { kind: 'not-capped' };
 /** Values the SDKs read as "no cap": `None` is sent as null, `NOT_GIVEN` / `omit` leave the key out. */
 const NO_CAP_NAMES = new Set(['NOT_GIVEN', 'NotGiven', 'omit', 'Omit']);
 
-/** Every completion call in a parsed module, in source order, each with its cap outcome. */
-export function findPythonCalls(root: Node): PythonCallSite[] {
-  const module = new PythonModuleScope(root);
-  const sites: PythonCallSite[] = [];
+/** A recognised call, with the nodes it was recognised by: valid only while its tree lives. */
+export interface PythonCallMatchAt {
+  call: Node;
+  /** Where the request is reported, when not at `call`: the caller of a helper that forwards its arguments to it. */
+  at?: Node;
+  scope: Scope;
+  style: PythonCallStyle;
+  match: PythonCallMatch;
+}
+
+/** Every completion call of a module's scope some style recognises, in source order. */
+export function matchPythonCalls(module: PythonModuleScope): PythonCallMatchAt[] {
+  const matches: PythonCallMatchAt[] = [];
   for (const call of module.calls) {
     const scope = module.scopeOf(call);
     if (!PYTHON_CALLEE_NAMES.has(module.libraryNameOf(call.childForFieldName('function'), scope) ?? '')) continue;
     for (const style of PYTHON_CALL_STYLES) {
       const match = style.match(call, module, scope);
       if (!match) continue;
-      sites.push({ start: call.startIndex, callee: match.callee, style, outcome: capOutcomeOf(module, scope, match.payload, style) });
+      matches.push({ call, scope, style, match });
       break;
     }
   }
-  return sites;
+  const forwarded = forwardedHttpCalls(module, new Set(matches.map(({ call }) => call.id)));
+  return [...matches, ...forwarded].sort((a, b) => (a.at ?? a.call).startIndex - (b.at ?? b.call).startIndex);
 }
 
-function capOutcomeOf(module: PythonModuleScope, scope: Scope, payload: PythonPayload, style: PythonCallStyle): PythonCapOutcome {
+/** Every completion call in a parsed module, in source order, each with its cap outcome. */
+export function findPythonCalls(root: Node): PythonCallSite[] {
+  const module = new PythonModuleScope(root);
+  return matchPythonCalls(module).map(({ call, at, scope, style, match }) => ({
+    start: (at ?? call).startIndex,
+    callee: match.callee,
+    style,
+    outcome: capOutcomeOf(module, scope, match.payload, style),
+  }));
+}
+
+export function capOutcomeOf(module: PythonModuleScope, scope: Scope, payload: PythonPayload, style: PythonCallStyle): PythonCapOutcome {
   if (payload.kind === 'body') return bodyOutcome(module, scope, payload.body, payload.serialised, style);
   const outcomes = [argumentsOutcome(module, scope, payload.arguments, style)];
   for (const bound of payload.bound ?? []) outcomes.push(argumentsOutcome(module, module.scopeOf(bound), bound, style));
@@ -82,7 +104,7 @@ function jsonDumpsArgument(node: Node): Node | undefined {
   return args ? firstPositional(args) : undefined;
 }
 
-function outcomeOfPresence(module: PythonModuleScope, presence: KeyPresence, subject: Subject): PythonCapOutcome {
+export function outcomeOfPresence(module: PythonModuleScope, presence: KeyPresence, subject: Subject): PythonCapOutcome {
   if (presence.kind === 'absent') return NOT_CAPPED;
   if (presence.kind === 'unknown') return unknown(presence.unresolved, subject);
   return presence.values.every(({ node, scope }) => isNoCap(module, node, scope)) ? NOT_CAPPED : CAPPED;
@@ -97,7 +119,7 @@ function isNoCap(module: PythonModuleScope, node: Node, scope: Scope): boolean {
   return (value.type === 'identifier' || value.type === 'attribute') && name !== undefined && NO_CAP_NAMES.has(name);
 }
 
-type Subject = 'options' | 'the body';
+export type Subject = 'options' | 'the body';
 
 function unknown(unresolved: PythonUnresolved, subject: Subject): PythonCapOutcome {
   return { kind: 'unknown', reason: explainUnresolved(unresolved, subject) };

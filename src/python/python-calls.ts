@@ -13,6 +13,8 @@ export interface PythonCallMatch {
   /** As messages show it: `chat.completions.create()`, `requests.post()`, `ChatOpenAI()`. */
   callee: string;
   payload: PythonPayload;
+  /** Raw HTTP: the URL argument (a path, when the client holds the base URL). */
+  url?: Node;
 }
 
 /** One way Python code asks for a completion: how to recognise the call, the keys that cap it, and the fix. */
@@ -75,6 +77,12 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
     match: liteLlmCompletion,
   },
   {
+    name: 'LiteLLM',
+    capKeys: CHAT_CAP_KEYS,
+    fixHint: 'max_tokens=1024',
+    match: crewAiLlm,
+  },
+  {
     name: 'raw HTTP',
     capKeys: CHAT_CAP_KEYS,
     fixHint: '"max_tokens": 1024 to the JSON body',
@@ -90,7 +98,7 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
 
 /** The last name of every callee some style recognises: any other call is passed over without asking each style. */
 export const PYTHON_CALLEE_NAMES = new Set([
-  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'post', 'request', 'Request', 'urlopen',
+  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'LLM', 'post', 'request', 'Request', 'urlopen',
 ]);
 
 /** Bytes one of the styles needs in a file: a file without any is never parsed. */
@@ -176,6 +184,12 @@ function liteLlmCompletion(call: Node, module: PythonModuleScope, scope: Scope):
   } else if (calleeName(callee?.childForFieldName('object')) !== 'litellm') {
     return undefined;
   }
+  if (!reachesOpenRouterThroughLiteLlm(module, scope, args)) return undefined;
+  return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args } };
+}
+
+/** An `openrouter/` model (also as the default of an environment read) or an OpenRouter `api_base`/`base_url`. */
+function reachesOpenRouterThroughLiteLlm(module: PythonModuleScope, scope: Scope, args: Node): boolean {
   // The model may come in a `**payload` dict, read the way its cap is.
   const valuesOf = (key: string): { node: Node; scope: Scope }[] => {
     const presence = module.keysInArguments(args, scope, [key]);
@@ -184,11 +198,36 @@ function liteLlmCompletion(call: Node, module: PythonModuleScope, scope: Scope):
   const first = firstPositional(args);
   const models = [...valuesOf('model'), ...(first ? [{ node: first, scope }] : [])];
   const bases = [...valuesOf('api_base'), ...valuesOf('base_url')];
-  const toOpenRouter =
-    models.some(({ node, scope: at }) => module.partialTextOf(node, at).startsWith('openrouter/')) ||
-    bases.some(({ node, scope: at }) => module.partialTextOf(node, at).includes('openrouter.ai'));
-  if (!toOpenRouter) return undefined;
-  return { callee: `${name}()`, payload: { kind: 'arguments', arguments: args } };
+  return (
+    models.some(({ node, scope: at }) => textOrEnvDefault(module, node, at).startsWith('openrouter/')) ||
+    bases.some(({ node, scope: at }) => textOrEnvDefault(module, node, at).includes('openrouter.ai'))
+  );
+}
+
+/** A value's known text, or for `os.getenv("X", "default")` / `os.environ.get("X", "default")` the default's. */
+function textOrEnvDefault(module: PythonModuleScope, node: Node, scope: Scope): string {
+  const followed = module.follow(node, scope);
+  const value = 'node' in followed ? followed.node : node;
+  const at = 'node' in followed ? followed.scope : scope;
+  if (value.type === 'call' && ['getenv', 'get'].includes(calleeName(value.childForFieldName('function')) ?? '') && /\b(os\.)?(getenv|environ\.get)$/.test(value.childForFieldName('function')?.text ?? '')) {
+    const valueArgs = value.childForFieldName('arguments');
+    const fallback = (valueArgs ? positionalArguments(valueArgs)[1] : undefined) ?? module.keywordArgument(valueArgs, 'default');
+    return fallback ? module.partialTextOf(fallback, at) : '';
+  }
+  return module.partialTextOf(node, scope);
+}
+
+/** CrewAI's `LLM(model="openrouter/…")`: a LiteLLM model object, capped where it is built, like a LangChain model. */
+function crewAiLlm(call: Node, module: PythonModuleScope, scope: Scope): PythonCallMatch | undefined {
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (module.libraryNameOf(callee, scope) !== 'LLM' || args?.type !== 'argument_list') return undefined;
+  const binding = callee?.type === 'identifier' ? module.bindingOf(callee.text, scope, call.startIndex)?.binding : undefined;
+  const fromCrewAi = binding?.kind === 'import' && binding.from.startsWith('crewai');
+  const onCrewAi = callee?.type === 'attribute' && calleeName(callee.childForFieldName('object')) === 'crewai';
+  if (!fromCrewAi && !onCrewAi) return undefined;
+  if (!reachesOpenRouterThroughLiteLlm(module, scope, args)) return undefined;
+  return { callee: 'LLM()', payload: { kind: 'arguments', arguments: args } };
 }
 
 /**
@@ -205,7 +244,8 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     let url: Node | undefined;
     let positionalBody: Node | undefined;
     if (name === 'post' && callee?.type === 'attribute') [url, positionalBody] = positional;
-    else if (name === 'request' && callee?.type === 'attribute') {
+    else if ((name === 'request' || name === 'stream') && callee?.type === 'attribute') {
+      // `client.request("POST", url, …)`, and httpx's `client.stream("POST", url, …)`.
       const method = positional[0] ?? module.keywordArgument(args, 'method');
       if (method === undefined || module.stringOf(method, scope)?.toUpperCase() !== 'POST') return undefined;
       [, url, positionalBody] = positional;
@@ -217,10 +257,10 @@ function httpCallTo(paths: readonly string[]): PythonCallStyle['match'] {
     const receiver = callee?.type === 'attribute' ? calleeName(callee.childForFieldName('object')) : undefined;
     const label = receiver !== undefined && name !== 'Request' && name !== 'urlopen' ? `${receiver}.${name}()` : `${name}()`;
     const json = module.keywordArgument(args, 'json');
-    if (json) return { callee: label, payload: { kind: 'body', body: json, serialised: false } };
+    if (json) return { callee: label, payload: { kind: 'body', body: json, serialised: false }, url };
     const body = HTTP_BODY_KEYWORDS.map((keyword) => module.keywordArgument(args, keyword)).find((value) => value !== undefined) ?? positionalBody;
     // No body: no completion request (a route declaration, a GET).
-    return body ? { callee: label, payload: { kind: 'body', body, serialised: true } } : undefined;
+    return body ? { callee: label, payload: { kind: 'body', body, serialised: true }, url } : undefined;
   };
 }
 

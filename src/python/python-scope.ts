@@ -600,7 +600,7 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
 }
 
 /** The name a parameter binds: `x`, `x=1`, `x: int = 1`, `*args`, `**kwargs: Any` (not the `Any`). */
-function parameterName(parameter: Node | null): Node | undefined {
+export function parameterName(parameter: Node | null): Node | undefined {
   if (!parameter) return undefined;
   switch (parameter.type) {
     case 'identifier':

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
+import { NO_OPENROUTER_REQUEST } from '../inventory/questions.js';
 import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
 import { MASK_PATTERN, maskKeysIn, maskSecret } from '../secrets.js';
 import type { RenderOptions } from './render-options.js';
@@ -55,9 +56,12 @@ export function renderText(report: Report, options: RenderOptions): string {
   const remote = remoteLine(report.checks, report.remote?.host);
   if (remote !== undefined) lines.push(remote);
   const idWidth = widestId(report.checks);
+  // The remote line above says why they all skipped: each check's line need not say it again.
+  const remoteSkip = remote === undefined ? undefined : sharedRemoteSkipReason(report.checks);
+  const quoted = new Set<string>();
   for (const group of groupByCategory(report.checks)) {
     lines.push('', paint.bold(capitalize(printable(group.category))));
-    for (const check of group.checks) lines.push(...checkBlock(check, { indent: '  ', idWidth, paint, options, excerpts: true }));
+    for (const check of group.checks) lines.push(...checkBlock(check, { indent: '  ', idWidth, paint, options, excerpts: true, quoted, remoteSkip }));
   }
   lines.push('');
   if (options.verbose) lines.push(paint.dim(`finished in ${report.durationMs} ms`));
@@ -148,7 +152,8 @@ function commonText(texts: readonly (string | undefined)[]): string | undefined 
 
 /**
  * The verdict, agreeing with the exit code: `✖ not ready: …` when something fails the run,
- * `⚠ ready, with warnings`, or `✔ ready`; a ready verdict says when no remote check ran.
+ * `⚠ ready, with warnings`, or `✔ ready`; a ready verdict says when no remote check ran. A project whose code
+ * calls OpenRouter nowhere gets `○ no OpenRouter usage found …` instead of a ready it was never checked for.
  */
 function verdictLine(checks: readonly CheckResult[], options: RenderOptions, paint: ChalkInstance): string {
   const count = (status: CheckStatus): number => checks.filter((check) => check.status === status).length;
@@ -160,6 +165,13 @@ function verdictLine(checks: readonly CheckResult[], options: RenderOptions, pai
   ].filter((reason) => reason !== undefined);
   if (reasons.length > 0) return `${paint.red(STATUS_ICONS.fail)} ${paint.bold(`not ready: ${reasons.join(', ')}`)}`;
 
+  // The request checks found nothing that calls OpenRouter: "ready" would claim what nobody looked at.
+  const noUsage = checks.find((check) => check.status === 'skip' && check.message.startsWith(NO_OPENROUTER_REQUEST));
+  if (noUsage !== undefined) {
+    const where = noUsage.message.slice(NO_OPENROUTER_REQUEST.length).trim();
+    const text = `no OpenRouter usage found${where === '' ? '' : ` ${printable(where)}`}: nothing to call ready${warned > 0 ? ' (with warnings)' : ''}`;
+    return `${statusIcon('skip', paint)} ${paint.bold(text)}`;
+  }
   const remote = checks.filter((check) => check.kind === 'remote');
   const unverified = remote.length > 0 && remote.every((check) => check.status === 'skip') ? ' (remote checks did not run)' : '';
   if (warned > 0) return `${paint.yellow(STATUS_ICONS.warn)} ${paint.bold(`ready, with warnings${unverified}`)}`;
@@ -173,13 +185,28 @@ interface BlockStyle {
   options: RenderOptions;
   /** Whether findings quote their source line (not under `--quiet`). */
   excerpts: boolean;
+  /**
+   * `file:line` of the source lines already quoted: one request's findings of several checks show its code once,
+   * under the first, and a location line each.
+   */
+  quoted?: Set<string>;
+  /** The skip reason every remote check shares, said once on the remote line. */
+  remoteSkip?: string;
+}
+
+/** The reason every remote check skipped, when they all did for the same one. */
+function sharedRemoteSkipReason(checks: readonly CheckResult[]): string | undefined {
+  const remote = checks.filter((check) => check.kind === 'remote');
+  if (remote.length === 0 || remote.some((check) => check.status !== 'skip')) return undefined;
+  return commonText(remote.map((check) => check.message));
 }
 
 /** One check: its status line, its findings (clickable locations, the code), and the fix hint once. */
-function checkBlock(check: CheckResult, { indent, idWidth, paint, options, excerpts }: BlockStyle): string[] {
+function checkBlock(check: CheckResult, { indent, idWidth, paint, options, excerpts, quoted, remoteSkip }: BlockStyle): string[] {
   const icon = statusIcon(check.status, paint);
   let heading = `${indent}${icon} ${paint.bold(check.id.padEnd(idWidth))}  ${printable(check.title)}`;
-  if (check.status === 'skip') heading += paint.dim(` — skipped: ${printable(check.message)}`);
+  if (check.status === 'skip' && check.kind === 'remote' && remoteSkip !== undefined && check.message === remoteSkip) heading += paint.dim(' — skipped');
+  else if (check.status === 'skip') heading += paint.dim(` — skipped: ${printable(check.message)}`);
   else if (check.status === 'error') heading += ` — ${paint.red(`error: ${printable(check.message)}`)}`;
   // Beyond a count, a message says what the check learnt (a key's limit, a latency, suppressions).
   else if (!COUNT_ONLY.test(check.message)) heading += paint.dim(` — ${printable(check.message)}`);
@@ -190,7 +217,9 @@ function checkBlock(check: CheckResult, { indent, idWidth, paint, options, excer
   const findingIndent = `${indent}  `;
   for (const finding of check.findings) {
     lines.push(`${findingIndent}${findingLine(check, finding, paint)}`);
-    if (excerpts) lines.push(...excerptLines(finding, `${findingIndent}  `, options, paint));
+    const place = finding.file !== undefined && finding.line !== undefined ? `${finding.file}:${finding.line}` : undefined;
+    if (excerpts && (place === undefined || !quoted?.has(place))) lines.push(...excerptLines(finding, `${findingIndent}  `, options, paint));
+    if (place !== undefined) quoted?.add(place);
   }
   const hint = options.hints[check.id];
   if (check.findings.length > 0 && hint !== undefined) lines.push(`${findingIndent}${paint.dim(`fix: ${printable(hint)}`)}`);

@@ -65,11 +65,11 @@ describe("the workspace's script pass", () => {
     expect(together.map((findings) => findings.length)).toEqual([1, 0, 1, 1, 1]);
   });
 
-  it('parses only the files the running checks need: max-tokens alone never parses a file that only names OpenRouter', async () => {
+  it('parses the same files whichever request check asks: the inventory is one (issue 15), and a file naming nothing of interest is never parsed', async () => {
     const [findings] = await runTogether([maxTokens], workspaceOf(APP));
     expect(findings).toMatchObject([{ file: 'src/summarize.ts', line: 3, column: 10 }]);
-    // The imported module is parsed to follow the client; the file that merely names OpenRouter is not.
-    expect(parsedPaths()).toEqual(['src/summarize.ts']);
+    // Before issue 15 max-tokens alone parsed src/summarize.ts only; the inventory it now reads is the one every request check reads.
+    expect(parsedPaths()).toEqual(['src/about.ts', 'src/llm.ts', 'src/summarize.ts']);
   });
 
   it('serves a check that asks after the pass has started with a pass of its own, with the same findings', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/attribution-headers.js';
-import { findingsOf } from '../support/workspace.js';
+import { outcomeOf } from '../../src/checks/outcome.js';
+import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
 
 /** Source lines joined with `\n`, so line numbers in the tables can be read off the array. */
 const lines = (...source: string[]): string => source.join('\n');
@@ -36,10 +37,6 @@ describe('attribution-headers', () => {
           `new OpenAI({ baseURL: '${OPENROUTER}', defaultHeaders: HEADERS });`,
         ),
       },
-    },
-    {
-      name: 'headers the file does not show',
-      files: { 'src/a.ts': `new OpenAI({ baseURL: '${OPENROUTER}', defaultHeaders: { ...extraHeaders(), 'HTTP-Referer': site } });` },
     },
     { name: 'a client of another provider', files: { 'src/a.ts': `new OpenAI({ baseURL: 'https://api.example.com/v1' }); // openrouter` } },
     { name: 'a client whose baseURL is unknown', files: { 'src/a.ts': `new OpenAI({ baseURL: process.env.OPENROUTER_BASE_URL });` } },
@@ -126,6 +123,19 @@ describe('attribution-headers', () => {
         },
       ],
     },
+    {
+      // A silent pass before issue 15: headers the code does not show are a warning saying so.
+      name: 'headers the file does not show',
+      source: `new OpenAI({ baseURL: '${OPENROUTER}', defaultHeaders: { ...extraHeaders(), 'HTTP-Referer': site } });`,
+      findings: [
+        {
+          line: 1,
+          column: 1,
+          message: 'cannot verify the attribution headers new OpenAI() sends to OpenRouter: the headers are not all known',
+          snippet: `new OpenAI({ baseURL: '${OPENROUTER}', defaultHeaders: { ...extraHeaders(), 'HTTP-Referer': site } });`,
+        },
+      ],
+    },
   ];
   it.each(invalid)('finds: $name', async ({ source, findings }) => {
     expect(await findingsOf(check, { 'src/a.ts': source })).toEqual(
@@ -141,5 +151,47 @@ describe('attribution-headers', () => {
       'static',
       'warn',
     ]);
+  });
+});
+
+describe('attribution-headers over the request inventory (issue 15)', () => {
+  const cases: { name: string; files: Record<string, string>; findings: { at: string; message: string }[] }[] = [
+    {
+      name: 'requests.post without attribution headers',
+      files: { 'app/llm.py': `import requests\nheaders = {"Authorization": "Bearer x"}\nr = requests.post("${OPENROUTER}/chat/completions", headers=headers, json=data)` },
+      findings: [
+        {
+          at: 'app/llm.py:3:5',
+          message: message('requests.post()', BOTH, 'headers={"HTTP-Referer": "https://your.app", "X-OpenRouter-Title": "Your App"}'),
+        },
+      ],
+    },
+    {
+      name: 'requests.post with both headers',
+      files: { 'app/llm.py': `import requests\nrequests.post("${OPENROUTER}/chat/completions", headers={"HTTP-Referer": "x", "X-Title": "y"}, json=data)` },
+      findings: [],
+    },
+    {
+      name: 'an OpenAI client in Python with only a referer',
+      files: { 'app/llm.py': `from openai import OpenAI\nclient = OpenAI(base_url="${OPENROUTER}", default_headers={"HTTP-Referer": "x"})` },
+      findings: [{ at: 'app/llm.py:2:10', message: message('OpenAI()', NO_TITLE, 'default_headers={"X-OpenRouter-Title": "Your App"}') }],
+    },
+    {
+      name: 'LiteLLM with OR_SITE_URL and OR_APP_NAME in the environment',
+      files: {
+        'app/llm.py': `from litellm import completion\ncompletion(model="openrouter/a/b", messages=m)`,
+        '.env.example': 'OR_SITE_URL=https://x.app\nOR_APP_NAME=X',
+      },
+      findings: [],
+    },
+  ];
+  it.each(cases)('$name', async ({ files, findings }) => {
+    const found = await findingsOf(check, files);
+    expect(found.map(({ file, line, column, message }) => ({ at: `${file}:${line}:${column}`, message }))).toEqual(findings);
+  });
+
+  it('skips, with the reason, a project that sends nothing to OpenRouter', async () => {
+    const workspace = workspaceOf({ 'app.py': `print("hi")` });
+    expect(outcomeOf(await check.run(contextFor(check, workspace)))).toEqual({ findings: [], skipReason: 'no OpenRouter request found in 1 file' });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { outcomeOf } from '../../src/checks/outcome.js';
 import { loadWorkspace } from '../../src/workspace.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { contextFor, findingsOf } from '../support/workspace.js';
+import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
 
 /** Source lines joined with `\n`, so line numbers in the tables can be read off the array. */
 const lines = (...source: string[]): string => source.join('\n');
@@ -183,8 +183,9 @@ describe('client-exposure', () => {
       findings: [
         {
           file: 'src/client.ts',
+          // At the property (issue 15), not at new OpenAI(.
           line: 4,
-          column: 23,
+          column: 53,
           message: BROWSER_CLIENT,
           snippet: 'export const client = new OpenAI({ baseURL, apiKey, dangerouslyAllowBrowser: true });',
         },
@@ -206,7 +207,7 @@ describe('client-exposure', () => {
         {
           file: 'app/chat.tsx',
           line: 3,
-          column: 16,
+          column: 70,
           message: BROWSER_CLIENT,
           snippet: `const client = new OpenAI({ baseURL: '${OPENROUTER}', dangerouslyAllowBrowser: true });`,
         },
@@ -287,8 +288,8 @@ describe('client-exposure', () => {
     expect(findings.map(({ file, line, column, message }) => [file, line, column, message])).toEqual([
       ['.env.local', 2, 1, publicEnv('NEXT_PUBLIC_OPENROUTER_API_KEY', 'NEXT_PUBLIC_')],
       ['app/chat/page.tsx', 9, 30, clientComponent('chat.completions.create()')],
-      ['lib/openrouter.ts', 6, 27, BROWSER_CLIENT],
       ['lib/openrouter.ts', 8, 11, publicEnv('NEXT_PUBLIC_OPENROUTER_API_KEY', 'NEXT_PUBLIC_')],
+      ['lib/openrouter.ts', 9, 3, BROWSER_CLIENT],
     ]);
   });
 
@@ -300,5 +301,39 @@ describe('client-exposure', () => {
       'static',
       'error',
     ]);
+  });
+});
+
+describe('client-exposure over the request inventory (issue 15)', () => {
+  it('finds the OpenRouter call in a script an HTML page loads', async () => {
+    const findings = await findingsOf(check, {
+      'index.html': `<!doctype html>\n<html><body><script src="./js/script.js" defer></script><script src="https://cdn.example/x.js"></script></body></html>`,
+      'js/script.js': lines(
+        `const KEY = localStorage.getItem('key');`,
+        `async function ask(prompt) {`,
+        `  return fetch('${OPENROUTER}/chat/completions', { method: 'POST', headers: { Authorization: 'Bearer ' + KEY }, body: JSON.stringify({ model: 'a/b' }) });`,
+        `}`,
+      ),
+    });
+    expect(findings.map(({ file, line, column, message, severity }) => ({ at: `${file}:${line}:${column}`, message, severity }))).toEqual([
+      {
+        at: 'js/script.js:3:10',
+        message: "fetch() calls OpenRouter from a script index.html loads, so its key must be in the browser; move the call to a server action or route",
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it('does not count a server file no page loads', async () => {
+    const findings = await findingsOf(check, {
+      'index.html': `<script src="/app.js"></script>`,
+      'server.js': `fetch('${OPENROUTER}/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'a/b' }) });`,
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('skips, with the reason, a project that sends nothing to OpenRouter', async () => {
+    const workspace = workspaceOf({ 'src/a.ts': `export const add = (a: number, b: number) => a + b;` });
+    expect(outcomeOf(await check.run(contextFor(check, workspace)))).toEqual({ findings: [], skipReason: 'no OpenRouter request found in 1 file' });
   });
 });

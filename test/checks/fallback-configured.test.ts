@@ -33,14 +33,12 @@ describe('fallback-configured', () => {
     { name: 'a client of another provider', source: lines(`const client = new OpenAI({ baseURL: 'https://api.example.com' }); // openrouter`, `client.chat.completions.create({ model });`) },
     { name: 'a client whose baseURL is unknown', source: lines(`const client = new OpenAI({ baseURL: process.env.OPENROUTER_URL });`, `client.chat.completions.create({ model });`) },
     { name: 'a client the file does not construct', source: `export const ask = (openrouter) => openrouter.chat.completions.create({ model });` },
-    { name: 'options the file does not show', source: lines(CLIENT, `export const ask = (opts) => client.chat.completions.create({ ...opts, model });`) },
     { name: '@openrouter/sdk with models', source: lines(SDK, `sdk.chat.send({ chatRequest: { models: ['a/b', 'c/d'], messages } });`) },
     { name: '@openrouter/sdk with provider.allowFallbacks', source: lines(SDK, `sdk.chat.send({ model, messages, provider: { allowFallbacks: true } });`) },
     {
       name: 'fetch with models in the JSON body',
       source: `fetch('${OPENROUTER}/chat/completions', { method: 'POST', body: JSON.stringify({ models, messages }) });`,
     },
-    { name: 'fetch with a body the file cannot read', source: `fetch('${OPENROUTER}/chat/completions', { method: 'POST', body: text });` },
     { name: 'got with models under json', source: `got.post('${OPENROUTER}/chat/completions', { headers, json: { models, messages } });` },
     { name: 'fetch to another host', source: `fetch('https://api.example.com/chat/completions', { body: JSON.stringify({ model }) }); // openrouter` },
   ];
@@ -130,6 +128,33 @@ describe('fallback-configured', () => {
         },
       ],
     },
+    // Both were silent passes before issue 15: a property the code does not show is now a warning saying what is unknown.
+    {
+      name: 'options the file does not show',
+      files: { 'src/a.ts': lines(CLIENT, `export const ask = (opts) => client.chat.completions.create({ ...opts, model });`) },
+      findings: [
+        {
+          file: 'src/a.ts',
+          line: 3,
+          column: 30,
+          message: 'cannot verify the fallback models of chat.completions.create() (OpenAI SDK): spread of `opts` could not be resolved (parameter `opts` of `ask`)',
+          snippet: 'export const ask = (opts) => client.chat.completions.create({ ...opts, model });',
+        },
+      ],
+    },
+    {
+      name: 'fetch with a body the file cannot read',
+      files: { 'src/a.ts': `fetch('${OPENROUTER}/chat/completions', { method: 'POST', body: text });` },
+      findings: [
+        {
+          file: 'src/a.ts',
+          line: 1,
+          column: 1,
+          message: 'cannot verify the fallback models of fetch() (raw HTTP): the body is not JSON.stringify(...) of an object the code shows',
+          snippet: `fetch('${OPENROUTER}/chat/completions', { method: 'POST', body: text });`,
+        },
+      ],
+    },
   ];
   it.each(invalid)('finds: $name', async ({ files, findings }) => {
     expect(await findingsOf(check, files)).toEqual(findings.map((finding) => ({ severity: 'warn', ...finding })));
@@ -173,5 +198,56 @@ describe('fallback-configured', () => {
       'static',
       'warn',
     ]);
+  });
+});
+
+describe('fallback-configured over the request inventory (issue 15)', () => {
+  const cases: { name: string; files: Record<string, string>; findings: { at: string; message: string }[] }[] = [
+    {
+      name: 'requests.post with no models',
+      files: { 'app/llm.py': `import requests\nr = requests.post("${OPENROUTER}/chat/completions", headers=headers, json={"model": "a/b"})` },
+      findings: [{ at: 'app/llm.py:2:5', message: noFallback('requests.post()', 'raw HTTP', HTTP_FIX) }],
+    },
+    {
+      name: 'requests.post with models',
+      files: { 'app/llm.py': `import requests\nrequests.post("${OPENROUTER}/chat/completions", json={"models": ["a/b", "c/d"]})` },
+      findings: [],
+    },
+    {
+      name: 'an OpenAI client in Python, with and without extra_body models',
+      files: {
+        'app/llm.py': lines(
+          `from openai import OpenAI`,
+          `client = OpenAI(base_url="${OPENROUTER}")`,
+          `client.chat.completions.create(model="a/b", messages=m)`,
+          `client.chat.completions.create(model="a/b", messages=m, extra_body={"models": ["a/b", "c/d"]})`,
+        ),
+      },
+      findings: [
+        {
+          at: 'app/llm.py:3:1',
+          message: noFallback('chat.completions.create()', 'OpenAI SDK', 'extra_body={"models": ["primary/model", "fallback/model"]}'),
+        },
+      ],
+    },
+    {
+      name: 'LangChain ChatOpenAI with configuration.baseURL',
+      files: {
+        'src/a.ts': lines(
+          `import { ChatOpenAI } from '@langchain/openai';`,
+          `export const model = new ChatOpenAI({ model: 'a/b', configuration: { baseURL: '${OPENROUTER}' } });`,
+        ),
+      },
+      findings: [{ at: 'src/a.ts:2:22', message: noFallback('new ChatOpenAI()', 'LangChain', "modelKwargs: { models: ['primary/model', 'fallback/model'] }") }],
+    },
+  ];
+  it.each(cases)('$name', async ({ files, findings }) => {
+    const found = await findingsOf(check, files);
+    expect(found.map(({ file, line, column, message }) => ({ at: `${file}:${line}:${column}`, message }))).toEqual(findings);
+  });
+
+  it('skips, with the reason, a project that sends nothing to OpenRouter', async () => {
+    const workspace = workspaceOf({ 'src/a.ts': `export const add = (a: number, b: number) => a + b;` });
+    expect(outcomeOf(await check.run(contextFor(check, workspace)))).toEqual({ findings: [], skipReason: 'no OpenRouter request found in 1 file' });
   });
 });

@@ -1158,8 +1158,8 @@ describe('max-tokens', () => {
       'notes.txt': call,
       'src/real.ts': call,
     });
-    // Python is analysed too (issue 6): its findings follow the JavaScript and TypeScript ones.
-    expect(findings.map((finding) => finding.file)).toEqual(['src/real.ts', 'app.py']);
+    // Python is analysed too (issue 6); both languages come from one request inventory, in file order (issue 15).
+    expect(findings.map((finding) => finding.file)).toEqual(['app.py', 'src/real.ts']);
   });
 
   it('still reports the well-formed call after a syntax error', async () => {
