@@ -14,7 +14,13 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 const require = createRequire(import.meta.url);
 
 function parseAndWalk(ts, text, index) {
-  const file = ts.createSourceFile(`f${index}.ts`, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.TS);
+  const file = ts.createSourceFile(
+    `f${index}.ts`,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    true,
+    ts.ScriptKind.TS,
+  );
   let nodes = 0;
   const pending = [file];
   for (let node = pending.pop(); node; node = pending.pop()) {
@@ -37,7 +43,9 @@ if (!isMainThread) {
     parentPort.postMessage({ nodes });
   });
 } else {
-  const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '0.25,1,4,16,64' } } });
+  const { values } = parseArgs({
+    options: { workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '0.25,1,4,16,64' } },
+  });
   const workers = Number(values.workers);
   const runs = Number(values.runs);
   const sizes = values.sizes.split(',').map(Number);
@@ -107,6 +115,8 @@ if (!isMainThread) {
       pool.push(await pooled(texts));
     }
     const [a, p] = [median(one), median(pool)];
-    console.log(`${String(megabytes).padStart(6)} MB, ${String(texts.length).padStart(5)} files: one thread ${a.toFixed(2)} s (${(megabytes / a).toFixed(1)} MB/s), pool ${p.toFixed(2)} s (${(megabytes / p).toFixed(1)} MB/s): pool = ${(a / p).toFixed(2)}x`);
+    console.log(
+      `${String(megabytes).padStart(6)} MB, ${String(texts.length).padStart(5)} files: one thread ${a.toFixed(2)} s (${(megabytes / a).toFixed(1)} MB/s), pool ${p.toFixed(2)} s (${(megabytes / p).toFixed(1)} MB/s): pool = ${(a / p).toFixed(2)}x`,
+    );
   }
 }

@@ -19,7 +19,23 @@ function git(root, args) {
 export function commitTree(root) {
   git(root, ['init', '-q']);
   git(root, ['add', '-A', '-f', '.']);
-  git(root, ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench tree']);
+  git(root, [
+    '-c',
+    'gc.auto=0',
+    '-c',
+    'maintenance.auto=false',
+    '-c',
+    'user.name=bench',
+    '-c',
+    'user.email=bench@example.invalid',
+    '-c',
+    'commit.gpgsign=false',
+    'commit',
+    '-q',
+    '--no-verify',
+    '-m',
+    'bench tree',
+  ]);
 }
 
 /** The files git tracks, as sorted relative paths. */
@@ -35,9 +51,17 @@ export const RIPGREP_EVERY_FILE = ['--no-ignore', '--hidden', '--text', '--glob'
  * only means something if both read the same list. Returns undefined when it does, else what differs.
  */
 export function ripgrepReadsTrackedFiles(root) {
-  const run = spawnSync('rg', ['--files', ...RIPGREP_EVERY_FILE.filter((flag) => flag !== '--text')], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync('rg', ['--files', ...RIPGREP_EVERY_FILE.filter((flag) => flag !== '--text')], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (run.error) return `ripgrep could not list the files: ${run.error.message}`;
-  const ripgrep = run.stdout.split('\n').filter(Boolean).map((path) => path.replace(/^\.\//, '').split(sep).join('/')).sort();
+  const ripgrep = run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((path) => path.replace(/^\.\//, '').split(sep).join('/'))
+    .sort();
   const tracked = trackedFiles(root);
   if (ripgrep.length === tracked.length && ripgrep.every((path, index) => path === tracked[index])) return undefined;
   const onlyGit = tracked.filter((path) => !ripgrep.includes(path)).slice(0, 3);
@@ -97,10 +121,26 @@ export function dependencyTree(root, repo, copies, key) {
     planted.push({ check: needle === KEY_PREFIX ? 'hardcoded-key' : 'https-only', file: path, line: lineCount(absolute), column: text.indexOf(needle) + 1 });
   };
   const last = `vendor-${copies - 1}/node_modules/`;
-  appendLine(pick((path) => path.startsWith(last) && path.endsWith('.js') && path.includes('/lib/')), `var leaked = "${key()}";`, KEY_PREFIX);
-  appendLine(pick((path) => path.startsWith(last) && (path.endsWith('.wasm') || path.endsWith('.node') || path.endsWith('.dll'))), key(), KEY_PREFIX);
-  appendLine(pick((path) => path.startsWith('vendor-0/') && path.endsWith('package.json')), `  "x-openrouter-key": "${key()}",`, KEY_PREFIX);
-  appendLine(pick((path) => path.startsWith('vendor-0/') && path.endsWith('README.md')), `Try it: curl ${PLAIN_OPENROUTER}/api/v1/models`, 'http');
+  appendLine(
+    pick((path) => path.startsWith(last) && path.endsWith('.js') && path.includes('/lib/')),
+    `var leaked = "${key()}";`,
+    KEY_PREFIX,
+  );
+  appendLine(
+    pick((path) => path.startsWith(last) && (path.endsWith('.wasm') || path.endsWith('.node') || path.endsWith('.dll'))),
+    key(),
+    KEY_PREFIX,
+  );
+  appendLine(
+    pick((path) => path.startsWith('vendor-0/') && path.endsWith('package.json')),
+    `  "x-openrouter-key": "${key()}",`,
+    KEY_PREFIX,
+  );
+  appendLine(
+    pick((path) => path.startsWith('vendor-0/') && path.endsWith('README.md')),
+    `Try it: curl ${PLAIN_OPENROUTER}/api/v1/models`,
+    'http',
+  );
   commitTree(root);
   return { planted, ...bytesUnder(root) };
 }
@@ -184,21 +224,25 @@ export function bundleTree(root, { count, size, huge, hugeSize }, key) {
 /** A pre-commit-sized project: `count` TypeScript files that each build a client and make a capped request. */
 export function smallProject(root, count) {
   for (let index = 1; index <= count; index++) {
-    write(root, `src/ask-${index}.ts`, [
-      `import OpenAI from 'openai';`,
-      ``,
-      `const client = new OpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: process.env.OPENROUTER_API_KEY, timeout: 30_000, maxRetries: 2 });`,
-      ``,
-      `export async function ask${index}(text: string): Promise<string> {`,
-      `  const completion = await client.chat.completions.create({`,
-      `    model: 'openai/gpt-4o-mini',`,
-      `    messages: [{ role: 'user', content: text }],`,
-      `    max_tokens: 256,`,
-      `  });`,
-      `  return completion.choices[0]?.message.content ?? '';`,
-      `}`,
-      ``,
-    ].join('\n'));
+    write(
+      root,
+      `src/ask-${index}.ts`,
+      [
+        `import OpenAI from 'openai';`,
+        ``,
+        `const client = new OpenAI({ baseURL: 'https://openrouter.ai/api/v1', apiKey: process.env.OPENROUTER_API_KEY, timeout: 30_000, maxRetries: 2 });`,
+        ``,
+        `export async function ask${index}(text: string): Promise<string> {`,
+        `  const completion = await client.chat.completions.create({`,
+        `    model: 'openai/gpt-4o-mini',`,
+        `    messages: [{ role: 'user', content: text }],`,
+        `    max_tokens: 256,`,
+        `  });`,
+        `  return completion.choices[0]?.message.content ?? '';`,
+        `}`,
+        ``,
+      ].join('\n'),
+    );
   }
   // One request without a cap: the run must still find it.
   const uncapped = `  return client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages });`;

@@ -76,26 +76,78 @@ const hex = (length) => Array.from({ length }, () => '0123456789abcdef'[Math.flo
 // ---------------------------------------------------------------------------------------------
 // Content: realistic enough that the prefilters and the parser do real work on part of the tree.
 
-const WORDS = ['order', 'invoice', 'customer', 'ticket', 'session', 'report', 'widget', 'payment', 'account', 'cart', 'search', 'profile', 'message', 'digest', 'export', 'queue'];
+const WORDS = [
+  'order',
+  'invoice',
+  'customer',
+  'ticket',
+  'session',
+  'report',
+  'widget',
+  'payment',
+  'account',
+  'cart',
+  'search',
+  'profile',
+  'message',
+  'digest',
+  'export',
+  'queue',
+];
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-3.5-haiku', 'google/gemini-2.5-flash', 'meta-llama/llama-3.3-70b-instruct'];
 const name = () => pick(WORDS) + pick(WORDS).replace(/^./, (c) => c.toUpperCase());
 
 const SOURCE_BLOCKS = [
   () => [`export interface ${name().replace(/^./, (c) => c.toUpperCase())} {`, `  id: string;`, `  ${pick(WORDS)}Count: number;`, `  updatedAt: Date;`, `}`],
-  () => [`export function ${name()}(items: readonly number[]): number {`, `  let total = 0;`, `  for (const item of items) total += item * ${int(2, 9)};`, `  return total;`, `}`],
-  () => [`export async function load${name()}(id: string) {`, `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`, `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`, `  return response.json();`, `}`],
-  () => [`// ${pick(WORDS)} ${pick(WORDS)} is cached for ${int(1, 60)} seconds; see docs/${pick(WORDS)}.md`, `const ${name()}Cache = new Map<string, { value: unknown; expires: number }>();`],
-  () => [`router.post('/api/${pick(WORDS)}', async (req, res) => {`, `  const saved = await db.${pick(WORDS)}.insert(req.body);`, `  res.status(201).json(saved);`, `});`],
+  () => [
+    `export function ${name()}(items: readonly number[]): number {`,
+    `  let total = 0;`,
+    `  for (const item of items) total += item * ${int(2, 9)};`,
+    `  return total;`,
+    `}`,
+  ],
+  () => [
+    `export async function load${name()}(id: string) {`,
+    `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`,
+    `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`,
+    `  return response.json();`,
+    `}`,
+  ],
+  () => [
+    `// ${pick(WORDS)} ${pick(WORDS)} is cached for ${int(1, 60)} seconds; see docs/${pick(WORDS)}.md`,
+    `const ${name()}Cache = new Map<string, { value: unknown; expires: number }>();`,
+  ],
+  () => [
+    `router.post('/api/${pick(WORDS)}', async (req, res) => {`,
+    `  const saved = await db.${pick(WORDS)}.insert(req.body);`,
+    `  res.status(201).json(saved);`,
+    `});`,
+  ],
   () => [`export const ${name()}Schema = z.object({ id: z.string().uuid(), ${pick(WORDS)}: z.number().int().min(0), note: z.string().max(${int(80, 500)}) });`],
 ];
 
 /** A capped call: only some files of a real app call the model, so only some hold one. */
-const CAPPED_COMPLETION_BLOCK = () => [`export async function summarize${name()}(text: string) {`, `  const completion = await client.chat.completions.create({`, `    model: '${pick(MODELS)}',`, `    messages: [{ role: 'user', content: text }],`, `    max_tokens: ${int(64, 1024)},`, `  });`, `  return completion.choices[0]?.message.content ?? '';`, `}`];
+const CAPPED_COMPLETION_BLOCK = () => [
+  `export async function summarize${name()}(text: string) {`,
+  `  const completion = await client.chat.completions.create({`,
+  `    model: '${pick(MODELS)}',`,
+  `    messages: [{ role: 'user', content: text }],`,
+  `    max_tokens: ${int(64, 1024)},`,
+  `  });`,
+  `  return completion.choices[0]?.message.content ?? '';`,
+  `}`,
+];
 const FILES_CALLING_THE_MODEL = 0.06;
 
 const SCRIPT_BLOCKS = [
   () => [`export function ${name()}(items) {`, `  let total = 0;`, `  for (const item of items) total += item * ${int(2, 9)};`, `  return total;`, `}`],
-  () => [`export async function load${name()}(id) {`, `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`, `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`, `  return response.json();`, `}`],
+  () => [
+    `export async function load${name()}(id) {`,
+    `  const response = await fetch(\`https://api.example.com/${pick(WORDS)}/\${id}\`);`,
+    `  if (!response.ok) throw new Error(\`${pick(WORDS)} \${id}: \${response.status}\`);`,
+    `  return response.json();`,
+    `}`,
+  ],
   () => [`router.post('/api/${pick(WORDS)}', async (req, res) => {`, `  res.status(201).json(await db.${pick(WORDS)}.insert(req.body));`, `});`],
   () => [`module.exports.${name()} = { retries: ${int(1, 5)}, timeoutMs: ${int(1, 30) * 1000}, label: '${pick(WORDS)}' };`],
 ];
@@ -138,20 +190,54 @@ function sourceLines(targetBytes, typed) {
 }
 
 const PYTHON_BLOCKS = [
-  () => [`def load_${pick(WORDS)}_${pick(WORDS)}(item_id: str) -> dict:`, `    response = requests.get(f"https://api.example.com/${pick(WORDS)}/{item_id}", timeout=${int(2, 30)})`, `    response.raise_for_status()`, `    return response.json()`],
-  () => [`async def push_${pick(WORDS)}(payload: dict) -> None:`, `    async with httpx.AsyncClient(timeout=${int(2, 30)}) as http:`, `        await http.post("https://hooks.example.com/${pick(WORDS)}", json=payload)`],
-  () => [`def total_${pick(WORDS)}(items: list[int]) -> int:`, `    total = 0`, `    for item in items:`, `        total += item * ${int(2, 9)}`, `    return total`],
-  () => [`class ${pick(WORDS).replace(/^./, (c) => c.toUpperCase())}Record:`, `    def __init__(self, record_id: str, ${pick(WORDS)}_count: int) -> None:`, `        self.record_id = record_id`, `        self.count = ${pick(WORDS)}_count`],
+  () => [
+    `def load_${pick(WORDS)}_${pick(WORDS)}(item_id: str) -> dict:`,
+    `    response = requests.get(f"https://api.example.com/${pick(WORDS)}/{item_id}", timeout=${int(2, 30)})`,
+    `    response.raise_for_status()`,
+    `    return response.json()`,
+  ],
+  () => [
+    `async def push_${pick(WORDS)}(payload: dict) -> None:`,
+    `    async with httpx.AsyncClient(timeout=${int(2, 30)}) as http:`,
+    `        await http.post("https://hooks.example.com/${pick(WORDS)}", json=payload)`,
+  ],
+  () => [
+    `def total_${pick(WORDS)}(items: list[int]) -> int:`,
+    `    total = 0`,
+    `    for item in items:`,
+    `        total += item * ${int(2, 9)}`,
+    `    return total`,
+  ],
+  () => [
+    `class ${pick(WORDS).replace(/^./, (c) => c.toUpperCase())}Record:`,
+    `    def __init__(self, record_id: str, ${pick(WORDS)}_count: int) -> None:`,
+    `        self.record_id = record_id`,
+    `        self.count = ${pick(WORDS)}_count`,
+  ],
 ];
 
 /** A capped call through the OpenAI SDK, as a Python worker sends it to OpenRouter. */
-const PYTHON_CAPPED_BLOCK = () => [`def summarize_${pick(WORDS)}(text: str) -> str:`, `    completion = llm.chat.completions.create(`, `        model="${pick(MODELS)}",`, `        messages=[{"role": "user", "content": text}],`, `        max_tokens=${int(64, 1024)},`, `    )`, `    return completion.choices[0].message.content or ""`];
+const PYTHON_CAPPED_BLOCK = () => [
+  `def summarize_${pick(WORDS)}(text: str) -> str:`,
+  `    completion = llm.chat.completions.create(`,
+  `        model="${pick(MODELS)}",`,
+  `        messages=[{"role": "user", "content": text}],`,
+  `        max_tokens=${int(64, 1024)},`,
+  `    )`,
+  `    return completion.choices[0].message.content or ""`,
+];
 const PYTHON_FILES_CALLING_THE_MODEL = 0.08;
 
 function pythonLines(targetBytes) {
   const lines = [`"""${pick(WORDS)} worker."""`, 'import os', '', 'import httpx', 'import requests', ''];
   if (random() < PYTHON_FILES_CALLING_THE_MODEL) {
-    lines.push('from openai import OpenAI', '', 'llm = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"], timeout=60)', '', '');
+    lines.push(
+      'from openai import OpenAI',
+      '',
+      'llm = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"], timeout=60)',
+      '',
+      '',
+    );
     lines.push(...PYTHON_CAPPED_BLOCK(), '', '');
   }
   let size = 0;
@@ -295,7 +381,8 @@ const FUNCTION_PLANTS = [
     count: 2,
     imports: [],
     header: (index) => `export async function uncappedFetch${index}(messages${index}) {`,
-    body: (index) => `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`,
+    body: (index) =>
+      `  return fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: '${pick(MODELS)}', messages${index} }) });`,
     footer: '}',
     needle: 'fetch',
   },
@@ -315,7 +402,8 @@ const FUNCTION_PLANTS = [
     count: 2,
     imports: [],
     header: (index) => `def uncapped_http_${index}(messages_${index}: list):`,
-    body: (index) => `    return requests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": "${pick(MODELS)}", "messages": messages_${index}}, timeout=60)`,
+    body: (index) =>
+      `    return requests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": "${pick(MODELS)}", "messages": messages_${index}}, timeout=60)`,
     footer: '',
     needle: 'requests',
   },
@@ -418,7 +506,9 @@ function writeTree(root, files) {
   for (const file of files) {
     const path = join(root, file.path);
     mkdirSync(dirname(path), { recursive: true });
-    const content = file.lines ? Buffer.from(file.lines.join('\n') + '\n') : Buffer.from(Array.from({ length: int(4000, 40000) }, () => (random() < 0.1 ? 0 : int(1, 255))));
+    const content = file.lines
+      ? Buffer.from(file.lines.join('\n') + '\n')
+      : Buffer.from(Array.from({ length: int(4000, 40000) }, () => (random() < 0.1 ? 0 : int(1, 255))));
     writeFileSync(path, content);
     file.bytes = content.length;
     bytes += content.length;
@@ -440,7 +530,10 @@ function measure(command, args, scratch, cwd) {
   if (TIME) argv = [TIME, '-v', '-o', rssFile, ...argv];
   else if (command === process.execPath) {
     const preload = join(scratch, 'report-rss.cjs');
-    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, 'Maximum resident set size (kbytes): ' + process.resourceUsage().maxRSS));\n`);
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, 'Maximum resident set size (kbytes): ' + process.resourceUsage().maxRSS));\n`,
+    );
     argv = [command, '--require', preload, ...args];
   }
   const started = process.hrtime.bigint();
@@ -449,7 +542,8 @@ function measure(command, args, scratch, cwd) {
   if (run.error) fail(`${command} could not run: ${run.error.message}`);
   const rssText = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
   const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(rssText)?.[1] ?? NaN);
-  const cpuSeconds = Number(/User time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN);
+  const cpuSeconds =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(rssText)?.[1] ?? NaN);
   return { seconds, cpuSeconds, rssMb: rssKb / 1024, status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -535,14 +629,18 @@ function scanAgainstRipgrep(label, tree, bytes, scratch, runs) {
     if (hasRipgrep) ripgreps.push(measure('rg', [...RIPGREP_EVERY_FILE, '--count-matches', '--no-messages', ...RIPGREP_PATTERNS, '.'], scratch, tree));
   }
   const scan = median(scans);
-  console.log(`  key and URL scan (${KEY_AND_URL.join(' ')}), median of ${runs}: ${fixed(scan.seconds, 2)} s wall, ${fixed(scan.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / scan.seconds)} MB/s, peak RSS ${fixed(scan.rssMb, 0)} MB`);
+  console.log(
+    `  key and URL scan (${KEY_AND_URL.join(' ')}), median of ${runs}: ${fixed(scan.seconds, 2)} s wall, ${fixed(scan.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / scan.seconds)} MB/s, peak RSS ${fixed(scan.rssMb, 0)} MB`,
+  );
   if (!hasRipgrep) {
     console.log('  ripgrep: not on the PATH (apt-get install ripgrep), ratio not measured');
     return { scan, ratio: NaN };
   }
   const rg = median(ripgreps);
   const ratio = scan.seconds / rg.seconds;
-  console.log(`  ripgrep, same patterns and the same ${label === 'dependency tree' ? 'files' : 'file list'} (median of ${runs}, alternating): ${fixed(rg.seconds, 2)} s wall, ${fixed(rg.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / rg.seconds)} MB/s`);
+  console.log(
+    `  ripgrep, same patterns and the same ${label === 'dependency tree' ? 'files' : 'file list'} (median of ${runs}, alternating): ${fixed(rg.seconds, 2)} s wall, ${fixed(rg.cpuSeconds, 2)} s cpu, ${fixed(mb(bytes) / rg.seconds)} MB/s`,
+  );
   console.log(`  runs: scan ${scans.map((run) => fixed(run.seconds, 2)).join(' ')} s; ripgrep ${ripgreps.map((run) => fixed(run.seconds, 2)).join(' ')} s`);
   console.log(`  key and URL scan = ${fixed(ratio, 2)}x ripgrep`);
   return { scan, ratio };
@@ -555,9 +653,14 @@ function checkFindings(label, report, planted, precise) {
   const plantedAt = new Set(planted.map((p) => located(p.check, p)));
   const missing = [...plantedAt].filter((location) => !reported.has(location));
   const invented = precise ? [...reported].filter((location) => PRECISE_CHECKS.includes(location.split(' ')[0]) && !plantedAt.has(location)) : [];
-  if (missing.length > 0) console.error(`\nbench: ${label}: ${missing.length} of ${planted.length} planted findings were not reported:\n  ${missing.join('\n  ')}`);
-  if (invented.length > 0) console.error(`\nbench: ${label}: ${invented.length} findings of ${PRECISE_CHECKS.join(', ')} at places nothing was planted:\n  ${invented.slice(0, 10).join('\n  ')}`);
-  if (missing.length === 0 && invented.length === 0) console.log(`  all ${planted.length} planted findings reported${precise ? `, none elsewhere by ${PRECISE_CHECKS.join(', ')}` : ''}`);
+  if (missing.length > 0)
+    console.error(`\nbench: ${label}: ${missing.length} of ${planted.length} planted findings were not reported:\n  ${missing.join('\n  ')}`);
+  if (invented.length > 0)
+    console.error(
+      `\nbench: ${label}: ${invented.length} findings of ${PRECISE_CHECKS.join(', ')} at places nothing was planted:\n  ${invented.slice(0, 10).join('\n  ')}`,
+    );
+  if (missing.length === 0 && invented.length === 0)
+    console.log(`  all ${planted.length} planted findings reported${precise ? `, none elsewhere by ${PRECISE_CHECKS.join(', ')}` : ''}`);
   return missing.length + invented.length;
 }
 
@@ -592,14 +695,20 @@ function benchmark(scratch) {
   commitTree(tree);
   const generationSeconds = Number(process.hrtime.bigint() - generationStarted) / 1e9;
   const count = (kind) => files.filter((file) => file.kind === kind).length;
-  console.log(`peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}; cpu = user + sys; every tree is a git repository with every file committed\n`);
-  console.log(`1. generated monorepo: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}${worstCase ? ', worst case (every TypeScript file builds its own client)' : ''}, generated and committed in ${fixed(generationSeconds)} s`);
+  console.log(
+    `peak RSS via ${TIME ? `${TIME} -v` : 'process.resourceUsage() in the child'}; cpu = user + sys; every tree is a git repository with every file committed\n`,
+  );
+  console.log(
+    `1. generated monorepo: ${files.length} files, ${fixed(mb(bytes))} MB, seed ${seed}${worstCase ? ', worst case (every TypeScript file builds its own client)' : ''}, generated and committed in ${fixed(generationSeconds)} s`,
+  );
   console.log(`  ${['ts', 'js', 'py', 'json', 'md', 'bundle', 'binary', 'client', 'generated'].map((kind) => `${count(kind)} ${kind}`).join(', ')}`);
   console.log(`  planted: ${planted.length} findings (${PRECISE_CHECKS.map((id) => `${planted.filter((p) => p.check === id).length} ${id}`).join(', ')})`);
   const full = runCli(tree, [], scratch);
   rss.push(full.rssMb);
   const codeFiles = full.report.workspace.scopes?.code?.files;
-  console.log(`  ${line('full static audit (--offline, default scope)', full, bytes, files.length)}${codeFiles === undefined ? '' : `; ${codeFiles} files in the code scope`}`);
+  console.log(
+    `  ${line('full static audit (--offline, default scope)', full, bytes, files.length)}${codeFiles === undefined ? '' : `; ${codeFiles} files in the code scope`}`,
+  );
   for (const check of full.report.checks.filter((check) => check.kind === 'static')) {
     console.log(`    ${check.id.padEnd(20)} ${String(check.durationMs).padStart(6)} ms  ${check.status}, ${check.findings.length} findings`);
   }
@@ -629,7 +738,9 @@ function benchmark(scratch) {
     const deps = join(scratch, 'dependencies');
     const started = process.hrtime.bigint();
     const made = dependencyTree(deps, REPO, dependencyCopies, key);
-    console.log(`\n2. dependency tree: ${dependencyCopies} copies of this project's node_modules, ${made.files} files, ${fixed(mb(made.bytes))} MB, committed in ${fixed(Number(process.hrtime.bigint() - started) / 1e9)} s; planted: ${made.planted.length}`);
+    console.log(
+      `\n2. dependency tree: ${dependencyCopies} copies of this project's node_modules, ${made.files} files, ${fixed(mb(made.bytes))} MB, committed in ${fixed(Number(process.hrtime.bigint() - started) / 1e9)} s; planted: ${made.planted.length}`,
+    );
     const audit = runCli(deps, [], scratch);
     rss.push(audit.rssMb);
     console.log(`  ${line('full static audit', audit, made.bytes, made.files)}`);
@@ -644,7 +755,9 @@ function benchmark(scratch) {
   const bundles = join(scratch, 'bundles');
   const bundleShape = { count: bundleCount, size: 900 * 1024, huge: tiny ? 1 : 2, hugeSize: (tiny ? 20 : 40) * 1024 * 1024 };
   const madeBundles = bundleTree(bundles, bundleShape, key);
-  console.log(`\n3. bundles analysed as code: ${bundleShape.count} of 0.9 MB that call OpenRouter, ${bundleShape.huge} of ${fixed(mb(bundleShape.hugeSize), 0)} MB searched only; ${fixed(mb(madeBundles.bytes))} MB; planted: ${madeBundles.planted.length}`);
+  console.log(
+    `\n3. bundles analysed as code: ${bundleShape.count} of 0.9 MB that call OpenRouter, ${bundleShape.huge} of ${fixed(mb(bundleShape.hugeSize), 0)} MB searched only; ${fixed(mb(madeBundles.bytes))} MB; planted: ${madeBundles.planted.length}`,
+  );
   const bundleAudit = runCli(bundles, [], scratch);
   rss.push(bundleAudit.rssMb);
   console.log(`  ${line('full static audit', bundleAudit, madeBundles.bytes, madeBundles.files)}`);
@@ -669,8 +782,12 @@ function benchmark(scratch) {
   );
   results.smallProjectRatio = smallAudit.seconds / bare.seconds;
   const ms = (run) => `${fixed(run.seconds * 1000, 0)} ms (${fixed(run.seconds / bare.seconds, 2)}x)`;
-  console.log(`\n4. start-up: ${madeSmall.files} TypeScript files calling OpenRouter; medians of ${startupRuns} alternating runs, against a bare \`node -e ''\` (${fixed(bare.seconds * 1000, 0)} ms)`);
-  console.log(`  full audit (--offline): ${ms(smallAudit)}, peak RSS ${fixed(smallAudit.rssMb, 0)} MB; its first run, compiling the TypeScript compiler without a code cache: ${fixed(firstRun.seconds * 1000, 0)} ms`);
+  console.log(
+    `\n4. start-up: ${madeSmall.files} TypeScript files calling OpenRouter; medians of ${startupRuns} alternating runs, against a bare \`node -e ''\` (${fixed(bare.seconds * 1000, 0)} ms)`,
+  );
+  console.log(
+    `  full audit (--offline): ${ms(smallAudit)}, peak RSS ${fixed(smallAudit.rssMb, 0)} MB; its first run, compiling the TypeScript compiler without a code cache: ${fixed(firstRun.seconds * 1000, 0)} ms`,
+  );
   console.log(`  key and URL scan alone: ${ms(keysOnly)}; --version: ${ms(version)}`);
 
   const peakRss = Math.max(...rss.filter(Number.isFinite));
@@ -678,9 +795,15 @@ function benchmark(scratch) {
   console.log('\ntargets:');
   console.log(`  key and URL scan vs ripgrep, generated monorepo: ${ratioVerdict(results.monorepoRatio)} (<= ${TARGETS.scanRatio}x)`);
   if (dependencyCopies > 0) console.log(`  key and URL scan vs ripgrep, dependency tree: ${ratioVerdict(results.dependencyRatio)} (<= ${TARGETS.scanRatio}x)`);
-  console.log(`  full static audit of the monorepo: ${fixed(results.fullMbPerSecond)} MB/s ${verdict(results.fullMbPerSecond >= TARGETS.fullMbPerSecond)} (>= ${TARGETS.fullMbPerSecond} MB/s)`);
-  console.log(`  peak RSS, every run: ${fixed(peakRss, 0)} MB ${verdict(peakRss < TARGETS.peakRssMb)} (< ${TARGETS.peakRssMb} MB; bundle tree ${fixed(results.bundleRssMb, 0)} MB)`);
-  console.log(`  small project vs bare node: ${fixed(results.smallProjectRatio, 2)}x ${verdict(results.smallProjectRatio <= TARGETS.smallProjectRatio)} (<= ${TARGETS.smallProjectRatio}x)`);
+  console.log(
+    `  full static audit of the monorepo: ${fixed(results.fullMbPerSecond)} MB/s ${verdict(results.fullMbPerSecond >= TARGETS.fullMbPerSecond)} (>= ${TARGETS.fullMbPerSecond} MB/s)`,
+  );
+  console.log(
+    `  peak RSS, every run: ${fixed(peakRss, 0)} MB ${verdict(peakRss < TARGETS.peakRssMb)} (< ${TARGETS.peakRssMb} MB; bundle tree ${fixed(results.bundleRssMb, 0)} MB)`,
+  );
+  console.log(
+    `  small project vs bare node: ${fixed(results.smallProjectRatio, 2)}x ${verdict(results.smallProjectRatio <= TARGETS.smallProjectRatio)} (<= ${TARGETS.smallProjectRatio}x)`,
+  );
   if (wrong > 0) return 1;
   console.log('\nevery planted finding reported');
   return 0;

@@ -23,7 +23,9 @@ await build({
 
 // The Python grammar ships as a file of our own: its npm package carries a native install script that
 // we never use, so it stays a devDependency and no user's install compiles or runs anything.
-const grammarPackage = createRequire(import.meta.url).resolve('tree-sitter-python/package.json').replace(/package\.json$/, '');
+const grammarPackage = createRequire(import.meta.url)
+  .resolve('tree-sitter-python/package.json')
+  .replace(/package\.json$/, '');
 mkdirSync(`${dist}grammars`);
 copyFileSync(`${grammarPackage}tree-sitter-python.wasm`, `${dist}grammars/tree-sitter-python.wasm`);
 copyFileSync(`${grammarPackage}LICENSE`, `${dist}grammars/tree-sitter-python.LICENSE`);

@@ -62,7 +62,9 @@ try {
   server = await fake.startFakeOpenRouter(demoScenario(fake, key, latencyMs), { host: flags.host, port });
 } catch (error) {
   // EADDRINUSE and alike: one line, not a stack trace.
-  process.stderr.write(`error: cannot listen on ${flags.host}:${port}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' (try --port 0)' : ''}\n`);
+  process.stderr.write(
+    `error: cannot listen on ${flags.host}:${port}: ${error.code ?? error.message}${error.code === 'EADDRINUSE' ? ' (try --port 0)' : ''}\n`,
+  );
   process.exit(2);
 }
 
@@ -98,7 +100,11 @@ function demoScenario({ fakeModel, fakeEndpoint, FAKE_KEYS, MANDATORY_REASONING 
     keys: { [apiKey]: FAKE_KEYS.limited },
     models: [
       fakeModel('openai/gpt-4o-mini'),
-      fakeModel('deepseek/deepseek-r1', { reasoning: MANDATORY_REASONING, supported_parameters: reasoner, pricing: { prompt: '0.0000005', completion: '0.000002' } }),
+      fakeModel('deepseek/deepseek-r1', {
+        reasoning: MANDATORY_REASONING,
+        supported_parameters: reasoner,
+        pricing: { prompt: '0.0000005', completion: '0.000002' },
+      }),
       fakeModel('anthropic/claude-3.5-haiku', { pricing: { prompt: '0.0000008', completion: '0.000004' } }),
       fakeModel('google/gemini-2.0-flash-001', { pricing: { prompt: '0.0000001', completion: '0.0000004' } }),
       fakeModel('mistralai/mistral-small'),

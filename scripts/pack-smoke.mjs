@@ -23,7 +23,9 @@ const npmExitingOne = (args, cwd) => {
 
 try {
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], repo));
-  const unexpected = packed.files.map((file) => file.path).filter((path) => !/^(bin|dist)\/|^(package\.json|README\.md|\.openrouter-check\.yml\.example|LICENSE)$/.test(path));
+  const unexpected = packed.files
+    .map((file) => file.path)
+    .filter((path) => !/^(bin|dist)\/|^(package\.json|README\.md|\.openrouter-check\.yml\.example|LICENSE)$/.test(path));
   if (unexpected.length > 0) throw new Error(`the tarball holds files outside the whitelist: ${unexpected.join(', ')}`);
 
   const app = join(work, 'app');

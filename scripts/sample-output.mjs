@@ -43,7 +43,15 @@ export function sampleOutput() {
     cpSync(FIXTURE, root, { recursive: true });
     replaceKeyToken(root, sampleKey());
     // Only what the run needs: no API key, no CI (GitHub annotations), no user git or npm settings.
-    const env = { PATH: process.env.PATH ?? '', HOME: work, NO_COLOR: '1', TERM: 'dumb', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      NO_COLOR: '1',
+      TERM: 'dumb',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      LC_ALL: 'C',
+    };
     execFileSync('git', ['-c', 'init.defaultBranch=main', 'init', '-q'], { cwd: root, env });
     execFileSync('git', ['add', '-A'], { cwd: root, env });
     const run = spawnSync(process.execPath, [BIN], { cwd: root, env, encoding: 'utf8' });

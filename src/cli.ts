@@ -176,7 +176,9 @@ function buildProgram(): Commander.Command {
     .option('--timeout <ms>', 'time limit of each API request in milliseconds (default: api.timeout_ms, else 10000)', parseTimeout)
     .option('--retries <n>', `retries of a failed API request, 0 to ${MAX_RETRIES} (default: api.retries, else 2)`, parseRetries)
     .option('--allow-plugins', `load and run the checks the config's plugins: lists; they are code, so off by default (also ${OPERATOR_ENV.allowPlugins}=1)`)
-    .option('--max-paid-requests <n>', `paid completions a run may send, retries included (default: ${MAX_PAID_REQUESTS_ENV}, else 10)`, (value: string) => parseMaxPaidRequests(value))
+    .option('--max-paid-requests <n>', `paid completions a run may send, retries included (default: ${MAX_PAID_REQUESTS_ENV}, else 10)`, (value: string) =>
+      parseMaxPaidRequests(value),
+    )
     .option('--offline', 'skip the remote checks: no network at all')
     .option('--probe-fallbacks', 'also send one paid completion per fallback model (within --max-paid-requests); off by default')
     .option('--no-spend', 'send no billable completion: test-completion is skipped, and --probe-fallbacks has no effect')
@@ -197,16 +199,23 @@ function buildProgram(): Commander.Command {
 }
 
 async function audit(pathArgument: string, options: CliOptions, interruption: Interruption): Promise<number> {
-  const [{ BUILT_IN_CHECKS }, { loadConfig }, { planChecks, parseIdList }, { runChecks, exitCodeOf, NothingToAudit }, { loadWorkspace, fileAt }, reporters, { writeReportFile, appendStepSummary, refusalOf }] =
-    await Promise.all([
-      import('./checks/index.js'),
-      import('./config.js'),
-      import('./plan.js'),
-      import('./run.js'),
-      import('./workspace.js'),
-      import('./reporters/index.js'),
-      import('./report-file.js'),
-    ]);
+  const [
+    { BUILT_IN_CHECKS },
+    { loadConfig },
+    { planChecks, parseIdList },
+    { runChecks, exitCodeOf, NothingToAudit },
+    { loadWorkspace, fileAt },
+    reporters,
+    { writeReportFile, appendStepSummary, refusalOf },
+  ] = await Promise.all([
+    import('./checks/index.js'),
+    import('./config.js'),
+    import('./plan.js'),
+    import('./run.js'),
+    import('./workspace.js'),
+    import('./reporters/index.js'),
+    import('./report-file.js'),
+  ]);
   const { renderCheckList } = await import('./reporters/check-list.js');
   if (options.offline && options.requireRemote) throw new UsageError('error: --offline and --require-remote contradict each other');
   if (options.changedSince !== undefined && options.staged) throw new UsageError('error: --changed-since and --staged cannot be used together');
@@ -243,7 +252,8 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   if (!api.ok) throw new UsageError(api.error);
   const config: Config = { ...loaded.config, api: api.value };
   const envMaxPaidRequests = process.env[MAX_PAID_REQUESTS_ENV]?.trim() ? process.env[MAX_PAID_REQUESTS_ENV] : undefined;
-  const maxPaidRequests = options.maxPaidRequests ?? (envMaxPaidRequests === undefined ? undefined : parseMaxPaidRequests(envMaxPaidRequests, MAX_PAID_REQUESTS_ENV));
+  const maxPaidRequests =
+    options.maxPaidRequests ?? (envMaxPaidRequests === undefined ? undefined : parseMaxPaidRequests(envMaxPaidRequests, MAX_PAID_REQUESTS_ENV));
   const apiKey = options.offline ? undefined : process.env[config.api.keyEnv]?.trim() || undefined;
   const managementKey = options.offline ? undefined : process.env.OPENROUTER_MANAGEMENT_KEY?.trim() || undefined;
 
@@ -292,7 +302,14 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
     openRemote:
       apiKey === undefined
         ? undefined
-        : () => openRemote(config, apiKey, managementKey, { maxPaidRequests, probeFallbacks: options.probeFallbacks === true && options.spend }, interruption.signal),
+        : () =>
+            openRemote(
+              config,
+              apiKey,
+              managementKey,
+              { maxPaidRequests, probeFallbacks: options.probeFallbacks === true && options.spend },
+              interruption.signal,
+            ),
     remoteTarget: remoteTargetOf(config.api.baseUrl),
     ...(notLoaded ? { pluginsNotLoaded: notLoaded.plugins } : {}),
     signal: interruption.signal,
@@ -306,7 +323,10 @@ async function audit(pathArgument: string, options: CliOptions, interruption: In
   interruption.throwIfInterrupted();
 
   // A refused report file (a symlink) stops the run before any file is written.
-  const writes = [...(options.writeBaseline === undefined ? [] : [{ flag: '--write-baseline', file: options.writeBaseline }]), ...options.report.map(({ file }) => ({ flag: '--report', file }))];
+  const writes = [
+    ...(options.writeBaseline === undefined ? [] : [{ flag: '--write-baseline', file: options.writeBaseline }]),
+    ...options.report.map(({ file }) => ({ flag: '--report', file })),
+  ];
   for (const { flag, file } of writes) {
     const refusal = refusalOf(file);
     if (refusal !== undefined) throw new UsageError(`error: ${flag}: ${refusal}`);
@@ -380,7 +400,10 @@ async function explainCheck(id: string, checks: readonly Check[], builtIns: read
   const check = checks.find((candidate) => candidate.id === id);
   if (check === undefined) {
     const { closestMatch } = await import('./suggest.js');
-    const suggestion = closestMatch(id, checks.map((candidate) => candidate.id));
+    const suggestion = closestMatch(
+      id,
+      checks.map((candidate) => candidate.id),
+    );
     throw new UsageError(`error: --explain: "${id}" is not a known check${suggestion ? `; did you mean ${suggestion}?` : ''} (see --list-checks)`);
   }
   const { renderExplain } = await import('./reporters/explain.js');
@@ -389,7 +412,10 @@ async function explainCheck(id: string, checks: readonly Check[], builtIns: read
 }
 
 /** The text report's `lineOf`: a line of a file the run read, from its workspaces (the disk is not read again). */
-function lineReader(workspaces: readonly Workspace[], fileAt: (workspace: Workspace, path: string) => WorkspaceFile | undefined): (file: string, line: number) => string | undefined {
+function lineReader(
+  workspaces: readonly Workspace[],
+  fileAt: (workspace: Workspace, path: string) => WorkspaceFile | undefined,
+): (file: string, line: number) => string | undefined {
   return (file, line) => {
     for (const workspace of workspaces) {
       const found = fileAt(workspace, file);

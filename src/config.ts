@@ -8,7 +8,15 @@ import type { Alias, Document, Node, Scalar } from 'yaml';
 import { SEVERITY_SETTINGS } from './checks/types.js';
 import type { Check, CheckOptionSchema, CheckOptionValues, SeveritySetting } from './checks/types.js';
 import { baseUrlProblem, DEFAULT_BASE_URL, normalizeBaseUrl } from './base-url.js';
-import { KEY_GUARD_CHECKS, keyEnvProblem, keyGuardRefusal, MAX_RETRIES, operatorSettingRefusal, REPOSITORY_RETRIES, REPOSITORY_TIMEOUT_MS } from './operator-settings.js';
+import {
+  KEY_GUARD_CHECKS,
+  keyEnvProblem,
+  keyGuardRefusal,
+  MAX_RETRIES,
+  operatorSettingRefusal,
+  REPOSITORY_RETRIES,
+  REPOSITORY_TIMEOUT_MS,
+} from './operator-settings.js';
 import type { OperatorSettingPath } from './operator-settings.js';
 import { maskSecretsIn } from './secrets.js';
 import { closestMatch } from './suggest.js';
@@ -104,9 +112,7 @@ export type PluginLoader = (
  * On success, `checks` is every check of the run: the known ones, then the plugins' in the order
  * listed; `notLoaded` is set when the file lists plugins and no loader was given.
  */
-export type ConfigOutcome =
-  | { ok: true; config: Config; checks: readonly Check[]; notLoaded?: PluginsNotLoaded }
-  | { ok: false; error: string };
+export type ConfigOutcome = { ok: true; config: Config; checks: readonly Check[]; notLoaded?: PluginsNotLoaded } | { ok: false; error: string };
 
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
@@ -743,9 +749,11 @@ function text(what: string, accept: (raw: string) => boolean): Rule<string> {
 
 function wholeNumber(minimum?: number, maximum?: number): Rule<number> {
   const what =
-    minimum !== undefined && maximum !== undefined ? `a whole number from ${minimum} to ${maximum}`
-    : minimum !== undefined ? `a whole number ≥ ${minimum}`
-    : 'a whole number';
+    minimum !== undefined && maximum !== undefined
+      ? `a whole number from ${minimum} to ${maximum}`
+      : minimum !== undefined
+        ? `a whole number ≥ ${minimum}`
+        : 'a whole number';
   return scalar(what, (raw) =>
     typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= (minimum ?? -Infinity) && raw <= (maximum ?? Infinity) ? raw : undefined,
   );
@@ -764,10 +772,7 @@ const modelId = text('a model id without spaces, such as openai/gpt-4o-mini', (r
 
 const pattern = text('a gitignore-style pattern such as "generated/"', (raw) => raw.trim() !== '');
 
-const moduleSpecifier = text(
-  'a module name or path, such as openrouter-check-plugin-acme or ./checks/acme.js',
-  (raw) => raw !== '' && raw.trim() === raw,
-);
+const moduleSpecifier = text('a module name or path, such as openrouter-check-plugin-acme or ./checks/acme.js', (raw) => raw !== '' && raw.trim() === raw);
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {
   b: 1,
@@ -910,10 +915,7 @@ function checkSettingRule(check: Check, kind: ConfigKind): Rule<CheckSetting> {
       const schema = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
       if (!schema) {
         const suggestion = closestMatch(name, ['severity', ...optionNames]);
-        const hint =
-          suggestion ? `; did you mean ${suggestion}?`
-          : optionNames.length > 0 ? ` (options: ${optionNames.join(', ')})`
-          : ' (it has none)';
+        const hint = suggestion ? `; did you mean ${suggestion}?` : optionNames.length > 0 ? ` (options: ${optionNames.join(', ')})` : ' (it has none)';
         return child.fail(`${child.path} is not an option of ${check.id}${hint}`, keyOffset);
       }
       const checked = optionRule(schema)(child);

@@ -145,7 +145,8 @@ export function readPieces(file: string | Buffer, visit: (piece: FilePiece) => '
     if (!stats.isFile()) return 'unreadable';
     const { size } = stats;
     // One buffer serves every file read in pieces, one after the other (a fresh 16 MiB each cost page faults).
-    const buffer = spare !== undefined && spare.length >= Math.min(PIECE_BYTES, size) ? spare : Buffer.allocUnsafeSlow(Math.min(PIECE_BYTES, Math.max(size, 1)));
+    const buffer =
+      spare !== undefined && spare.length >= Math.min(PIECE_BYTES, size) ? spare : Buffer.allocUnsafeSlow(Math.min(PIECE_BYTES, Math.max(size, 1)));
     if (buffer === spare) spare = undefined;
     lent = buffer;
     let start = 0;

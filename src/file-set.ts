@@ -74,7 +74,10 @@ export async function listFileSet(root: string, shownRoot: string, selection: Ch
     // Comparing the working tree runs the repository's clean filters on changed files: switched off.
     const config = await filterDriversOff(root, signal);
     const [diff, untracked] = await Promise.all([
-      runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--name-only', '--relative', '-z', '--no-renames', '--diff-filter=ACMR', ref, '--'], { ...options, config }),
+      runGit(root, ['diff', '--no-ext-diff', '--no-textconv', '--name-only', '--relative', '-z', '--no-renames', '--diff-filter=ACMR', ref, '--'], {
+        ...options,
+        config,
+      }),
       runGit(root, ['ls-files', '-z', '--others', '--exclude-standard'], options),
     ]);
     if (!diff.ok) return fail(`git could not list the changes since "${ref}": ${withHint(diff.message)}`);
@@ -83,7 +86,11 @@ export async function listFileSet(root: string, shownRoot: string, selection: Ch
     description = `files changed since ${ref}`;
     whenEmpty = `0 files changed since ${ref}: nothing to audit`;
   } else {
-    const staged = await runGit(root, ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--name-only', '--relative', '-z', '--no-renames', '--diff-filter=ACMR', '--'], options);
+    const staged = await runGit(
+      root,
+      ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--name-only', '--relative', '-z', '--no-renames', '--diff-filter=ACMR', '--'],
+      options,
+    );
     if (!staged.ok) return fail(`git could not list the staged changes: ${withHint(staged.message)}`);
     changed = namesIn(staged.stdout);
     description = 'files staged for commit';
@@ -106,7 +113,12 @@ export interface FileSetOptions {
 }
 
 /** listFileSet's answer as workspace options (the CLI's one call), or the error to print. */
-export async function fileSetOptions(root: string, shownRoot: string, selection: ChangeSelection | undefined, signal?: AbortSignal): Promise<FileSetOptions | { ok: false; error: string }> {
+export async function fileSetOptions(
+  root: string,
+  shownRoot: string,
+  selection: ChangeSelection | undefined,
+  signal?: AbortSignal,
+): Promise<FileSetOptions | { ok: false; error: string }> {
   const outcome = await listFileSet(root, shownRoot, selection, signal);
   if (!outcome.ok) return outcome;
   if ('walk' in outcome) return { ok: true, selected: { fileSet: `walk (${outcome.walk})` }, whole: undefined };

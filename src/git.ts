@@ -108,5 +108,10 @@ export async function filterDriversOff(root: string, signal?: AbortSignal): Prom
       .map((name) => /^filter\.(.+)\.[^.]+$/.exec(name)?.[1])
       .filter((name): name is string => name !== undefined),
   );
-  return [...drivers].flatMap((driver) => [`filter.${driver}.clean=`, `filter.${driver}.smudge=`, `filter.${driver}.process=`, `filter.${driver}.required=false`]);
+  return [...drivers].flatMap((driver) => [
+    `filter.${driver}.clean=`,
+    `filter.${driver}.smudge=`,
+    `filter.${driver}.process=`,
+    `filter.${driver}.required=false`,
+  ]);
 }

@@ -128,7 +128,9 @@ export function pluginsAllowed(flag: boolean | undefined, env: NodeJS.ProcessEnv
 /** The one stderr line saying which `plugins:` entries did not load, why, and how to allow them. */
 export function pluginsNotLoadedWarning(plugins: readonly string[], ignoredCheckIds: readonly string[]): string {
   const ignored =
-    ignoredCheckIds.length === 0 ? '' : `; settings for ${ignoredCheckIds.map((id) => `checks.${shownName(id)}`).join(', ')} ignored (no known check has that id)`;
+    ignoredCheckIds.length === 0
+      ? ''
+      : `; settings for ${ignoredCheckIds.map((id) => `checks.${shownName(id)}`).join(', ')} ignored (no known check has that id)`;
   return (
     `warning: plugins not loaded: ${plugins.map(shownName).join(', ')} ` +
     `(a plugin is code from the config; allow it with --allow-plugins or ${OPERATOR_ENV.allowPlugins}=1)${ignored}`

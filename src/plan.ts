@@ -31,7 +31,10 @@ export type PlanOutcome = { ok: true; plan: PlannedCheck[] } | { ok: false; erro
  */
 export function planChecks(checks: readonly Check[], config: Config, selection: Selection): PlanOutcome {
   const knownIds = checks.map((check) => check.id);
-  for (const [flag, ids] of [['--only', selection.only], ['--skip', selection.skip]] as const) {
+  for (const [flag, ids] of [
+    ['--only', selection.only],
+    ['--skip', selection.skip],
+  ] as const) {
     for (const id of ids ?? []) {
       if (knownIds.includes(id)) continue;
       const suggestion = closestMatch(id, knownIds);
@@ -67,5 +70,8 @@ function planRemote(planned: PlannedCheck, remote: RemoteAvailability | undefine
 
 /** Splits `a,b, c` into ids; empty items are dropped. */
 export function parseIdList(value: string): string[] {
-  return value.split(',').map((id) => id.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 }

@@ -81,7 +81,14 @@ export class SuppressionIndex {
         continue;
       }
       const note = (message: string): void => {
-        notes.set(`${file.path}:${directive.line}`, { message, severity: 'warn', file: file.path, line: directive.line, column: directive.column, snippet: directive.snippet });
+        notes.set(`${file.path}:${directive.line}`, {
+          message,
+          severity: 'warn',
+          file: file.path,
+          line: directive.line,
+          column: directive.column,
+          snippet: directive.snippet,
+        });
       };
       this.#markUsed(file.path, directive.line, checkId);
       if (this.options.ignoreDirectives) {
@@ -105,7 +112,11 @@ export class SuppressionIndex {
    * check it names that ran, as a warning keyed by the check it is reported under — the first such check, or
    * `fallbackCheck` for a directive that names none and stood above no finding at all.
    */
-  unused(directivesByFile: ReadonlyMap<WorkspaceFile, readonly Directive[]>, ran: ReadonlySet<string>, fallbackCheck: string | undefined): Map<string, Finding[]> {
+  unused(
+    directivesByFile: ReadonlyMap<WorkspaceFile, readonly Directive[]>,
+    ran: ReadonlySet<string>,
+    fallbackCheck: string | undefined,
+  ): Map<string, Finding[]> {
     const byCheck = new Map<string, Finding[]>();
     for (const [file, directives] of directivesByFile) {
       for (const directive of directives) {

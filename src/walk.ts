@@ -92,7 +92,9 @@ function entriesOf(directory: string | Buffer): { dirents: Dirent[]; names?: Pat
   if (!dirents.some((dirent) => dirent.name.includes('\ufffd'))) return { dirents: dirents.sort(byName) };
   try {
     const raw = readdirSync(directory, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent<Buffer>[];
-    const named = raw.map((dirent) => ({ dirent: dirent as unknown as Dirent, name: nameOf(dirent.name) })).sort((a, b) => compare(shownPath(a.name), shownPath(b.name)));
+    const named = raw
+      .map((dirent) => ({ dirent: dirent as unknown as Dirent, name: nameOf(dirent.name) }))
+      .sort((a, b) => compare(shownPath(a.name), shownPath(b.name)));
     return { dirents: named.map((entry) => entry.dirent), names: named.map((entry) => entry.name) };
   } catch {
     return undefined;

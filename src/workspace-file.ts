@@ -206,7 +206,8 @@ export class WorkspaceFile {
     let newlines = 0;
     for (let at = bytes.indexOf(0x0a); at !== -1 && at < offset; at = bytes.indexOf(0x0a, at + 1)) newlines++;
     if (lastBreak === -1) {
-      const head = piece.lineHead.length >= LINE_HEAD_BYTES ? piece.lineHead : Buffer.concat([piece.lineHead, bytes.subarray(0, Math.min(offset, LINE_HEAD_BYTES))]);
+      const head =
+        piece.lineHead.length >= LINE_HEAD_BYTES ? piece.lineHead : Buffer.concat([piece.lineHead, bytes.subarray(0, Math.min(offset, LINE_HEAD_BYTES))]);
       return { start, line: piece.line, column: piece.column + utf16Units(bytes, 0, offset), lineHead: head.subarray(0, LINE_HEAD_BYTES) };
     }
     const lineStart = lastBreak + 1;

@@ -25,7 +25,7 @@ describe('action.yml: the step', () => {
     expect(actionStep.run).not.toMatch(/\$\{\{/);
   });
 
-  it('never runs npx or npm exec, which would read the checkout\'s .npmrc', () => {
+  it("never runs npx or npm exec, which would read the checkout's .npmrc", () => {
     const commands = actionStep.run.split('\n').filter((line) => !line.trim().startsWith('#'));
     expect(commands.join('\n')).not.toMatch(/\bnpx\b|npm exec/);
   });
@@ -73,8 +73,16 @@ describe('action.yml: the command it runs', () => {
     { name: 'remote: required', inputs: { remote: 'required' }, args: ['.', '--format', 'text', '--fail-on', 'error', '--require-remote'] },
     { name: 'remote: offline', inputs: { remote: 'offline' }, args: ['.', '--format', 'text', '--fail-on', 'error', '--offline'] },
     { name: 'remote: no-spend', inputs: { remote: 'no-spend' }, args: ['.', '--format', 'text', '--fail-on', 'error', '--no-spend'] },
-    { name: 'extra args, split on spaces', inputs: { args: '--skip https-only  --config ci/o.yml' }, args: ['.', '--format', 'text', '--fail-on', 'error', '--skip', 'https-only', '--config', 'ci/o.yml'] },
-    { name: 'an input with shell syntax stays one argument', inputs: { path: '"; touch pwned; echo "' }, args: ['"; touch pwned; echo "', '--format', 'text', '--fail-on', 'error'] },
+    {
+      name: 'extra args, split on spaces',
+      inputs: { args: '--skip https-only  --config ci/o.yml' },
+      args: ['.', '--format', 'text', '--fail-on', 'error', '--skip', 'https-only', '--config', 'ci/o.yml'],
+    },
+    {
+      name: 'an input with shell syntax stays one argument',
+      inputs: { path: '"; touch pwned; echo "' },
+      args: ['"; touch pwned; echo "', '--format', 'text', '--fail-on', 'error'],
+    },
   ];
   it.each(cases)('$name: node runs the installed bin with these arguments', async ({ inputs, args }) => {
     const run = await runWithStubs(inputs);
@@ -97,7 +105,14 @@ describe('action.yml: the command it runs', () => {
       `NPM_CONFIG_GLOBALCONFIG=${tool}/global-npmrc (0 bytes)`,
       'npm_config_userconfig=unset',
       'npm_config_globalconfig=unset',
-      'install', '--prefix', tool, '--ignore-scripts', '--no-save', '--no-audit', '--no-fund', '--loglevel=error',
+      'install',
+      '--prefix',
+      tool,
+      '--ignore-scripts',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
       'openrouter-check@latest',
     ]);
     expect(run.nodeArgs[0]).toBe(`${tool}/${INSTALLED_BIN}`);
@@ -110,7 +125,11 @@ describe('action.yml: the command it runs', () => {
     { name: 'version', inputs: { version: '0.1.0' }, spec: () => 'openrouter-check@0.1.0' },
     { name: 'package: an npm spec', inputs: { package: '@acme/openrouter-check@2' }, spec: () => '@acme/openrouter-check@2' },
     { name: 'package: an absolute tarball path', inputs: { package: '/tmp/openrouter-check-0.1.0.tgz' }, spec: () => '/tmp/openrouter-check-0.1.0.tgz' },
-    { name: 'package: a tarball in the workspace', inputs: { package: './dist/openrouter-check-0.1.0.tgz' }, spec: (workspace) => `${workspace}/./dist/openrouter-check-0.1.0.tgz` },
+    {
+      name: 'package: a tarball in the workspace',
+      inputs: { package: './dist/openrouter-check-0.1.0.tgz' },
+      spec: (workspace) => `${workspace}/./dist/openrouter-check-0.1.0.tgz`,
+    },
   ];
   it.each(packages)('$name: npm installs what it names', async ({ inputs, spec }) => {
     const run = await runWithStubs(inputs);
@@ -198,7 +217,13 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
     if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` before the end-to-end tests');
     packDir = mkdtempSync(join(tmpdir(), 'orc-action-pack-'));
     // --ignore-scripts: `prepare` would rebuild dist/ under the other tests running the CLI from it.
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Array<{ filename: string }>;
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
+        cwd: REPO,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ) as Array<{ filename: string }>;
     tarball = join(packDir, packed!.filename);
     registry = await startRecordingRegistry();
   });
@@ -208,7 +233,7 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
     await new Promise((resolve) => registry.server.close(resolve));
   });
 
-  it('control: npm and npx in the checkout obey it, so the old `npx openrouter-check` would run the attacker\'s code', async () => {
+  it("control: npm and npx in the checkout obey it, so the old `npx openrouter-check` would run the attacker's code", async () => {
     const checkout = hostileCheckout(registry.url);
     const env = runnerEnv();
 
@@ -260,7 +285,9 @@ describe('action.yml: a hostile .npmrc in the checkout', () => {
     expect(run.status, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.tool.version).toBe(VERSION);
-    const failed = report.checks.filter((check) => check.status === 'fail').map((check) => [check.id, check.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`)]);
+    const failed = report.checks
+      .filter((check) => check.status === 'fail')
+      .map((check) => [check.id, check.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`)]);
     expect(failed).toEqual([
       ['https-only', ['src/chat.ts:2:17']],
       ['max-tokens', ['app/chat.py:7:12']],
@@ -277,7 +304,11 @@ describe('CI examples (README In CI, docs/ci.md): each runs the tool outside the
   const readmeExamples = codeBlocksOf(inCi);
   const ciPageExamples = codeBlocksOf(readFileSync(join(REPO, 'docs/ci.md'), 'utf8'));
   const examples = [...readmeExamples, ...ciPageExamples];
-  const commandsOf = (text: string): string => text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
+  const commandsOf = (text: string): string =>
+    text
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
 
   it("finds the README's examples: GitHub Actions with the action, GitLab CI, Jenkins, pre-commit", () => {
     expect(readmeExamples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'groovy', 'yaml']);
@@ -287,7 +318,7 @@ describe('CI examples (README In CI, docs/ci.md): each runs the tool outside the
     expect(ciPageExamples.map((example) => example.lang)).toEqual(['yaml', 'yaml', 'yaml', 'yaml', 'groovy', 'yaml']);
   });
 
-  it("each README example is on docs/ci.md word for word, so the two cannot drift apart", () => {
+  it('each README example is on docs/ci.md word for word, so the two cannot drift apart', () => {
     for (const example of readmeExamples) expect(ciPageExamples.map(({ text }) => text)).toContain(example.text);
   });
 

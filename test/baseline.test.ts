@@ -79,7 +79,11 @@ describe('baseline files', () => {
     ['another tool', '{"version": 1, "findings": []}', /^".*" is not an openrouter-check baseline \(written by --write-baseline\)$/],
     ['another version', '{"version": 2, "tool": "openrouter-check", "findings": []}', /^".*" has baseline version 2; this openrouter-check reads version 1$/],
     ['no list', '{"version": 1, "tool": "openrouter-check"}', /^".*" has no "findings" list$/],
-    ['a bad entry', '{"version": 1, "tool": "openrouter-check", "findings": [{"check": "x", "fingerprint": "not hex"}]}', /^".*" has no hex fingerprint at findings\[0\]$/],
+    [
+      'a bad entry',
+      '{"version": 1, "tool": "openrouter-check", "findings": [{"check": "x", "fingerprint": "not hex"}]}',
+      /^".*" has no hex fingerprint at findings\[0\]$/,
+    ],
   ])('reading %s is a one-line error naming the file', (name, content, error) => {
     const file = join(scratch, content === undefined ? 'nope.json' : `${name.replace(/\W+/g, '-')}.json`);
     if (content !== undefined) writeFileSync(file, content);
@@ -144,7 +148,10 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
 
   it('--baseline reports a new finding, and only that one, in the JSON and the text report', async () => {
     const chat = join(root, 'src/chat.ts');
-    writeFileSync(chat, `${readFileSync(chat, 'utf8')}\nexport async function summarize(text: string) {\n  return client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n}\n`);
+    writeFileSync(
+      chat,
+      `${readFileSync(chat, 'utf8')}\nexport async function summarize(text: string) {\n  return client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n}\n`,
+    );
     const { status, checks } = await jsonRun([root, ...CODE_CHECKS, '--baseline', baseline]);
     expect(status).toBe(1);
     expect(located(checks.get('max-tokens'))).toEqual(['error src/chat.ts:23:10']);
@@ -174,7 +181,12 @@ describe('--write-baseline and --baseline (fixtures/leaky-app)', () => {
   it.each([
     ['a missing file', 'missing.json', undefined, /^error: --baseline: cannot read ".*missing\.json" \(ENOENT\)$/],
     ['a file that is not JSON', 'broken.json', 'nope', /^error: --baseline: ".*broken\.json" is not valid JSON$/],
-    ['a newer version', 'v2.json', '{"version":2,"tool":"openrouter-check","findings":[]}', /^error: --baseline: ".*v2\.json" has baseline version 2; this openrouter-check reads version 1$/],
+    [
+      'a newer version',
+      'v2.json',
+      '{"version":2,"tool":"openrouter-check","findings":[]}',
+      /^error: --baseline: ".*v2\.json" has baseline version 2; this openrouter-check reads version 1$/,
+    ],
   ])('--baseline with %s: one line, exit 2, nothing on stdout', async (_, name, content, stderr) => {
     const file = join(scratch, name);
     if (content !== undefined) writeFileSync(file, content);
@@ -202,17 +214,22 @@ describe('a baseline of every check on the failing fixture', () => {
     expect([...known.checks.values()].flatMap((check) => check.findings)).toEqual([]);
 
     const chat = join(root, 'src/chat.ts');
-    writeFileSync(chat, `${readFileSync(chat, 'utf8')}\nexport const title = (text: string) =>\n  client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n`);
+    writeFileSync(
+      chat,
+      `${readFileSync(chat, 'utf8')}\nexport const title = (text: string) =>\n  client.chat.completions.create({ model: DEFAULT_MODEL, messages: [{ role: 'user', content: text }] });\n`,
+    );
     const next = await jsonRun([root, '--baseline', file]);
     expect(next.status).toBe(1);
-    const reported = [...next.checks.values()].flatMap((check) => check.findings.map((finding) => `${check.id} ${finding.severity} ${finding.file}:${finding.line}:${finding.column}`));
+    const reported = [...next.checks.values()].flatMap((check) =>
+      check.findings.map((finding) => `${check.id} ${finding.severity} ${finding.file}:${finding.line}:${finding.column}`),
+    );
     // max-tokens fails it; fallback-configured warns about the same call (no fallbacks configured).
     expect(reported).toEqual(['max-tokens error src/chat.ts:20:3', 'fallback-configured warn src/chat.ts:20:3']);
   });
 });
 
 describe('a known line written once more', () => {
-  it('gets its own fingerprint in the SARIF and GitLab reports, the one --write-baseline records, not the known copy\'s', async () => {
+  it("gets its own fingerprint in the SARIF and GitLab reports, the one --write-baseline records, not the known copy's", async () => {
     const { root } = materializeFixture('leaky-app');
     const only = ['--only', 'https-only'];
     const before = join(scratch, 'repeat-before.json');
@@ -225,7 +242,8 @@ describe('a known line written once more', () => {
     const gitlab = join(scratch, 'repeat.gitlab.json');
     const run = await runCli([root, ...only, '--baseline', before, '--write-baseline', after, '--format', 'sarif', '--report', `gitlab=${gitlab}`]);
     expect(run.status).toBe(1);
-    const recorded = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { findings: { fingerprint: string }[] }).findings.map((entry) => entry.fingerprint);
+    const recorded = (file: string): string[] =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { findings: { fingerprint: string }[] }).findings.map((entry) => entry.fingerprint);
     const known = recorded(before);
     const fresh = recorded(after).filter((fingerprint) => !known.includes(fingerprint));
     expect([known.length, fresh.length]).toEqual([1, 1]);

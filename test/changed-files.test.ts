@@ -41,7 +41,8 @@ function edit(root: string, path: string, change: (text: string) => string): voi
   writeFileSync(file, change(before));
 }
 
-const UNCAPPED_FETCH = "export const ask = (body: string) => fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: body }] }) });\n";
+const UNCAPPED_FETCH =
+  "export const ask = (body: string) => fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: body }] }) });\n";
 
 interface JsonCheck {
   id: string;
@@ -104,10 +105,33 @@ describe('loadWorkspace with a list of files', () => {
     // A folder git's index names, turned into a link to elsewhere in the working tree: not followed.
     symlinkSync(makeTree({ 'x.ts': 'outside' }), join(top, 'api/linked'));
     const root = join(top, 'api');
-    const listed = ['src/a.ts', '.env', '.env.example', 'src/a.test.ts', 'secrets.txt', 'node_modules/pkg/index.js', 'dist/out.js', 'big.ts', 'image.png', 'link.ts', 'linked/x.ts', 'gone.ts', 'src'];
+    const listed = [
+      'src/a.ts',
+      '.env',
+      '.env.example',
+      'src/a.test.ts',
+      'secrets.txt',
+      'node_modules/pkg/index.js',
+      'dist/out.js',
+      'big.ts',
+      'image.png',
+      'link.ts',
+      'linked/x.ts',
+      'gone.ts',
+      'src',
+    ];
     const workspace = scan(root, listed, { exclude: ['*.test.ts'], fileSet: 'git: listed' });
     expect(workspace.files.map((file) => file.path)).toEqual(['.env', '.env.example', 'secrets.txt', 'src/a.ts']);
-    expect(workspace.searched!.map((file) => file.path)).toEqual(['.env', '.env.example', 'big.ts', 'dist/out.js', 'image.png', 'node_modules/pkg/index.js', 'secrets.txt', 'src/a.ts']);
+    expect(workspace.searched!.map((file) => file.path)).toEqual([
+      '.env',
+      '.env.example',
+      'big.ts',
+      'dist/out.js',
+      'image.png',
+      'node_modules/pkg/index.js',
+      'secrets.txt',
+      'src/a.ts',
+    ]);
     expect(workspace.summary).toEqual({
       filesScanned: 4,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 2 },
@@ -237,7 +261,8 @@ describe('the remote checks under --staged', () => {
     const fake = await startFakeOpenRouter({ keys: { [key]: {} }, models: [fakeModel('openai/gpt-4o-mini')] });
     try {
       const root = makeTree({
-        'src/legacy.ts': "export const ask = (client: any) => client.chat.completions.create({ model: 'openai/gpt-4-turbo-preview', max_tokens: 9, messages: [] });\n",
+        'src/legacy.ts':
+          "export const ask = (client: any) => client.chat.completions.create({ model: 'openai/gpt-4-turbo-preview', max_tokens: 9, messages: [] });\n",
       });
       git(root, 'init', '--quiet');
       git(root, 'add', '--all');

@@ -41,15 +41,7 @@ async function jsonReport(args: string[]): Promise<{ status: number | null; repo
 }
 
 /** Without an API key the remote checks are listed, skipped with the reason. */
-const REMOTE_CHECK_IDS = [
-  'auth',
-  'credit-limit',
-  'key-rotation',
-  'credit-balance',
-  'model-availability',
-  'test-completion',
-  'fallback-reachability',
-];
+const REMOTE_CHECK_IDS = ['auth', 'credit-limit', 'key-rotation', 'credit-balance', 'model-availability', 'test-completion', 'fallback-reachability'];
 /** The static checks issue 7 added, after the first three in the registry's order. */
 const PROJECT_CHECK_IDS = ['env-files', 'secret-scanning', 'client-exposure', 'client-resilience', 'fallback-configured', 'attribution-headers'];
 /** Every check in report order: the three code checks, the project checks, then the remote ones (interleaved by the registry). */
@@ -183,9 +175,7 @@ describe('a project ready for production (fixtures/clean-app)', () => {
     const { root } = materializeFixture('clean-app');
     const { status, report } = await jsonReport([root]);
     expect(status).toBe(0);
-    expect(report.checks.map((check) => [check.id, check.status])).toEqual(
-      ALL_IDS.map((id) => [id, REMOTE_CHECK_IDS.includes(id) ? 'skip' : 'pass']),
-    );
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual(ALL_IDS.map((id) => [id, REMOTE_CHECK_IDS.includes(id) ? 'skip' : 'pass']));
     expect((await runCli([root])).stdout.trimEnd().split('\n').at(-1)).toBe('9 passed, 0 failed, 0 warned, 7 skipped');
   });
 
@@ -210,7 +200,9 @@ describe('edge cases (fixtures/edge-cases)', () => {
     // The code checks pass; the project checks warn about its missing CI scanner and a bare client.
     expect(report.summary).toEqual({ passed: 3, failed: 2, warned: 4, skipped: 7, errored: 0 });
     const hardcodedKey = report.checks.find((check) => check.id === 'hardcoded-key')!;
-    expect(hardcodedKey.findings.map((finding) => [finding.file, finding.line, finding.column, finding.snippet])).toEqual([['assets/logo.png', 3, 9, undefined]]);
+    expect(hardcodedKey.findings.map((finding) => [finding.file, finding.line, finding.column, finding.snippet])).toEqual([
+      ['assets/logo.png', 3, 9, undefined],
+    ]);
     expect(hardcodedKey.findings[0]!.message).toMatch(/^OpenRouter key sk-or-v1-[0-9a-f]{4}…[0-9a-f]{4} is hardcoded \(in a binary file\)$/);
     const httpsOnly = report.checks.find((check) => check.id === 'https-only')!;
     expect(httpsOnly.findings).toHaveLength(200);
@@ -284,15 +276,21 @@ describe('SARIF', () => {
     const log = JSON.parse(run.stdout) as {
       runs: Array<{
         automationDetails: { id: string };
-        results: Array<{ ruleId: string; level: string; locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }> }>;
+        results: Array<{
+          ruleId: string;
+          level: string;
+          locations?: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }>;
+        }>;
       }>;
     };
     expect(validateSarif(log)).toBe(true);
     expect(log.runs.map((sarifRun) => sarifRun.automationDetails.id)).toEqual(['openrouter-check/static/', 'openrouter-check/remote/']);
-    const located = log.runs.flatMap((sarifRun) => sarifRun.results).map(({ ruleId, level, locations }) => {
-      const { artifactLocation, region } = locations![0]!.physicalLocation;
-      return `${ruleId} ${level} ${artifactLocation.uri}:${region.startLine}${region.startColumn ? `:${region.startColumn}` : ''}`;
-    });
+    const located = log.runs
+      .flatMap((sarifRun) => sarifRun.results)
+      .map(({ ruleId, level, locations }) => {
+        const { artifactLocation, region } = locations![0]!.physicalLocation;
+        return `${ruleId} ${level} ${artifactLocation.uri}:${region.startLine}${region.startColumn ? `:${region.startColumn}` : ''}`;
+      });
     expect(located).toEqual([
       'hardcoded-key error .env:1:20',
       'hardcoded-key error src/config.ts:2:36',
@@ -361,7 +359,9 @@ describe('GitHub Actions', () => {
   it('--format github prints only the annotations', async () => {
     const { root } = materializeFixture('leaky-app');
     const run = await runCli([root, '--only', 'https-only', '--format', 'github']);
-    expect(run.stdout).toBe(`::error file=src/config.ts,line=3,col=37,title=openrouter-check https-only::${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https\n`);
+    expect(run.stdout).toBe(
+      `::error file=src/config.ts,line=3,col=37,title=openrouter-check https-only::${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https\n`,
+    );
   });
 });
 
@@ -385,15 +385,44 @@ describe('usage and configuration errors: exit 2, one line on stderr, nothing on
       stderr: 'error: --skip: "everything" is not a known check (see --list-checks)',
     },
     { name: 'an unknown flag', args: ['--formt', 'json'], stderr: /^error: unknown option '--formt' .*--format.* \(see --help\)$/ },
-    { name: 'an unknown format', args: ['--format', 'xml'], stderr: /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif, github, gitlab\. \(see --help\)$/ },
+    {
+      name: 'an unknown format',
+      args: ['--format', 'xml'],
+      stderr:
+        /^error: option '-f, --format <format>' argument 'xml' is invalid\. Allowed choices are text, json, junit, sarif, github, gitlab\. \(see --help\)$/,
+    },
     { name: 'a bad --fail-on', args: ['--fail-on', 'info'], stderr: /^error: option '--fail-on <severity>' argument 'info' is invalid/ },
-    { name: 'a --report without a file', args: ['--report', 'junit'], stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")' },
-    { name: 'a --report with an unknown format', args: ['--report', 'html=x.html'], stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github, gitlab)' },
+    {
+      name: 'a --report without a file',
+      args: ['--report', 'junit'],
+      stderr: 'error: --report expects <format>=<file>, e.g. junit=reports/openrouter.xml (got "junit")',
+    },
+    {
+      name: 'a --report with an unknown format',
+      args: ['--report', 'html=x.html'],
+      stderr: 'error: --report: unknown format "html" (formats: text, json, junit, sarif, github, gitlab)',
+    },
     { name: 'a missing --config file', args: ['fixtures/clean-app', '--config', 'nope.yml'], stderr: /^config error: nope\.yml: / },
-    { name: 'a missing --baseline file', args: ['fixtures/clean-app', '--baseline', 'nope.json'], stderr: 'error: --baseline: cannot read "nope.json" (ENOENT)' },
-    { name: 'a --baseline that is not a baseline', args: ['fixtures/clean-app', '--baseline', 'package.json'], stderr: 'error: --baseline: "package.json" is not an openrouter-check baseline (written by --write-baseline)' },
-    { name: '--changed-since with --staged', args: ['fixtures/clean-app', '--changed-since', 'HEAD', '--staged'], stderr: 'error: --changed-since and --staged cannot be used together' },
-    { name: 'an unknown --changed-since revision', args: ['fixtures/clean-app', '--changed-since', 'no-such-ref-anywhere'], stderr: 'error: --changed-since: unknown revision "no-such-ref-anywhere"' },
+    {
+      name: 'a missing --baseline file',
+      args: ['fixtures/clean-app', '--baseline', 'nope.json'],
+      stderr: 'error: --baseline: cannot read "nope.json" (ENOENT)',
+    },
+    {
+      name: 'a --baseline that is not a baseline',
+      args: ['fixtures/clean-app', '--baseline', 'package.json'],
+      stderr: 'error: --baseline: "package.json" is not an openrouter-check baseline (written by --write-baseline)',
+    },
+    {
+      name: '--changed-since with --staged',
+      args: ['fixtures/clean-app', '--changed-since', 'HEAD', '--staged'],
+      stderr: 'error: --changed-since and --staged cannot be used together',
+    },
+    {
+      name: 'an unknown --changed-since revision',
+      args: ['fixtures/clean-app', '--changed-since', 'no-such-ref-anywhere'],
+      stderr: 'error: --changed-since: unknown revision "no-such-ref-anywhere"',
+    },
   ];
   it.each(cases)('$name', async ({ args, stderr }) => {
     const run = await runCli(args, { cwd: REPO });
@@ -416,7 +445,11 @@ describe('--list-checks and --help', () => {
   it('--list-checks prints each check with its category, severity, kind and docs', async () => {
     const run = await runCli(['--list-checks']);
     expect(run.status).toBe(0);
-    for (const [id, category] of [['hardcoded-key', 'security'], ['https-only', 'security'], ['max-tokens', 'cost']]) {
+    for (const [id, category] of [
+      ['hardcoded-key', 'security'],
+      ['https-only', 'security'],
+      ['max-tokens', 'cost'],
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^${id} +${category} +error +static +\\S`, 'm'));
     }
   });
@@ -424,7 +457,32 @@ describe('--list-checks and --help', () => {
   it('--help lists every flag and shows examples', async () => {
     const run = await runCli(['--help']);
     expect(run.status).toBe(0);
-    for (const flag of ['--format', '--report', '--config', '--only', '--skip', '--fail-on', '--list-checks', '--explain', '--no-color', '--quiet', '--verbose', '--version', '--baseline', '--write-baseline', '--changed-since', '--staged', '--offline', '--no-spend', '--require-remote', '--base-url', '--key-env', '--timeout', '--retries', '--allow-plugins']) {
+    for (const flag of [
+      '--format',
+      '--report',
+      '--config',
+      '--only',
+      '--skip',
+      '--fail-on',
+      '--list-checks',
+      '--explain',
+      '--no-color',
+      '--quiet',
+      '--verbose',
+      '--version',
+      '--baseline',
+      '--write-baseline',
+      '--changed-since',
+      '--staged',
+      '--offline',
+      '--no-spend',
+      '--require-remote',
+      '--base-url',
+      '--key-env',
+      '--timeout',
+      '--retries',
+      '--allow-plugins',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('Examples:');

@@ -85,7 +85,11 @@ const errorCases: ErrorCase[] = [
   { name: 'an empty file', yaml: '', error: ': the file is empty; expected settings such as "checks:"' },
   { name: 'a comment-only file', yaml: '# nothing yet\n\n# still nothing\n', error: ': the file is empty; expected settings such as "checks:"' },
   { name: 'a document marker alone', yaml: '---\n', error: ': the file is empty; expected settings such as "checks:"' },
-  { name: 'a list at the top level', yaml: '# settings\n- checks\n- scan\n', error: ':2: the top level must be a mapping of settings such as "checks:" (got a list)' },
+  {
+    name: 'a list at the top level',
+    yaml: '# settings\n- checks\n- scan\n',
+    error: ':2: the top level must be a mapping of settings such as "checks:" (got a list)',
+  },
   { name: 'a word at the top level', yaml: 'checks\n', error: ':1: the top level must be a mapping of settings such as "checks:" (got "checks")' },
   { name: 'an explicit null at the top level', yaml: 'null\n', error: ':1: the top level must be a mapping of settings such as "checks:" (got nothing)' },
 
@@ -95,9 +99,21 @@ const errorCases: ErrorCase[] = [
     yaml: 'checks:\n  auth: warn\n   credit-limit: off\n',
     error: ':2: invalid YAML: Nested mappings are not allowed in compact mappings',
   },
-  { name: 'an unclosed flow list', yaml: 'plugins: [a, b\nscan: {}\n', error: ':2: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
-  { name: 'an unclosed quote', yaml: 'models:\n  primary: "openai/gpt-4o\n', error: ':2: invalid YAML: a quoted string starting on this line has no closing "' },
-  { name: 'an unclosed single quote', yaml: "plugins:\n  - 'a\n  - b\napi: {}\n", error: ":2: invalid YAML: a quoted string starting on this line has no closing '" },
+  {
+    name: 'an unclosed flow list',
+    yaml: 'plugins: [a, b\nscan: {}\n',
+    error: ':2: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  },
+  {
+    name: 'an unclosed quote',
+    yaml: 'models:\n  primary: "openai/gpt-4o\n',
+    error: ':2: invalid YAML: a quoted string starting on this line has no closing "',
+  },
+  {
+    name: 'an unclosed single quote',
+    yaml: "plugins:\n  - 'a\n  - b\napi: {}\n",
+    error: ":2: invalid YAML: a quoted string starting on this line has no closing '",
+  },
   { name: 'a tab for indentation', yaml: 'scan:\n\texclude: []\n', error: ':2: invalid YAML: Tabs are not allowed as indentation' },
   {
     name: 'two documents',
@@ -119,7 +135,11 @@ const errorCases: ErrorCase[] = [
   },
 
   // Keys.
-  { name: 'a duplicate check', yaml: 'checks:\n  auth: warn\n  model-availability: off\n  auth: off\n', error: ':4: checks.auth is set twice (first on line 2)' },
+  {
+    name: 'a duplicate check',
+    yaml: 'checks:\n  auth: warn\n  model-availability: off\n  auth: off\n',
+    error: ':4: checks.auth is set twice (first on line 2)',
+  },
   { name: 'a duplicate section', yaml: 'scan: {}\nmodels: {}\nscan: {}\n', error: ':3: scan is set twice (first on line 1)' },
   { name: 'a list as a key', yaml: 'scan:\n  ? [include]\n  : src/\n', error: ':2: scan has a key that is not a plain name' },
   { name: 'an unknown top-level key, close', yaml: 'chekcs:\n  auth: off\n', error: ':1: chekcs is not a known setting; did you mean checks?' },
@@ -128,14 +148,30 @@ const errorCases: ErrorCase[] = [
     yaml: 'checks: {}\nreporters: [json]\n',
     error: ':2: reporters is not a known setting (settings: checks, scan, models, api, plugins)',
   },
-  { name: 'an unknown nested key, close', yaml: 'scan:\n  include: src/\n  exclud: dist/\n', error: ':3: scan.exclud is not a known setting; did you mean scan.exclude?' },
+  {
+    name: 'an unknown nested key, close',
+    yaml: 'scan:\n  include: src/\n  exclud: dist/\n',
+    error: ':3: scan.exclud is not a known setting; did you mean scan.exclude?',
+  },
   { name: 'a camelCase key', yaml: 'scan:\n  maxFileSize: 2 MiB\n', error: ':2: scan.maxFileSize is not a known setting; did you mean scan.max_file_size?' },
-  { name: 'an unknown nested key, far', yaml: 'api:\n  proxy: http://proxy\n', error: ':2: api.proxy is not a known setting (settings: base_url, key_env, timeout_ms, retries)' },
-  { name: 'a key with spaces', yaml: 'models:\n  "primary model": x\n', error: ':2: models."primary model" is not a known setting (settings: primary, fallbacks, required)' },
+  {
+    name: 'an unknown nested key, far',
+    yaml: 'api:\n  proxy: http://proxy\n',
+    error: ':2: api.proxy is not a known setting (settings: base_url, key_env, timeout_ms, retries)',
+  },
+  {
+    name: 'a key with spaces',
+    yaml: 'models:\n  "primary model": x\n',
+    error: ':2: models."primary model" is not a known setting (settings: primary, fallbacks, required)',
+  },
   { name: 'a section that is not a mapping', yaml: 'scan: src/\n', error: ':1: scan must be a mapping of settings (got "src/")' },
 
   // checks
-  { name: 'an unknown check, close', yaml: '# settings\nchecks:\n  hardcoded-key: error\n  max-tokns: warn\n', error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?' },
+  {
+    name: 'an unknown check, close',
+    yaml: '# settings\nchecks:\n  hardcoded-key: error\n  max-tokns: warn\n',
+    error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?',
+  },
   { name: 'an unknown check, far', yaml: 'checks:\n  latency: warn\n', error: ':2: checks.latency is not a known check (see --list-checks)' },
   {
     name: 'checks as a list',
@@ -182,19 +218,63 @@ const errorCases: ErrorCase[] = [
     yaml: 'checks:\n  https-only:\n    allow: [localhost]\n',
     error: ':3: checks.https-only.allow is not an option of https-only (it has none)',
   },
-  { name: 'a misspelt severity key', yaml: 'checks:\n  https-only:\n    severty: off\n', error: ':3: checks.https-only.severty is not an option of https-only; did you mean severity?' },
-  { name: 'an integer option given a word', yaml: 'checks:\n  auth:\n    warn_days: soon\n', error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got "soon")' },
-  { name: 'an integer option below its minimum', yaml: 'checks:\n  auth:\n    warn_days: -1\n', error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got -1)' },
-  { name: 'an integer option given a fraction', yaml: 'checks:\n  max-tokens: { max_value: 1.5 }\n', error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got 1.5)' },
-  { name: 'an integer option given quoted digits', yaml: 'checks:\n  max-tokens: { max_value: "100" }\n', error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got "100")' },
-  { name: 'a number option below its minimum', yaml: 'checks:\n  max-tokens:\n    ratio: -0.5\n', error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got -0.5)' },
-  { name: 'a number option given infinity', yaml: 'checks:\n  max-tokens:\n    ratio: .inf\n', error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got Infinity)' },
-  { name: 'a string option given a list', yaml: 'checks:\n  max-tokens:\n    model: [a, b]\n', error: ':3: checks.max-tokens.model must be a string (got a list)' },
-  { name: 'a boolean option given yes', yaml: 'checks:\n  max-tokens:\n    strict: yes\n', error: ':3: checks.max-tokens.strict must be true or false (got "yes")' },
+  {
+    name: 'a misspelt severity key',
+    yaml: 'checks:\n  https-only:\n    severty: off\n',
+    error: ':3: checks.https-only.severty is not an option of https-only; did you mean severity?',
+  },
+  {
+    name: 'an integer option given a word',
+    yaml: 'checks:\n  auth:\n    warn_days: soon\n',
+    error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got "soon")',
+  },
+  {
+    name: 'an integer option below its minimum',
+    yaml: 'checks:\n  auth:\n    warn_days: -1\n',
+    error: ':3: checks.auth.warn_days must be a whole number ≥ 0 (got -1)',
+  },
+  {
+    name: 'an integer option given a fraction',
+    yaml: 'checks:\n  max-tokens: { max_value: 1.5 }\n',
+    error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got 1.5)',
+  },
+  {
+    name: 'an integer option given quoted digits',
+    yaml: 'checks:\n  max-tokens: { max_value: "100" }\n',
+    error: ':2: checks.max-tokens.max_value must be a whole number ≥ 1 (got "100")',
+  },
+  {
+    name: 'a number option below its minimum',
+    yaml: 'checks:\n  max-tokens:\n    ratio: -0.5\n',
+    error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got -0.5)',
+  },
+  {
+    name: 'a number option given infinity',
+    yaml: 'checks:\n  max-tokens:\n    ratio: .inf\n',
+    error: ':3: checks.max-tokens.ratio must be a number ≥ 0 (got Infinity)',
+  },
+  {
+    name: 'a string option given a list',
+    yaml: 'checks:\n  max-tokens:\n    model: [a, b]\n',
+    error: ':3: checks.max-tokens.model must be a string (got a list)',
+  },
+  {
+    name: 'a boolean option given yes',
+    yaml: 'checks:\n  max-tokens:\n    strict: yes\n',
+    error: ':3: checks.max-tokens.strict must be true or false (got "yes")',
+  },
 
   // scan
-  { name: 'include as a mapping', yaml: 'scan:\n  include:\n    src: true\n', error: ':3: scan.include must be a gitignore-style pattern or a list of them (got a mapping)' },
-  { name: 'a number in exclude', yaml: 'scan:\n  exclude:\n    - dist/\n    - 42\n', error: ':4: scan.exclude[1] must be a gitignore-style pattern such as "generated/" (got 42)' },
+  {
+    name: 'include as a mapping',
+    yaml: 'scan:\n  include:\n    src: true\n',
+    error: ':3: scan.include must be a gitignore-style pattern or a list of them (got a mapping)',
+  },
+  {
+    name: 'a number in exclude',
+    yaml: 'scan:\n  exclude:\n    - dist/\n    - 42\n',
+    error: ':4: scan.exclude[1] must be a gitignore-style pattern such as "generated/" (got 42)',
+  },
   { name: 'an empty pattern', yaml: 'scan:\n  include: ""\n', error: ':2: scan.include must be a gitignore-style pattern such as "generated/" (got "")' },
   {
     name: 'a size without a number',
@@ -218,9 +298,21 @@ const errorCases: ErrorCase[] = [
   },
 
   // models
-  { name: 'a model id with a space', yaml: 'models:\n  primary: openai/gpt 4o\n', error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "openai/gpt 4o")' },
-  { name: 'an empty model id', yaml: 'models:\n  primary: ""\n', error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "")' },
-  { name: 'fallbacks as one id', yaml: 'models:\n  fallbacks: anthropic/claude-3.5-haiku\n', error: ':2: models.fallbacks must be a list of model ids (got "anthropic/claude-3.5-haiku")' },
+  {
+    name: 'a model id with a space',
+    yaml: 'models:\n  primary: openai/gpt 4o\n',
+    error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "openai/gpt 4o")',
+  },
+  {
+    name: 'an empty model id',
+    yaml: 'models:\n  primary: ""\n',
+    error: ':2: models.primary must be a model id without spaces, such as openai/gpt-4o-mini (got "")',
+  },
+  {
+    name: 'fallbacks as one id',
+    yaml: 'models:\n  fallbacks: anthropic/claude-3.5-haiku\n',
+    error: ':2: models.fallbacks must be a list of model ids (got "anthropic/claude-3.5-haiku")',
+  },
   {
     name: 'a number among required models',
     yaml: 'models:\n  required:\n    - openai/gpt-4o\n    - 4\n',
@@ -253,7 +345,12 @@ const errorCases: ErrorCase[] = [
     yaml: 'api:\n  base_url: openrouter.ai/api/v1\n',
     error: ':2: api.base_url is not a valid URL (such as https://openrouter.ai/api/v1)',
   },
-  { name: 'a base URL that is not text', kind: 'operator', yaml: 'api:\n  base_url: [a]\n', error: ':2: api.base_url must be a URL such as https://openrouter.ai/api/v1 (got a list)' },
+  {
+    name: 'a base URL that is not text',
+    kind: 'operator',
+    yaml: 'api:\n  base_url: [a]\n',
+    error: ':2: api.base_url must be a URL such as https://openrouter.ai/api/v1 (got a list)',
+  },
   {
     name: 'a key_env with a space',
     kind: 'operator',
@@ -266,7 +363,12 @@ const errorCases: ErrorCase[] = [
     yaml: 'api:\n  key_env: sk-or-v1-0123456789abcdef\n',
     error: ':2: api.key_env must name the environment variable that holds the API key (such as OPENROUTER_API_KEY), not the key itself',
   },
-  { name: 'too many retries for an operator', kind: 'operator', yaml: 'api:\n  retries: 11\n', error: ':2: api.retries must be a whole number from 0 to 10 (got 11)' },
+  {
+    name: 'too many retries for an operator',
+    kind: 'operator',
+    yaml: 'api:\n  retries: 11\n',
+    error: ':2: api.retries must be a whole number from 0 to 10 (got 11)',
+  },
 
   // api, in the audited repository's config: the value's type first, then whether it is the repository's to set.
   { name: 'a zero timeout', yaml: 'api:\n  timeout_ms: 0\n', error: ':2: api.timeout_ms must be a whole number ≥ 1 (got 0)' },
@@ -315,7 +417,11 @@ const errorCases: ErrorCase[] = [
   },
 
   // plugins
-  { name: 'plugins as one name', yaml: 'plugins: openrouter-check-plugin-acme\n', error: ':1: plugins must be a list of module names or paths (got "openrouter-check-plugin-acme")' },
+  {
+    name: 'plugins as one name',
+    yaml: 'plugins: openrouter-check-plugin-acme\n',
+    error: ':1: plugins must be a list of module names or paths (got "openrouter-check-plugin-acme")',
+  },
   {
     name: 'an empty plugin name',
     yaml: 'plugins:\n  - ./checks/acme.js\n  - ""\n',
@@ -344,7 +450,11 @@ const errorCases: ErrorCase[] = [
     yaml: 'models:\n  primary: &p openai/gpt-4o\n  fallbacks: *p\n',
     error: ':3: models.fallbacks must be a list of model ids (got "openai/gpt-4o")',
   },
-  { name: 'Windows line endings', yaml: 'checks:\r\n  auth: warn\r\n\r\n  max-tokns: off\r\n', error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?' },
+  {
+    name: 'Windows line endings',
+    yaml: 'checks:\r\n  auth: warn\r\n\r\n  max-tokns: off\r\n',
+    error: ':4: checks.max-tokns is not a known check; did you mean max-tokens?',
+  },
 ];
 
 describe('loadConfig: errors, each with its file and line', () => {
@@ -380,7 +490,9 @@ describe('loadConfig: errors, each with its file and line', () => {
   });
 
   it('refuses a file that is not UTF-8', async () => {
-    expect(await errorOf(Buffer.from([0x63, 0x68, 0x65, 0x63, 0x6b, 0x73, 0x3a, 0x20, 0xff, 0xfe, 0x0a]))).toBe(':1: the file is not UTF-8 text (byte 0xFF at column 9)');
+    expect(await errorOf(Buffer.from([0x63, 0x68, 0x65, 0x63, 0x6b, 0x73, 0x3a, 0x20, 0xff, 0xfe, 0x0a]))).toBe(
+      ':1: the file is not UTF-8 text (byte 0xFF at column 9)',
+    );
   });
 
   it('masks an API key wherever a message would quote it', async () => {
@@ -485,7 +597,7 @@ describe('loadConfig: finding the file', () => {
     expect(outcome).toEqual({ ok: false, error: `config error: ${shown(root)}: expected a file, found a directory` });
   });
 
-  it("refuses a default config that is a symbolic link, even to a file in the audited folder, quoting nothing of it", async () => {
+  it('refuses a default config that is a symbolic link, even to a file in the audited folder, quoting nothing of it', async () => {
     const secret = generateGitHubToken();
     const outside = makeTree({ 'token.txt': `${secret}\n` });
     const root = makeTree({ 'settings.yml': `models:\n  primary: "${secret} x"\n` });
@@ -498,7 +610,7 @@ describe('loadConfig: finding the file', () => {
     }
   });
 
-  it('a --config file is the repository\'s when it lies in the audited folder, as named or once links are resolved', async () => {
+  it("a --config file is the repository's when it lies in the audited folder, as named or once links are resolved", async () => {
     const gateway = 'api:\n  base_url: https://gateway.example.com/api/v1\n';
     const refusal = /^config error: .*:2: api\.base_url is an operator setting: /;
     const outside = makeTree({ 'operator.yml': gateway });
@@ -671,7 +783,7 @@ describe('loadConfig: plugins without a loader (the operator did not allow them)
     expect(outcome.ok && outcome.checks).toBe(CHECKS);
   });
 
-  it('still refuses a known check\'s bad setting, and an unknown id when no plugin is listed', async () => {
+  it("still refuses a known check's bad setting, and an unknown id when no plugin is listed", async () => {
     expect(await errorOf('plugins: [./p.mjs]\nchecks:\n  auth: sometimes\n')).toMatch(/^:3: checks\.auth must be /);
     expect(await errorOf('plugins: []\nchecks:\n  acme-rule: warn\n')).toBe(':3: checks.acme-rule is not a known check (see --list-checks)');
   });

@@ -41,12 +41,16 @@ function relativeLinks(page: string): string[] {
 describe('docs/checks/<id>.md', () => {
   it.each(checks)('$id has a page whose first heading is its id and title', ({ check }) => {
     expect(existsSync(resolve(CHECK_PAGES, `${check.id}.md`)), `docs/checks/${check.id}.md is missing`).toBe(true);
-    const firstHeading = pageOf(check).split('\n').find((line) => line.startsWith('#'));
+    const firstHeading = pageOf(check)
+      .split('\n')
+      .find((line) => line.startsWith('#'));
     expect(firstHeading).toBe(`# ${check.id} — ${check.title}`);
   });
 
   it.each(checks)('$id: the page states its category, kind, default severity and whether it spends credits', ({ check }) => {
-    const facts = pageOf(check).split('\n').find((line) => line.startsWith('Category: '));
+    const facts = pageOf(check)
+      .split('\n')
+      .find((line) => line.startsWith('Category: '));
     expect(facts).toMatch(new RegExp(`^Category: \\*\\*${check.category}\\*\\* · Kind: \\*\\*${check.kind}\\*\\*`));
     expect(facts).toContain(`Default severity: **${check.defaultSeverity}**`);
     expect(facts).toContain(`Spends credits: **${check.spendsCredits ? 'yes' : 'no'}**`);
@@ -108,9 +112,7 @@ describe('docs/README.md', () => {
 
   it.each(checks)('links $id with its title, category, default severity and kind', ({ check }) => {
     const row = index.split('\n').find((line) => line.startsWith(`| [\`${check.id}\`]`));
-    expect(row).toBe(
-      `| [\`${check.id}\`](checks/${check.id}.md) | ${check.title} | ${check.category} | ${check.defaultSeverity} | ${check.kind} |`,
-    );
+    expect(row).toBe(`| [\`${check.id}\`](checks/${check.id}.md) | ${check.title} | ${check.category} | ${check.defaultSeverity} | ${check.kind} |`);
   });
 
   it('lists the checks in the order reports list them', () => {

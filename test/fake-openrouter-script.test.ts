@@ -53,7 +53,12 @@ describe('npm run fake-openrouter', () => {
     const checks = (JSON.parse(run.stdout) as { checks: Array<{ id: string; status: string; message: string; findings: Array<{ message: string }> }> }).checks;
     const byId = Object.fromEntries(checks.map((check) => [check.id, check]));
     expect(byId['test-completion']!.status).toBe('pass');
-    expect(byId['test-completion']!.message).toMatch(/^deepseek\/deepseek-r1 answered in \d+ ms, cost \$[\d.]+ \(reasoning is mandatory: effort low\); 1 paid request/);
-    expect(byId['fallback-reachability']!.findings.map(({ message }) => message.split(' (')[0])).toEqual(['google/gemini-2.0-flash-001', 'mistralai/mistral-small']);
+    expect(byId['test-completion']!.message).toMatch(
+      /^deepseek\/deepseek-r1 answered in \d+ ms, cost \$[\d.]+ \(reasoning is mandatory: effort low\); 1 paid request/,
+    );
+    expect(byId['fallback-reachability']!.findings.map(({ message }) => message.split(' (')[0])).toEqual([
+      'google/gemini-2.0-flash-001',
+      'mistralai/mistral-small',
+    ]);
   });
 });

@@ -112,7 +112,8 @@ describe('the parallel read', () => {
     const { outcomes, readHere } = readWithHelper(absolute, 1_000);
     expect(outcomes.size).toBe(absolute.length);
     expect(readHere).toBeGreaterThanOrEqual(absolute.length - 1_000);
-    for (const [index, outcome] of outcomes) expect(outcome).toBe(describeOutcome(readWholeFile(absolute[index]!, MAX_FILE_SIZE, (size) => Buffer.alloc(size))));
+    for (const [index, outcome] of outcomes)
+      expect(outcome).toBe(describeOutcome(readWholeFile(absolute[index]!, MAX_FILE_SIZE, (size) => Buffer.alloc(size))));
   });
 
   it('makes a workspace with the same files, sizes, bytes and summary as the read on one thread, in the walk order', async () => {

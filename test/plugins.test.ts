@@ -65,7 +65,7 @@ describe('plugins, allowed by the operator', () => {
     expect(checks.filter((check) => check.status !== 'skip').map((check) => check.id)).toEqual(['no-legacy-models']);
   });
 
-  it('loads a plugin package from the audited project\'s node_modules', async () => {
+  it("loads a plugin package from the audited project's node_modules", async () => {
     const root = makeTree({
       '.openrouter-check.yml': 'plugins: [openrouter-check-plugin-acme]\n',
       'node_modules/openrouter-check-plugin-acme/package.json': '{ "name": "openrouter-check-plugin-acme", "type": "module", "main": "index.js" }',
@@ -77,10 +77,12 @@ describe('plugins, allowed by the operator', () => {
     expect(checks.find((check) => check.id === 'acme-rule')).toMatchObject({ status: 'warn', category: 'reliability' });
   });
 
-  it('a plugin that throws is that check\'s error; the rest of the run goes on', async () => {
+  it("a plugin that throws is that check's error; the rest of the run goes on", async () => {
     const root = makeTree({
       '.openrouter-check.yml': 'plugins:\n  - ./broken.mjs\n',
-      'broken.mjs': pluginSource(`{ id: 'broken', title: 'Broken', category: 'cost', kind: 'static', defaultSeverity: 'error', docs: 'x', async run() { throw new Error('boom'); } }`),
+      'broken.mjs': pluginSource(
+        `{ id: 'broken', title: 'Broken', category: 'cost', kind: 'static', defaultSeverity: 'error', docs: 'x', async run() { throw new Error('boom'); } }`,
+      ),
     });
     const { status, checks } = await checksOf([root]);
     expect(status).toBe(1);
@@ -117,7 +119,7 @@ describe('plugins, allowed by the operator', () => {
     {
       name: 'options of a plugin check that it does not declare',
       files: { '.openrouter-check.yml': 'plugins: [./p.mjs]\nchecks:\n  acme-rule: { colour: red }\n', 'p.mjs': pluginSource(VALID_CHECK) },
-      stderr: "config error: .openrouter-check.yml:3: checks.acme-rule.colour is not an option of acme-rule (it has none)",
+      stderr: 'config error: .openrouter-check.yml:3: checks.acme-rule.colour is not an option of acme-rule (it has none)',
     },
   ];
   it.each(mistakes)('$name: exit 2, one line naming the file and line', async ({ files, stderr }) => {

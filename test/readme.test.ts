@@ -38,7 +38,9 @@ const MARKDOWN_PAGES = [
   README,
   resolve(ROOT, 'CONTRIBUTING.md'),
   resolve(ROOT, 'SECURITY.md'),
-  ...readdirSync(resolve(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => resolve(ROOT, 'docs', name)),
+  ...readdirSync(resolve(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => resolve(ROOT, 'docs', name)),
   ...readdirSync(resolve(ROOT, 'docs/checks')).map((name) => resolve(ROOT, 'docs/checks', name)),
 ];
 

@@ -75,7 +75,7 @@ describe('writeReportFile', () => {
     expect(readdirSync(outside)).toEqual(['victim']);
   });
 
-  it('judges the path as written: `reports/../junit.xml` is the checkout\'s junit.xml, not a file beside the link\'s target', () => {
+  it("judges the path as written: `reports/../junit.xml` is the checkout's junit.xml, not a file beside the link's target", () => {
     const { checkout, outside } = checkoutAndVictim();
     symlinkSync(join(outside, 'victim'), join(checkout, 'reports'));
     expect(writeReportFile('reports/../junit.xml', '<testsuites/>\n', { cwd: checkout })).toEqual({ ok: true });
@@ -100,7 +100,10 @@ describe('writeReportFile', () => {
   });
 
   it('a folder that cannot be created is a system error with its code', () => {
-    expect(writeReportFile('/proc/openrouter-check/report.json', '{}')).toMatchObject({ ok: false, error: expect.stringMatching(/^cannot write "\/proc\/openrouter-check\/report\.json" \(E[A-Z]+\)$/) });
+    expect(writeReportFile('/proc/openrouter-check/report.json', '{}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^cannot write "\/proc\/openrouter-check\/report\.json" \(E[A-Z]+\)$/),
+    });
   });
 
   it('symlinks planted at predictable temporary names redirect nothing, and are left as they are', () => {
@@ -139,7 +142,7 @@ describe('writeReportFile', () => {
     if (process.platform !== 'win32') expect(flags & fs.constants.O_NOFOLLOW).toBe(fs.constants.O_NOFOLLOW);
   });
 
-  it('keeps a long target name within the file system\'s limit for its temporary file', () => {
+  it("keeps a long target name within the file system's limit for its temporary file", () => {
     const { checkout } = checkoutAndVictim();
     const name = `${'r'.repeat(240)}.xml`;
     expect(writeReportFile(name, 'x', { cwd: checkout })).toEqual({ ok: true });

@@ -84,9 +84,14 @@ describe('runChecks: the paid-request budget', () => {
       plan: checks.map((check) => ({ check, severity: check.defaultSeverity })),
       loadWorkspace: () => workspaceOf({}),
       openRemote: async () =>
-        createRemoteSession(createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 0, userAgent: 'test' }), 'OPENROUTER_API_KEY', undefined, {
-          maxPaidRequests,
-        }),
+        createRemoteSession(
+          createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 0, userAgent: 'test' }),
+          'OPENROUTER_API_KEY',
+          undefined,
+          {
+            maxPaidRequests,
+          },
+        ),
     });
     return report.checks.map((check) => `${check.id}: ${check.message}`);
   }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closestMatch, closestMatches, editDistance, maxSuggestionDistance } from '../src/suggest.js';
 
-const CHECK_IDS = [
-  'hardcoded-key',
-  'https-only',
-  'max-tokens',
-  'auth',
-  'credit-limit',
-  'model-availability',
-  'test-completion',
-  'fallback-reachability',
-];
+const CHECK_IDS = ['hardcoded-key', 'https-only', 'max-tokens', 'auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
 
 describe('editDistance', () => {
   it.each([

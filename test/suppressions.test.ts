@@ -93,7 +93,9 @@ describe('inline suppressions', () => {
     const pad = ' '.repeat(100_000);
     const findings = Array.from({ length: 200 }, (_, index): Finding => ({ ...UNCAPPED, line: 2 * index + 2 }));
     const lines = (directive: string): string => findings.map(() => `${directive}\nclient.chat.completions.create(opts);`).join('\n');
-    const wellFormed = new SuppressionIndex(workspaceOf({ 'src/a.ts': lines(`// openrouter-check-ignore-next-line${pad}max-tokens${pad},${pad}https-only${pad}--${pad}why`) }));
+    const wellFormed = new SuppressionIndex(
+      workspaceOf({ 'src/a.ts': lines(`// openrouter-check-ignore-next-line${pad}max-tokens${pad},${pad}https-only${pad}--${pad}why`) }),
+    );
     expect(wellFormed.apply('max-tokens', findings)).toEqual({ findings: [], suppressed: 200 });
     const broken = new SuppressionIndex(workspaceOf({ 'src/a.ts': lines(`// openrouter-check-ignore-next-line${pad}max-tokens${pad}x(`) }));
     expect(broken.apply('max-tokens', findings)).toEqual({ findings, suppressed: 0 });
@@ -124,7 +126,8 @@ describe('inline suppressions, end to end', () => {
       '',
     ].join('\n');
   type JsonChecks = { checks: Array<{ id: string; status: string; message: string; findings: Array<{ line: number; severity: string; message: string }> }> };
-  const byId = (stdout: string): Map<string, JsonChecks['checks'][number]> => new Map((JSON.parse(stdout) as JsonChecks).checks.map((check) => [check.id, check]));
+  const byId = (stdout: string): Map<string, JsonChecks['checks'][number]> =>
+    new Map((JSON.parse(stdout) as JsonChecks).checks.map((check) => [check.id, check]));
 
   it('--no-inline-ignores: every suppression is reported at its line and silences nothing', async () => {
     const root = makeTree({ 'src/label.ts': labelSource(generateKey()) });

@@ -110,7 +110,11 @@ describe('loadWorkspace', () => {
     const root = makeTree({ 'logo.png': binary, 'big.json': 'x'.repeat(2048), 'small.ts': 'x' });
     const workspace = scan(root, { maxFileSize: 1024 });
     expect(workspace.files.map((file) => file.path)).toEqual(['small.ts']);
-    expect(workspace.searched!.map((file) => [file.path, file.binary])).toEqual([['big.json', false], ['logo.png', true], ['small.ts', false]]);
+    expect(workspace.searched!.map((file) => [file.path, file.binary])).toEqual([
+      ['big.json', false],
+      ['logo.png', true],
+      ['small.ts', false],
+    ]);
     expect(workspace.summary).toEqual({
       filesScanned: 1,
       filesSkipped: { binary: 1, 'too-large': 1, unreadable: 0, symlink: 0 },

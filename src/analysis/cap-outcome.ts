@@ -125,9 +125,7 @@ function initCapOutcome(
     if (body.kind === 'unknown') return unknownOutcome(body.unresolved, 'the request init');
     return worstOf(
       body.values.map((value) =>
-        key === objectKey
-          ? objectCapOutcome(value.scope, value.expression, spelling, 'the body')
-          : bodyCapOutcome(value.scope, value.expression, spelling),
+        key === objectKey ? objectCapOutcome(value.scope, value.expression, spelling, 'the body') : bodyCapOutcome(value.scope, value.expression, spelling),
       ),
     );
   }
@@ -150,10 +148,7 @@ function jsonStringifyCall(scope: FileScope, expression: ts.Expression): { argum
   if (!ts.isCallExpression(expression)) return undefined;
   const callee = expression.expression;
   const isJsonStringify =
-    ts.isPropertyAccessExpression(callee) &&
-    callee.name.text === 'stringify' &&
-    ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'JSON';
+    ts.isPropertyAccessExpression(callee) && callee.name.text === 'stringify' && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON';
   if (!isJsonStringify) return undefined;
   return { argument: expression.arguments[0] };
 }

@@ -70,7 +70,16 @@ async function collect(workspace: Workspace): Promise<LanguageModelIds> {
       const inTest = isTestPath(file.path);
       const ids = found.uses.map((use): CodeModelId => {
         const { line, column } = positionOf(use.start);
-        return { id: use.id, kind: use.kind, inTest, file: file.path, line, column, snippet: snippetOf(file.lineText(line)), ...(use.inModelsList ? { inModelsList: true as const } : {}) };
+        return {
+          id: use.id,
+          kind: use.kind,
+          inTest,
+          file: file.path,
+          line,
+          column,
+          snippet: snippetOf(file.lineText(line)),
+          ...(use.inModelsList ? { inModelsList: true as const } : {}),
+        };
       });
       return { ids, envVariables: inTest ? [] : found.envVariables };
     },

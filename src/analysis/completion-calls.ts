@@ -152,7 +152,9 @@ export const COMPLETION_CALL_STYLES: readonly CompletionCallStyle[] = [
 ];
 
 /** False when a file cannot contain any recognised call: such a file is never parsed. */
-export const mayContainCompletionCall: (bytes: Buffer) => boolean = spellsAnyOf(withoutLongerSpellings(COMPLETION_CALL_STYLES.flatMap((style) => style.keywords)));
+export const mayContainCompletionCall: (bytes: Buffer) => boolean = spellsAnyOf(
+  withoutLongerSpellings(COMPLETION_CALL_STYLES.flatMap((style) => style.keywords)),
+);
 
 /** The distinct words, less those that contain another of them (`responsesRequest` is spelled wherever `responses` is not absent). */
 function withoutLongerSpellings(words: readonly string[]): string[] {

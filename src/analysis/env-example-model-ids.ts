@@ -19,18 +19,21 @@ export function envExampleModelIds(workspace: Workspace, readAsModel: ReadonlySe
   for (const file of workspace.searched ?? workspace.files) {
     if (!ENV_TEMPLATE.test(file.path) || file.binary || file.inPieces) continue;
     const inTest = isTestPath(file.path);
-    file.text().split(/\r?\n/).forEach((line, index) => {
-      const match = ASSIGNMENT.exec(line);
-      if (!match) return;
-      const [, lead, name, equals, rest] = match as unknown as [string, string, string, string, string];
-      if (!readAsModel.has(name)) return;
-      for (const { text, offset } of valuesOf(rest)) {
-        const reference = modelReferenceOf(text);
-        if (!reference) continue;
-        const column = lead.length + name.length + equals.length + offset + 1;
-        ids.push({ ...reference, inTest, file: file.path, line: index + 1, column, snippet: snippetOf(line) });
-      }
-    });
+    file
+      .text()
+      .split(/\r?\n/)
+      .forEach((line, index) => {
+        const match = ASSIGNMENT.exec(line);
+        if (!match) return;
+        const [, lead, name, equals, rest] = match as unknown as [string, string, string, string, string];
+        if (!readAsModel.has(name)) return;
+        for (const { text, offset } of valuesOf(rest)) {
+          const reference = modelReferenceOf(text);
+          if (!reference) continue;
+          const column = lead.length + name.length + equals.length + offset + 1;
+          ids.push({ ...reference, inTest, file: file.path, line: index + 1, column, snippet: snippetOf(line) });
+        }
+      });
   }
   return ids;
 }

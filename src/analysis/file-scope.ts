@@ -22,10 +22,7 @@ interface PassedArgument {
 }
 
 /** What a module exports under one name: a binding of its own, a value (`export default …`), or another module's export. */
-export type ExportEntry =
-  | { kind: 'local'; name: string }
-  | { kind: 'value'; expression: ts.Expression }
-  | { kind: 'from'; from: string; name: string };
+export type ExportEntry = { kind: 'local'; name: string } | { kind: 'value'; expression: ts.Expression } | { kind: 'from'; from: string; name: string };
 
 /** `params.max_tokens = n` after `const params = {…}`: the object gains a key its literal does not show. */
 interface MemberWrite {
@@ -344,9 +341,7 @@ export class FileScope {
     const { ts } = this;
     const reference = declaration.moduleReference;
     const from =
-      ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)
-        ? reference.expression.text
-        : reference.getText(this.sourceFile);
+      ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression) ? reference.expression.text : reference.getText(this.sourceFile);
     this.bind(declaration.parent, { kind: 'import', name: declaration.name.text, from });
   }
 
@@ -359,11 +354,7 @@ export class FileScope {
     if (!this.alwaysRuns(expression)) return;
     if (ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.expression)) {
       this.memberWrites.push({ target: target.expression, key: target.name.text, value: expression.right });
-    } else if (
-      ts.isElementAccessExpression(target) &&
-      ts.isIdentifier(target.expression) &&
-      ts.isStringLiteralLike(target.argumentExpression)
-    ) {
+    } else if (ts.isElementAccessExpression(target) && ts.isIdentifier(target.expression) && ts.isStringLiteralLike(target.argumentExpression)) {
       this.memberWrites.push({ target: target.expression, key: target.argumentExpression.text, value: expression.right });
     }
   }

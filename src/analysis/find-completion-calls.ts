@@ -35,13 +35,7 @@ for (const style of COMPLETION_CALL_STYLES) {
  * options come from a wrapper's parameter. The file is parsed once; with `modules`, the tree stays in that cache
  * (other files may import this one) until the check's run ends, and without it the tree is dropped on return.
  */
-export function findCompletionCalls(
-  ts: TypeScript,
-  path: string,
-  text: string,
-  kind: ScriptKindName,
-  modules?: ProjectModules,
-): CompletionCallSite[] {
+export function findCompletionCalls(ts: TypeScript, path: string, text: string, kind: ScriptKindName, modules?: ProjectModules): CompletionCallSite[] {
   return findCompletionCallNodes(ts, path, text, kind, modules).map(({ start, callee, style, outcome, uncappedCallers }) => ({
     start,
     callee,
@@ -59,13 +53,7 @@ export interface CompletionCallNode extends CompletionCallSite {
 }
 
 /** As findCompletionCalls, keeping each call's node and match for an analysis that reads more of it (the request inventory). */
-export function findCompletionCallNodes(
-  ts: TypeScript,
-  path: string,
-  text: string,
-  kind: ScriptKindName,
-  modules?: ProjectModules,
-): CompletionCallNode[] {
+export function findCompletionCallNodes(ts: TypeScript, path: string, text: string, kind: ScriptKindName, modules?: ProjectModules): CompletionCallNode[] {
   // Through the project's cache, so a file that other files import is parsed once; its declarations are then recorded already.
   const known = modules?.scopeOf(path);
   // Parsing again would fail again (a stack overflow is slow to reach): say why at once.
@@ -82,9 +70,7 @@ export function findCompletionCallNodes(
       const outcome = capOutcomeOf(scope, match.payload, style);
       if (!outcome) break;
       const cause = outcome.kind === 'unknown' ? parameterCause(outcome.unresolved) : undefined;
-      const uncappedCallers = cause
-        ? uncappedCallersOf(scope, cause.declaration, cause.name, () => capOutcomeOf(scope, match.payload, style))
-        : [];
+      const uncappedCallers = cause ? uncappedCallersOf(scope, cause.declaration, cause.name, () => capOutcomeOf(scope, match.payload, style)) : [];
       sites.push({ start: call.getStart(sourceFile), callee: match.callee, style, outcome, uncappedCallers, call, match, scope });
       break;
     }

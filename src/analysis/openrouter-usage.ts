@@ -321,10 +321,7 @@ function fetchBody(scope: FileScope, init: ts.Expression | undefined): ScopedExp
   if (!ts.isCallExpression(value) || !value.arguments[0]) return undefined;
   const callee = unwrapExpression(ts, value.expression);
   const isStringify =
-    ts.isPropertyAccessExpression(callee) &&
-    callee.name.text === 'stringify' &&
-    ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'JSON';
+    ts.isPropertyAccessExpression(callee) && callee.name.text === 'stringify' && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON';
   return isStringify ? { scope: followed.scope, expression: value.arguments[0] } : undefined;
 }
 
@@ -384,11 +381,7 @@ export function isZeroLiteral(scope: FileScope, expression: ts.Expression): bool
 }
 
 /** A finding's location for a node of a parsed file: 1-based line and column, and the trimmed, masked line. */
-export function locationOf(
-  file: WorkspaceFile,
-  sourceFile: ts.SourceFile,
-  node: ts.Node,
-): { file: string; line: number; column: number; snippet: string } {
+export function locationOf(file: WorkspaceFile, sourceFile: ts.SourceFile, node: ts.Node): { file: string; line: number; column: number; snippet: string } {
   const { line, column } = positionLookup(sourceFile.text)(node.getStart(sourceFile));
   return { file: file.path, line, column, snippet: snippetOf(file.lineText(line)) };
 }

@@ -11,9 +11,7 @@ import type { Unresolved } from './unresolved.js';
 export const MAX_IMPORT_HOPS = 8;
 
 /** An import followed into the file that defines it: a const there (with its binding), or an exported value. */
-export type ImportedValue =
-  | { scope: FileScope; expression: ts.Expression; binding?: Binding }
-  | { unresolved: Unresolved };
+export type ImportedValue = { scope: FileScope; expression: ts.Expression; binding?: Binding } | { unresolved: Unresolved };
 
 type ImportBinding = Extract<Binding, { kind: 'import' }>;
 

@@ -13,10 +13,7 @@ export interface ScopedExpression {
 }
 
 /** Whether an object sends some of the keys asked about, and with which value expressions. */
-export type KeyPresence =
-  | { kind: 'present'; values: readonly ScopedExpression[] }
-  | { kind: 'absent' }
-  | { kind: 'unknown'; unresolved: Unresolved };
+export type KeyPresence = { kind: 'present'; values: readonly ScopedExpression[] } | { kind: 'absent' } | { kind: 'unknown'; unresolved: Unresolved };
 
 /** One shape an object can take (each conditional doubles them): the presence of every key asked about. */
 type Shape = ReadonlyMap<string, KeyPresence>;
@@ -141,8 +138,7 @@ class ObjectFollower {
       }
       if (!this.keys.includes(key)) continue;
       const value = ts.isPropertyAssignment(member) ? member.initializer : member.name;
-      const state: KeyPresence =
-        ts.isPropertyAssignment(member) && isNullish(ts, value) ? ABSENT : { kind: 'present', values: [{ scope, expression: value }] };
+      const state: KeyPresence = ts.isPropertyAssignment(member) && isNullish(ts, value) ? ABSENT : { kind: 'present', values: [{ scope, expression: value }] };
       shapes = shapes.map((shape) => this.mapKeys(shape, (name, current) => (name === key ? state : current)));
     }
     return shapes;
@@ -238,12 +234,7 @@ class ObjectFollower {
     const { ts } = scope;
     if (!ts.isCallExpression(expression)) return false;
     const callee = unwrapExpression(ts, expression.expression);
-    return (
-      ts.isPropertyAccessExpression(callee) &&
-      callee.name.text === 'assign' &&
-      ts.isIdentifier(callee.expression) &&
-      callee.expression.text === 'Object'
-    );
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'assign' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
   }
 
   /** The key a property name spells, or why it cannot be known. */

@@ -21,11 +21,7 @@ export function unwrapExpression(ts: TypeScript, expression: ts.Expression): ts.
 /** `undefined`, `null` or `void …`: a value JSON and the SDKs drop, so a key holding it is not sent. */
 export function isNullish(ts: TypeScript, expression: ts.Expression): boolean {
   const value = unwrapExpression(ts, expression);
-  return (
-    value.kind === ts.SyntaxKind.NullKeyword ||
-    ts.isVoidExpression(value) ||
-    (ts.isIdentifier(value) && value.text === 'undefined')
-  );
+  return value.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(value) || (ts.isIdentifier(value) && value.text === 'undefined');
 }
 
 /** A call, or a `new` expression (which is how LangChain's chat models are made). */

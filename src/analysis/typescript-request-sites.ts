@@ -177,7 +177,8 @@ class SiteBuilder {
     if ((styleId !== 'openai-sdk' && styleId !== 'openrouter-sdk') || !compilerOf(scope).isCallExpression(call)) return undefined;
     const ts = compilerOf(scope);
     let receiver = unwrapExpression(ts, call.expression);
-    while (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind !== ts.SyntaxKind.ThisKeyword) receiver = unwrapExpression(ts, receiver.expression);
+    while (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind !== ts.SyntaxKind.ThisKeyword)
+      receiver = unwrapExpression(ts, receiver.expression);
     if (ts.isPropertyAccessExpression(receiver) || ts.isIdentifier(receiver)) return clientOf(scope, receiver);
     return undefined;
   }
@@ -204,9 +205,10 @@ class SiteBuilder {
         }
         if (!options) return { kind: 'other', decidedBy: "LangChain's default api.openai.com" };
         const configuration = presenceOfKeys(options.scope, options.expression, ['configuration']);
-        const base = configuration.kind === 'present' && configuration.values.length === 1
-          ? presenceOfKeys(configuration.values[0]!.scope, configuration.values[0]!.expression, ['baseURL', 'basePath'])
-          : configuration;
+        const base =
+          configuration.kind === 'present' && configuration.values.length === 1
+            ? presenceOfKeys(configuration.values[0]!.scope, configuration.values[0]!.expression, ['baseURL', 'basePath'])
+            : configuration;
         return this.urlTarget(base, presenceOfKeys(options.scope, options.expression, ['apiKey', 'openAIApiKey']), "LangChain's default api.openai.com");
       }
       default: {
@@ -234,7 +236,12 @@ class SiteBuilder {
   }
 
   /** A request's own setting, or else the one of the instance it is sent through (`axios.create({ timeout })`). */
-  private withInstance(own: Resolved, scope: FileScope, call: ts.CallExpression | ts.NewExpression, fromConfig: (config: ScopedExpression) => Resolved): Resolved {
+  private withInstance(
+    own: Resolved,
+    scope: FileScope,
+    call: ts.CallExpression | ts.NewExpression,
+    fromConfig: (config: ScopedExpression) => Resolved,
+  ): Resolved {
     if (own.kind === 'set' || !scope.ts.isCallExpression(call)) return own;
     const config = instanceConfigOf(scope, call);
     if (!config) return own;
@@ -271,7 +278,11 @@ class SiteBuilder {
     if (factoryName === 'createOpenAI' || factoryName === 'createOpenAICompatible') {
       const settings = factory.expression.arguments[0];
       const base = settings ? presenceOfKeys(factory.scope, settings, ['baseURL']) : { kind: 'absent' as const };
-      return this.urlTarget(base, settings ? presenceOfKeys(factory.scope, settings, ['apiKey']) : { kind: 'absent' }, `${factoryName}'s default api.openai.com`);
+      return this.urlTarget(
+        base,
+        settings ? presenceOfKeys(factory.scope, settings, ['apiKey']) : { kind: 'absent' },
+        `${factoryName}'s default api.openai.com`,
+      );
     }
     return { kind: 'unknown', decidedBy: `the provider ${factoryName}() is not one the analysis knows` };
   }
@@ -326,7 +337,9 @@ class SiteBuilder {
     if (models.kind !== 'absent') return this.resolved(models, 'the body');
     const provider = presenceOfKeys(body.scope, body.expression, ['provider']);
     if (provider.kind !== 'present') return this.resolved(provider, 'the body');
-    return anyOf(provider.values.map((value) => this.resolved(presenceOfKeys(value.scope, value.expression, ['allow_fallbacks', 'allowFallbacks']), 'the body')));
+    return anyOf(
+      provider.values.map((value) => this.resolved(presenceOfKeys(value.scope, value.expression, ['allow_fallbacks', 'allowFallbacks']), 'the body')),
+    );
   }
 
   private callAttribution(styleId: ClientStyleId, options: ScopedExpression | undefined): Attribution {
@@ -360,7 +373,11 @@ class SiteBuilder {
     if (headers.values.length !== 1) return unknownAttribution('the headers differ by branch');
     const found = headerNamesOf(headers.values[0]!.scope, headers.values[0]!.expression);
     const has = (names: readonly string[]): Resolved =>
-      names.some((name) => found.names.has(name)) ? { kind: 'set' } : found.complete ? { kind: 'absent' } : { kind: 'unknown', reason: 'the headers are not all known' };
+      names.some((name) => found.names.has(name))
+        ? { kind: 'set' }
+        : found.complete
+          ? { kind: 'absent' }
+          : { kind: 'unknown', reason: 'the headers are not all known' };
     return { referer: has([REFERER]), title: has(TITLES) };
   }
 

@@ -90,10 +90,7 @@ function topLevelNameOf(ts: TypeScript, fn: ts.SignatureDeclaration): string | u
   if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== node || !ts.isIdentifier(declaration.name)) return undefined;
   const list = declaration.parent;
   const isTopLevelConst =
-    ts.isVariableDeclarationList(list) &&
-    (list.flags & ts.NodeFlags.Const) !== 0 &&
-    ts.isVariableStatement(list.parent) &&
-    ts.isSourceFile(list.parent.parent);
+    ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0 && ts.isVariableStatement(list.parent) && ts.isSourceFile(list.parent.parent);
   return isTopLevelConst ? declaration.name.text : undefined;
 }
 

@@ -66,7 +66,7 @@ const check: Check = {
   defaultSeverity: 'warn',
   docs:
     'Without an HTTP-Referer header OpenRouter creates no app page and cannot attribute usage to the app, and without a title ' +
-    "(X-OpenRouter-Title, or the older X-Title) the app shows unnamed. Send both: defaultHeaders on an OpenAI client, httpReferer and " +
+    '(X-OpenRouter-Title, or the older X-Title) the app shows unnamed. Send both: defaultHeaders on an OpenAI client, httpReferer and ' +
     'appTitle on @openrouter/sdk (or OPENROUTER_HTTP_REFERER / OPENROUTER_APP_TITLE), headers on fetch and axios requests.',
   async run(ctx) {
     // Asked before any await: the inventory and the variable scans join the workspace's shared passes.
@@ -92,7 +92,13 @@ const check: Check = {
         return;
       }
       const unresolved = reach === 'unresolved' ? `; ${unresolvedTarget(site.target)}` : '';
-      findings.push(findingAt(site.location, messages.missing(sender, missing, fixFor(site.clientStyle, missing)) + unresolved, reach === 'unresolved' ? 'warn' : ctx.severity));
+      findings.push(
+        findingAt(
+          site.location,
+          messages.missing(sender, missing, fixFor(site.clientStyle, missing)) + unresolved,
+          reach === 'unresolved' ? 'warn' : ctx.severity,
+        ),
+      );
     };
     for (const { site, reach } of clients) {
       const through = inventory.requests.filter((request) => request.client === site);

@@ -23,8 +23,7 @@ const messages = {
     `${name} holds the OpenRouter key under the public prefix ${prefix}, which the bundler inlines into client-side code; ` +
     `drop the prefix and call OpenRouter from server code only`,
   nextConfigEnv: (name: string) =>
-    `next.config exposes ${name} under env, which Next.js inlines into the client bundle; ` +
-    'remove it from env and read process.env on the server only',
+    `next.config exposes ${name} under env, which Next.js inlines into the client bundle; ` + 'remove it from env and read process.env on the server only',
   browserClient: (constructor: string) =>
     `${constructor} for OpenRouter sets dangerouslyAllowBrowser: true, so the key ships to every browser; ` +
     'call OpenRouter from a server route and remove dangerouslyAllowBrowser',

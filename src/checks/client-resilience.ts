@@ -7,12 +7,10 @@ import type { ClientSite, RequestSite } from '../inventory/request-site.js';
 const messages = {
   clientNoTimeout: ({ constructor, clientStyle: style }: ClientSite) =>
     `${constructor} for OpenRouter sets no timeout, so a stalled request can hang for minutes; add ${clientStyle(style).timeoutFix}`,
-  clientTimeoutUnknown: ({ constructor }: ClientSite, reason: string) =>
-    `cannot verify the timeout of ${constructor} for OpenRouter: ${reason}`,
+  clientTimeoutUnknown: ({ constructor }: ClientSite, reason: string) => `cannot verify the timeout of ${constructor} for OpenRouter: ${reason}`,
   noRetries: ({ constructor }: ClientSite) =>
     `${constructor} for OpenRouter sets maxRetries: 0, so one 429 or 5xx fails the request; keep the default retries (2) or set more`,
-  noSignal: (callee: string) =>
-    `${callee} to OpenRouter passes no signal, so a stalled request never times out; add signal: AbortSignal.timeout(60_000)`,
+  noSignal: (callee: string) => `${callee} to OpenRouter passes no signal, so a stalled request never times out; add signal: AbortSignal.timeout(60_000)`,
   requestNoTimeout: ({ callee, clientStyle: style }: RequestSite) => {
     const { library, withoutTimeout, timeoutFix } = clientStyle(style);
     return `${callee} to OpenRouter sets no timeout, and ${library} ${withoutTimeout ?? 'sets none'} on its own, so a stalled request ties up its caller; add ${timeoutFix}`;
@@ -45,7 +43,9 @@ const check: Check = {
       // Every request through the client bounding itself is as good as a client-wide timeout.
       const bounded = through.length > 0 && through.every((request) => request.timeout.kind === 'set');
       if (!bounded && client.timeout.kind === 'absent' && clientStyle(client.clientStyle).withoutTimeout) {
-        findings.push(findingAt(client.location, messages.clientNoTimeout(client) + unresolved(reach, client.target), reach === 'unresolved' ? 'warn' : ctx.severity));
+        findings.push(
+          findingAt(client.location, messages.clientNoTimeout(client) + unresolved(reach, client.target), reach === 'unresolved' ? 'warn' : ctx.severity),
+        );
       } else if (!bounded && client.timeout.kind === 'unknown') {
         findings.push(findingAt(client.location, messages.clientTimeoutUnknown(client, client.timeout.reason), 'warn'));
       }

@@ -32,7 +32,7 @@ export function paidRequestsSummary(remote: RemoteApi): string {
 const REFUSALS: Record<number, string> = {
   400: 'cannot be used',
   401: 'the key was refused',
-  402: 'out of credits: add credits at openrouter.ai/settings/credits or raise the key\'s limit',
+  402: "out of credits: add credits at openrouter.ai/settings/credits or raise the key's limit",
   403: 'the request was refused',
   404: 'cannot be used',
 };

@@ -13,7 +13,7 @@ const check: Check = {
   kind: 'remote',
   defaultSeverity: 'warn',
   docs:
-    'When the account runs out of credits every paid request fails with 402, whatever each key\'s own limit says. ' +
+    "When the account runs out of credits every paid request fails with 402, whatever each key's own limit says. " +
     `Add credits (or turn on auto top-up) at ${CREDITS_URL}; the check reads the balance with a management key from ${MANAGEMENT_KEY_ENV}.`,
   options: {
     min: { type: 'number', description: 'warn when the account has fewer credits (USD) than this left', default: 10, minimum: 0 },

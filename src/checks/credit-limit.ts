@@ -19,7 +19,7 @@ const check: Check = {
   async run(ctx) {
     const remote = remoteOf(ctx);
     const answer = await remote.key();
-    if (!answer.ok) throw apiFailure('cannot read the key\'s limit', answer.error);
+    if (!answer.ok) throw apiFailure("cannot read the key's limit", answer.error);
     const key = answer.data;
     if (key.limit === null) {
       const message = `the key in ${remote.keyEnv} has no credit limit: a leaked key could spend the whole account (${formatCredits(key.usage)} used so far)`;

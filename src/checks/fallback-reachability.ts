@@ -47,10 +47,15 @@ const check: Check = {
   defaultSeverity: 'error',
   readsWorkspace: true,
   docs:
-    'Fallbacks (the request\'s models array) only help if each one exists, is served by a provider and may be routed to under the ' +
-    'account\'s privacy settings. Checked for free through /models, /models/{id}/endpoints and /models/user; --probe-fallbacks also sends one paid completion per fallback.',
+    "Fallbacks (the request's models array) only help if each one exists, is served by a provider and may be routed to under the " +
+    "account's privacy settings. Checked for free through /models, /models/{id}/endpoints and /models/user; --probe-fallbacks also sends one paid completion per fallback.",
   options: {
-    min_uptime: { type: 'number', description: 'warn when no provider of a fallback had this uptime (percent) over the last 30 minutes', default: 90, minimum: 0 },
+    min_uptime: {
+      type: 'number',
+      description: 'warn when no provider of a fallback had this uptime (percent) over the last 30 minutes',
+      default: 90,
+      minimum: 0,
+    },
     warn_days: { type: 'integer', description: 'warn when a fallback is retired within this many days', default: 30, minimum: 0 },
   },
   async run(ctx) {
@@ -64,7 +69,15 @@ const check: Check = {
     if (!routable.ok) throw apiFailure('cannot list the models this account may route to', routable.error);
     const catalogue = new ModelCatalogue(listed.data);
     const accountCatalogue = new ModelCatalogue(routable.data);
-    const judge = { remote, catalogue, accountCatalogue, minUptime: Number(ctx.options.min_uptime), warnDays: Number(ctx.options.warn_days), now: new Date(), signal: ctx.signal };
+    const judge = {
+      remote,
+      catalogue,
+      accountCatalogue,
+      minUptime: Number(ctx.options.min_uptime),
+      warnDays: Number(ctx.options.warn_days),
+      now: new Date(),
+      signal: ctx.signal,
+    };
     const judged = await mapConcurrently(fallbacks, CONCURRENCY, (fallback) => judgeFallback(fallback, judge));
     // Probes after every free check, in the config's order: the budget's slots go to the first fallbacks.
     const verdicts = await mapConcurrently(judged, CONCURRENCY, ({ verdict, probe }) => (probe ? withProbe(probe, verdict, judge) : Promise.resolve(verdict)));
@@ -86,12 +99,20 @@ const check: Check = {
       ...verdicts.flatMap((verdict) => verdict.warnings).map((message) => finding(message, 'warn')),
     ];
     if (budgetSpent !== undefined) {
-      findings.push(finding(`${notProbed.length} fallback${notProbed.length === 1 ? '' : 's'} not probed: ${notProbed.join(', ')}; ${budgetSpent}; ${RAISE_PAID_REQUESTS}`, 'warn'));
+      findings.push(
+        finding(
+          `${notProbed.length} fallback${notProbed.length === 1 ? '' : 's'} not probed: ${notProbed.join(', ')}; ${budgetSpent}; ${RAISE_PAID_REQUESTS}`,
+          'warn',
+        ),
+      );
     }
     const configured = new Set(ctx.models.fallbacks).size;
     if (configured > 0 && configured < RECOMMENDED_FALLBACKS) {
       findings.push(
-        finding(`only ${configured} fallback configured: keep at least ${RECOMMENDED_FALLBACKS}, from different providers, so one outage cannot stop the app`, 'warn'),
+        finding(
+          `only ${configured} fallback configured: keep at least ${RECOMMENDED_FALLBACKS}, from different providers, so one outage cannot stop the app`,
+          'warn',
+        ),
       );
     }
     const healthy = fallbacks.flatMap((fallback, index) => {
@@ -160,7 +181,8 @@ async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<{ 
 /** Reads the endpoints answer into `verdict`; true when at least one provider serves the model. */
 function servedBy(named: string, answer: ApiResult<ModelEndpoints>, minUptime: number, verdict: Verdict): boolean {
   if (!answer.ok) {
-    if (answer.error.kind === 'http' && answer.error.status === 404) verdict.problems.push(`${named}: OpenRouter has no endpoints page for it (${describeApiError(answer.error)})`);
+    if (answer.error.kind === 'http' && answer.error.status === 404)
+      verdict.problems.push(`${named}: OpenRouter has no endpoints page for it (${describeApiError(answer.error)})`);
     else verdict.unknown.push(`${named}: ${describeApiError(answer.error)}`);
     return false;
   }
@@ -174,7 +196,9 @@ function servedBy(named: string, answer: ApiResult<ModelEndpoints>, minUptime: n
   const uptimes = endpoints.flatMap((endpoint) => (typeof endpoint.uptime_last_30m === 'number' ? [endpoint.uptime_last_30m] : []));
   const best = uptimes.length > 0 ? Math.max(...uptimes) : undefined;
   if (best !== undefined && best < minUptime) {
-    verdict.warnings.push(`${named} has low uptime: its best provider succeeded on ${formatPercent(best)} of requests over the last 30 minutes (below ${formatPercent(minUptime)})`);
+    verdict.warnings.push(
+      `${named} has low uptime: its best provider succeeded on ${formatPercent(best)} of requests over the last 30 minutes (below ${formatPercent(minUptime)})`,
+    );
   }
   return true;
 }
@@ -205,7 +229,8 @@ async function fallbacksOf(configured: readonly string[], workspace: Parameters<
   const fallbacks = new Map<string, Fallback>();
   for (const id of configured) if (!fallbacks.has(id)) fallbacks.set(id, { id, source: 'models.fallbacks' });
   for (const use of await codeModelIds(workspace)) {
-    if (use.inModelsList && !use.inTest && !fallbacks.has(use.id)) fallbacks.set(use.id, { id: use.id, source: `in code at ${use.file}:${use.line}:${use.column}` });
+    if (use.inModelsList && !use.inTest && !fallbacks.has(use.id))
+      fallbacks.set(use.id, { id: use.id, source: `in code at ${use.file}:${use.line}:${use.column}` });
   }
   return [...fallbacks.values()];
 }

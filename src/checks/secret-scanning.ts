@@ -3,8 +3,16 @@ import type { Check, Finding } from './types.js';
 import { scannedFiles } from '../analysis/byte-scan.js';
 
 /** The CI and hook configurations looked at, as people know them (for the message when none exists). */
-const CI_FILES_SHOWN = '.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml, azure-pipelines.yml, Jenkinsfile, .pre-commit-config.yaml';
-const CI_FILES = new Set(['.gitlab-ci.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', 'azure-pipelines.yml', 'Jenkinsfile', '.pre-commit-config.yaml']);
+const CI_FILES_SHOWN =
+  '.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml, azure-pipelines.yml, Jenkinsfile, .pre-commit-config.yaml';
+const CI_FILES = new Set([
+  '.gitlab-ci.yml',
+  '.circleci/config.yml',
+  'bitbucket-pipelines.yml',
+  'azure-pipelines.yml',
+  'Jenkinsfile',
+  '.pre-commit-config.yaml',
+]);
 const GITHUB_WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 /** Secret scanners, as whole words in any case: `gitleaks/gitleaks-action`, `trufflesecurity/trufflehog`, `Yelp/detect-secrets`. */
 const SCANNER = /(?<![\w-])(gitleaks|trufflehog|secretlint|ggshield|detect-secrets|openrouter-check)(?![\w])/i;
@@ -29,7 +37,12 @@ const check: Check = {
     }
     const first = ciFiles[0];
     if (!first) {
-      return [{ message: `no CI configuration was found (${CI_FILES_SHOWN}): nothing scans commits for secrets; add a secret scanner such as gitleaks to CI`, severity: ctx.severity }];
+      return [
+        {
+          message: `no CI configuration was found (${CI_FILES_SHOWN}): nothing scans commits for secrets; add a secret scanner such as gitleaks to CI`,
+          severity: ctx.severity,
+        },
+      ];
     }
     const finding: Finding = {
       message:

@@ -96,7 +96,14 @@ export const CLIENT_STYLES = {
   },
   // ky gives up after 10 seconds and undici after 5 minutes without data on their own.
   ky: { language: 'typescript', library: 'ky', name: 'raw HTTP', timeoutFix: 'timeout: 60_000', fallbackFix: JSON_MODELS, headersAt: 'headers' },
-  undici: { language: 'typescript', library: 'undici', name: 'raw HTTP', timeoutFix: 'signal: AbortSignal.timeout(60_000)', fallbackFix: JSON_MODELS, headersAt: 'headers' },
+  undici: {
+    language: 'typescript',
+    library: 'undici',
+    name: 'raw HTTP',
+    timeoutFix: 'signal: AbortSignal.timeout(60_000)',
+    fallbackFix: JSON_MODELS,
+    headersAt: 'headers',
+  },
 
   // Python
   'py-openai-sdk': {
@@ -147,7 +154,14 @@ export const CLIENT_STYLES = {
   },
   // httpx gives up after 5 seconds, aiohttp after 5 minutes, unless told otherwise.
   'py-httpx': { language: 'python', library: 'httpx', name: 'raw HTTP', timeoutFix: 'timeout=60', fallbackFix: JSON_MODELS, headersAt: 'headers=' },
-  'py-aiohttp': { language: 'python', library: 'aiohttp', name: 'raw HTTP', timeoutFix: 'timeout=aiohttp.ClientTimeout(total=60)', fallbackFix: JSON_MODELS, headersAt: 'headers=' },
+  'py-aiohttp': {
+    language: 'python',
+    library: 'aiohttp',
+    name: 'raw HTTP',
+    timeoutFix: 'timeout=aiohttp.ClientTimeout(total=60)',
+    fallbackFix: JSON_MODELS,
+    headersAt: 'headers=',
+  },
   'py-urllib': {
     language: 'python',
     library: 'urllib',
@@ -162,5 +176,14 @@ export const CLIENT_STYLES = {
 export type ClientStyleId = keyof typeof CLIENT_STYLES;
 
 export function clientStyle(id: string): ClientStyle {
-  return (CLIENT_STYLES as Record<string, ClientStyle>)[id] ?? { language: 'typescript', name: id, library: id, timeoutFix: 'a timeout', fallbackFix: JSON_MODELS, headersAt: 'headers' };
+  return (
+    (CLIENT_STYLES as Record<string, ClientStyle>)[id] ?? {
+      language: 'typescript',
+      name: id,
+      library: id,
+      timeoutFix: 'a timeout',
+      fallbackFix: JSON_MODELS,
+      headersAt: 'headers',
+    }
+  );
 }

@@ -306,13 +306,7 @@ class Client implements OpenRouterClient, ManagementClient {
   }
 
   /** Sends with retries, then validates a 2xx answer's JSON into `T`. */
-  async #call<T>(
-    method: Method,
-    pathAndQuery: string,
-    body: unknown,
-    options: CallOptions,
-    validate: (json: unknown) => Validated<T>,
-  ): Promise<ApiResult<T>> {
+  async #call<T>(method: Method, pathAndQuery: string, body: unknown, options: CallOptions, validate: (json: unknown) => Validated<T>): Promise<ApiResult<T>> {
     const started = performance.now();
     const path = pathAndQuery.split('?', 1)[0]!;
     const signals = [this.#closing.signal, this.#options.signal, options.signal].filter((signal) => signal !== undefined);
@@ -336,7 +330,12 @@ class Client implements OpenRouterClient, ManagementClient {
         const parsed = parseJsonAnswer(outcome.text);
         if (!parsed.ok) {
           const type = outcome.headers['content-type'];
-          return fail({ kind: 'malformed', status: outcome.status, message: `${parsed.problem}${type ? ` (content-type ${String(type)})` : ''}`, attempts: attempt });
+          return fail({
+            kind: 'malformed',
+            status: outcome.status,
+            message: `${parsed.problem}${type ? ` (content-type ${String(type)})` : ''}`,
+            attempts: attempt,
+          });
         }
         const validated = validate(parsed.json);
         if (!validated.ok) return fail({ kind: 'malformed', status: outcome.status, message: validated.problem, attempts: attempt });
@@ -464,7 +463,10 @@ function untilAborted(sent: Promise<Dispatcher.ResponseData>, signal: AbortSigna
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       reject(signal.reason);
-      sent.then((late) => discard(late.body), () => undefined);
+      sent.then(
+        (late) => discard(late.body),
+        () => undefined,
+      );
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -110,8 +110,7 @@ export function findAuditedKey(audited: KeyData, keys: readonly ManagedKey[]): A
     (key: ManagedKey) => key.limit === undefined || key.limit === audited.limit,
     (key: ManagedKey) => key.limit_reset === undefined || audited.limit_reset === undefined || key.limit_reset === audited.limit_reset,
     (key: ManagedKey) => key.expires_at === undefined || audited.expires_at === undefined || key.expires_at === audited.expires_at,
-    (key: ManagedKey) =>
-      key.creator_user_id === undefined || audited.creator_user_id === undefined || key.creator_user_id === audited.creator_user_id,
+    (key: ManagedKey) => key.creator_user_id === undefined || audited.creator_user_id === undefined || key.creator_user_id === audited.creator_user_id,
   ];
   for (const same of comparable) if (candidates.length > 1) candidates = narrowed(candidates, same);
   if (candidates.length === 1) return { kind: 'found', key: candidates[0]! };

@@ -56,7 +56,11 @@ export function proxyFor(target: URL, env: Readonly<Record<string, string | unde
     return { ok: false, variable, problem: `${JSON.stringify(shownRaw)} is not a proxy URL: expected http://host:port` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, variable, problem: `${JSON.stringify(shownRaw)}: a ${url.protocol.slice(0, -1)} proxy is not supported, only http:// and https:// ones` };
+    return {
+      ok: false,
+      variable,
+      problem: `${JSON.stringify(shownRaw)}: a ${url.protocol.slice(0, -1)} proxy is not supported, only http:// and https:// ones`,
+    };
   }
   if (!url.hostname) return { ok: false, variable, problem: `${JSON.stringify(shownRaw)} names no proxy host: expected http://host:port` };
   const shown = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;

@@ -49,7 +49,9 @@ export function forwardedHttpCalls(module: PythonModuleScope, matched: ReadonlyS
       const urlText = module.partialTextOf(callerUrl, module.scopeOf(caller)).split(/[?#]/, 1)[0]!.replace(/\/+$/, '');
       const responses = RESPONSES_PATHS.some((path) => urlText.endsWith(path));
       if (!responses && !CHAT_PATHS.some((path) => urlText.endsWith(path))) continue;
-      const style = PYTHON_CALL_STYLES.find((candidate) => candidate.name === 'raw HTTP' && candidate.capKeys.includes(responses ? 'max_output_tokens' : 'max_tokens'))!;
+      const style = PYTHON_CALL_STYLES.find(
+        (candidate) => candidate.name === 'raw HTTP' && candidate.capKeys.includes(responses ? 'max_output_tokens' : 'max_tokens'),
+      )!;
       const callerBody = bodyIndex >= 0 ? argumentFor(bodyIndex) : body;
       if (!callerBody) continue;
       found.push({

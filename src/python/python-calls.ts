@@ -98,11 +98,23 @@ export const PYTHON_CALL_STYLES: readonly PythonCallStyle[] = [
 
 /** The last name of every callee some style recognises: any other call is passed over without asking each style. */
 export const PYTHON_CALLEE_NAMES = new Set([
-  ...OPENAI_REQUEST_METHODS, 'acreate', 'send', 'send_async', ...LANGCHAIN_MODELS, ...LITELLM_FUNCTIONS, 'LLM', 'post', 'request', 'Request', 'urlopen',
+  ...OPENAI_REQUEST_METHODS,
+  'acreate',
+  'send',
+  'send_async',
+  ...LANGCHAIN_MODELS,
+  ...LITELLM_FUNCTIONS,
+  'LLM',
+  'post',
+  'request',
+  'Request',
+  'urlopen',
 ]);
 
 /** Bytes one of the styles needs in a file: a file without any is never parsed. */
-export const PYTHON_CALL_KEYWORDS = ['completion', 'Completion', 'responses', 'ChatOpen', 'init_chat_model', 'openrouter'].map((keyword) => Buffer.from(keyword));
+export const PYTHON_CALL_KEYWORDS = ['completion', 'Completion', 'responses', 'ChatOpen', 'init_chat_model', 'openrouter'].map((keyword) =>
+  Buffer.from(keyword),
+);
 
 /** `<anything>.completions.create(…)` (also `.parse`, `.stream`), `openai.ChatCompletion.create(…)` of SDK v0. */
 function openAiMethodCall(resources: readonly string[]): PythonCallStyle['match'] {
@@ -112,7 +124,8 @@ function openAiMethodCall(resources: readonly string[]): PythonCallStyle['match'
     if (callee?.type !== 'attribute' || args?.type !== 'argument_list') return undefined;
     const method = callee.childForFieldName('attribute')?.text ?? '';
     let receiver = callee.childForFieldName('object');
-    while (receiver?.type === 'attribute' && RESPONSE_WRAPPERS.has(receiver.childForFieldName('attribute')?.text ?? '')) receiver = receiver.childForFieldName('object');
+    while (receiver?.type === 'attribute' && RESPONSE_WRAPPERS.has(receiver.childForFieldName('attribute')?.text ?? ''))
+      receiver = receiver.childForFieldName('object');
     const resource = calleeName(receiver);
     if (resource === undefined || !resources.includes(resource)) return undefined;
     const legacy = resource === 'ChatCompletion' || resource === 'Completion';
@@ -209,7 +222,11 @@ function textOrEnvDefault(module: PythonModuleScope, node: Node, scope: Scope): 
   const followed = module.follow(node, scope);
   const value = 'node' in followed ? followed.node : node;
   const at = 'node' in followed ? followed.scope : scope;
-  if (value.type === 'call' && ['getenv', 'get'].includes(calleeName(value.childForFieldName('function')) ?? '') && /\b(os\.)?(getenv|environ\.get)$/.test(value.childForFieldName('function')?.text ?? '')) {
+  if (
+    value.type === 'call' &&
+    ['getenv', 'get'].includes(calleeName(value.childForFieldName('function')) ?? '') &&
+    /\b(os\.)?(getenv|environ\.get)$/.test(value.childForFieldName('function')?.text ?? '')
+  ) {
     const valueArgs = value.childForFieldName('arguments');
     const fallback = (valueArgs ? positionalArguments(valueArgs)[1] : undefined) ?? module.keywordArgument(valueArgs, 'default');
     return fallback ? module.partialTextOf(fallback, at) : '';

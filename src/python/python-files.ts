@@ -64,16 +64,18 @@ export function visitPythonFiles(workspace: Workspace, visit: PythonFileVisit): 
       const started: Visitor[] = [];
       batch = started;
       gathering.set(workspace, started);
-      void nextTurn().then(() => {
-        if (gathering.get(workspace) === started) gathering.delete(workspace);
-        return runPass(workspace, started);
-      }).catch((error: unknown) => {
-        for (const visitor of started) {
-          if (visitor.done) continue;
-          visitor.done = true;
-          visitor.reject(error);
-        }
-      });
+      void nextTurn()
+        .then(() => {
+          if (gathering.get(workspace) === started) gathering.delete(workspace);
+          return runPass(workspace, started);
+        })
+        .catch((error: unknown) => {
+          for (const visitor of started) {
+            if (visitor.done) continue;
+            visitor.done = true;
+            visitor.reject(error);
+          }
+        });
     }
     batch.push({ visit, candidates, resolve, reject, done: false });
   });

@@ -15,11 +15,38 @@ const PREFIX_ROUTED_CALLS = new Set(['completion', 'acompletion', 'get_model', '
 const PREFIXED_ONLY_KEYS = new Set(['model_id']);
 /** Hugging Face (and other local-model) loaders: their `org/name` ids name repositories, not OpenRouter models. */
 const LOCAL_MODEL_CALLS = new Set([
-  'pipeline', 'from_pretrained', 'SentenceTransformer', 'CrossEncoder', 'hf_hub_download', 'snapshot_download', 'InferenceClient',
-  'AsyncInferenceClient', 'load_dataset', 'HuggingFaceEmbeddings', 'HuggingFaceEndpoint', 'HuggingFacePipeline', 'HuggingFaceHub',
-  'ChatHuggingFace', 'HuggingFaceInferenceAPIEmbeddings', 'HuggingFaceBgeEmbeddings', 'TextEmbedding', 'InferenceClientModel', 'TransformersModel',
+  'pipeline',
+  'from_pretrained',
+  'SentenceTransformer',
+  'CrossEncoder',
+  'hf_hub_download',
+  'snapshot_download',
+  'InferenceClient',
+  'AsyncInferenceClient',
+  'load_dataset',
+  'HuggingFaceEmbeddings',
+  'HuggingFaceEndpoint',
+  'HuggingFacePipeline',
+  'HuggingFaceHub',
+  'ChatHuggingFace',
+  'HuggingFaceInferenceAPIEmbeddings',
+  'HuggingFaceBgeEmbeddings',
+  'TextEmbedding',
+  'InferenceClientModel',
+  'TransformersModel',
 ]);
-const LOCAL_MODEL_MODULES = ['transformers', 'sentence_transformers', 'huggingface_hub', 'datasets', 'diffusers', 'peft', 'langchain_huggingface', 'fastembed', 'spacy', 'torch'];
+const LOCAL_MODEL_MODULES = [
+  'transformers',
+  'sentence_transformers',
+  'huggingface_hub',
+  'datasets',
+  'diffusers',
+  'peft',
+  'langchain_huggingface',
+  'fastembed',
+  'spacy',
+  'torch',
+];
 /** `os.getenv("MODEL", "openai/gpt-4o")`, `os.environ.get(…)`, `config.get("model", "…")`: the default is a value the code may send. */
 const LOOKUPS_WITH_DEFAULT = new Set(['getenv', 'get']);
 /** pydantic's `Field("…")` / `Field(default="…")`, dataclasses' `field(default="…")`: a field's default. */
@@ -47,7 +74,8 @@ export async function pythonModelIdsAndVariables(workspace: Workspace): Promise<
     visit(source, root) {
       const inTest = isTestPath(source.file.path);
       const found = findPythonModelIds(root);
-      for (const use of found.uses) ids.push({ id: use.id, kind: use.kind, inTest, ...source.locate(use.start), ...(use.inModelsList ? { inModelsList: true as const } : {}) });
+      for (const use of found.uses)
+        ids.push({ id: use.id, kind: use.kind, inTest, ...source.locate(use.start), ...(use.inModelsList ? { inModelsList: true as const } : {}) });
       if (!inTest) for (const name of found.envVariables) envVariables.add(name);
     },
     failed() {
@@ -148,7 +176,8 @@ class PythonModelIdFinder {
       const key = pair.childForFieldName('key');
       const value = pair.childForFieldName('value');
       const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
-      if (name !== undefined && value && (MODEL_KEYS.has(name) || nameSaysModel(name)) && !this.insideLocalModelCall(pair)) this.add(value, false, name === 'models');
+      if (name !== undefined && value && (MODEL_KEYS.has(name) || nameSaysModel(name)) && !this.insideLocalModelCall(pair))
+        this.add(value, false, name === 'models');
     }
     for (const node of this.root.descendantsOfType(['assignment', 'default_parameter', 'typed_default_parameter', 'subscript'])) {
       if (node) this.visitDeclaration(node);

@@ -82,7 +82,7 @@ class SiteBuilder {
     if (root === 'requests') return 'py-requests';
     if (root === 'httpx') return 'py-httpx';
     const made = this.madeBy(receiver, scope);
-    const maker = made ? made.childForFieldName('function')?.text ?? '' : '';
+    const maker = made ? (made.childForFieldName('function')?.text ?? '') : '';
     if (/\bhttpx\b|^(Async)?Client$/.test(maker)) return 'py-httpx';
     if (/Session$/.test(maker)) return maker.includes('aiohttp') || maker === 'ClientSession' ? 'py-aiohttp' : 'py-requests';
     const imported = this.module.importedModules;
@@ -114,7 +114,7 @@ class SiteBuilder {
     while (made && calleeName(made.childForFieldName('function')) === 'with_options') {
       viaOptions.push(made);
       const owner = made.childForFieldName('function')?.childForFieldName('object');
-      made = owner ? this.madeBy(owner, this.module.scopeOf(owner)) ?? (owner.type === 'call' ? owner : undefined) : undefined;
+      made = owner ? (this.madeBy(owner, this.module.scopeOf(owner)) ?? (owner.type === 'call' ? owner : undefined)) : undefined;
     }
     return made ? this.clientBuiltBy(made, viaOptions, styleId) : undefined;
   }
@@ -141,7 +141,11 @@ class SiteBuilder {
       language: 'python',
       clientStyle: styleId,
       constructor: viaOptions.length > 0 ? `${name}().with_options()` : `${name}()`,
-      target: this.urlTarget(presence(['base_url']), isOpenAi ? presence(['api_key']) : { kind: 'absent' }, isOpenAi ? "the OpenAI SDK's default api.openai.com" : undefined),
+      target: this.urlTarget(
+        presence(['base_url']),
+        isOpenAi ? presence(['api_key']) : { kind: 'absent' },
+        isOpenAi ? "the OpenAI SDK's default api.openai.com" : undefined,
+      ),
       timeout: this.resolved(presence(['timeout']), 'options', true),
       retriesOff: this.zero(presence(['max_retries'])),
       attribution: isOpenAi ? this.headerNames(presence(['default_headers'])) : this.headerNames(presence(['headers'])),
@@ -184,7 +188,7 @@ class SiteBuilder {
         const text = this.module.partialTextOf(match.url, scope);
         if (text.startsWith('/') && client) return client.target;
         const target = targetOfUrl(text);
-        return { kind: target, decidedBy: target === 'unknown' ? 'the URL\'s host is not known' : 'the URL\'s host' };
+        return { kind: target, decidedBy: target === 'unknown' ? "the URL's host is not known" : "the URL's host" };
       }
     }
   }
@@ -233,7 +237,10 @@ class SiteBuilder {
       case 'py-litellm':
         return this.headerNames(argumentsAre(['extra_headers', 'headers']));
       case 'py-openrouter-sdk':
-        return { referer: { kind: 'unknown', reason: 'the openrouter SDK sets its own' }, title: { kind: 'unknown', reason: 'the openrouter SDK sets its own' } };
+        return {
+          referer: { kind: 'unknown', reason: 'the openrouter SDK sets its own' },
+          title: { kind: 'unknown', reason: 'the openrouter SDK sets its own' },
+        };
       default:
         return this.headerNames(argumentsAre(['headers']));
     }
@@ -245,7 +252,8 @@ class SiteBuilder {
       const none = this.resolved(presence, 'options');
       return { referer: none, title: none };
     }
-    const of = (keys: readonly string[]): Resolved => anyOf(presence.values.map(({ node, scope }) => this.resolved(this.module.keysIn(node, scope, keys), 'options')));
+    const of = (keys: readonly string[]): Resolved =>
+      anyOf(presence.values.map(({ node, scope }) => this.resolved(this.module.keysIn(node, scope, keys), 'options')));
     return { referer: of(REFERER_KEYS), title: of(TITLE_KEYS) };
   }
 

@@ -31,10 +31,7 @@ export type PythonUnresolved =
 export type Followed = { node: Node; scope: Scope } | { unresolved: PythonUnresolved };
 
 /** Whether a dict (or a call's keyword arguments) holds one of some keys, and the values it may hold for them. */
-export type KeyPresence =
-  | { kind: 'present'; values: { node: Node; scope: Scope }[] }
-  | { kind: 'absent' }
-  | { kind: 'unknown'; unresolved: PythonUnresolved };
+export type KeyPresence = { kind: 'present'; values: { node: Node; scope: Scope }[] } | { kind: 'absent' } | { kind: 'unknown'; unresolved: PythonUnresolved };
 
 /** A function's (or the module's, or a class body's) names. */
 export interface Scope {
@@ -55,8 +52,17 @@ export interface Scope {
 const SCOPE_TYPES = new Set(['module', 'function_definition', 'lambda', 'class_definition']);
 /** The node types the walk records (bindings, calls, dict entries); every other node is only passed through. */
 const RECORDED_TYPES = new Set([
-  'call', 'assignment', 'named_expression', 'augmented_assignment', 'for_statement', 'for_in_clause', 'as_pattern',
-  'import_statement', 'import_from_statement', 'pair', 'keyword_argument',
+  'call',
+  'assignment',
+  'named_expression',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'as_pattern',
+  'import_statement',
+  'import_from_statement',
+  'pair',
+  'keyword_argument',
 ]);
 /** Following values stops here: deeper chains are too rare to be worth the risk of a runaway walk. */
 const MAX_FOLLOW_DEPTH = 24;
@@ -214,7 +220,8 @@ export class PythonModuleScope {
   #keysInUncached(node: Node, scope: Scope, keys: readonly string[], depth: number): KeyPresence {
     if (depth > MAX_FOLLOW_DEPTH) return { kind: 'unknown', unresolved: { why: 'too-deep', text: node.text } };
     const followed = this.follow(node, scope, depth);
-    const held: KeyPresence = 'unresolved' in followed ? { kind: 'unknown', unresolved: followed.unresolved } : this.#keysInValue(followed.node, followed.scope, keys, depth);
+    const held: KeyPresence =
+      'unresolved' in followed ? { kind: 'unknown', unresolved: followed.unresolved } : this.#keysInValue(followed.node, followed.scope, keys, depth);
     // Keys set on the name afterwards count even when what it held is unknown: `kwargs.setdefault("max_tokens", 512)`.
     const mutated = node.type === 'identifier' ? this.#mutationsOf(node) : [];
     return unionOf([held, ...mutated.map((mutation) => this.#keysInMutation(mutation, this.scopeOf(mutation), keys, depth))]);
@@ -338,7 +345,8 @@ export class PythonModuleScope {
         if (!args || args.type !== 'argument_list') break;
         if (name !== undefined && COPY_FUNCTIONS.has(name)) {
           // dict(base, key=…), copy.deepcopy(base), base.copy()
-          const copied = callee?.type === 'attribute' && name === 'copy' && args.namedChildren.length === 0 ? callee.childForFieldName('object') : firstPositional(args);
+          const copied =
+            callee?.type === 'attribute' && name === 'copy' && args.namedChildren.length === 0 ? callee.childForFieldName('object') : firstPositional(args);
           const presences = [this.keysInArguments(args, scope, keys, depth + 1)];
           if (copied) presences.push(this.keysIn(copied, scope, keys, depth + 1));
           return unionOf(presences);
@@ -544,18 +552,38 @@ export function calleeName(callee: Node | null | undefined): string | undefined 
 
 export function firstPositional(argumentList: Node): Node | undefined {
   return argumentList.namedChildren.find(
-    (argument): argument is Node => argument !== null && argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat' && argument.type !== 'list_splat' && argument.type !== 'comment',
+    (argument): argument is Node =>
+      argument !== null &&
+      argument.type !== 'keyword_argument' &&
+      argument.type !== 'dictionary_splat' &&
+      argument.type !== 'list_splat' &&
+      argument.type !== 'comment',
   );
 }
 
 export function positionalArguments(argumentList: Node): Node[] {
   return argumentList.namedChildren.filter(
-    (argument): argument is Node => argument !== null && argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat' && argument.type !== 'list_splat' && argument.type !== 'comment',
+    (argument): argument is Node =>
+      argument !== null &&
+      argument.type !== 'keyword_argument' &&
+      argument.type !== 'dictionary_splat' &&
+      argument.type !== 'list_splat' &&
+      argument.type !== 'comment',
   );
 }
 
 /** Statements that run their body only sometimes. */
-const CONDITIONAL_TYPES = new Set(['if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'case_clause', 'except_clause', 'conditional_expression', 'boolean_operator']);
+const CONDITIONAL_TYPES = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'for_statement',
+  'while_statement',
+  'case_clause',
+  'except_clause',
+  'conditional_expression',
+  'boolean_operator',
+]);
 
 /** `statement` is not inside a branch or loop of `scopeNode` that leaves `use` out. */
 function runsWhenever(statement: Node, use: Node, scopeNode: Node): boolean {

@@ -26,7 +26,13 @@ export function renderCheckList(checks: readonly Check[], options: { color: bool
   const blocks = checks.map((check) => {
     const credits = check.spendsCredits ? paint.yellow(' (spends credits)') : '';
     const lines = [
-      row(paint.bold(printable(check.id).padEnd(idWidth)), printable(check.category), printable(check.defaultSeverity), printable(check.kind), `${printable(check.title)}${credits}`),
+      row(
+        paint.bold(printable(check.id).padEnd(idWidth)),
+        printable(check.category),
+        printable(check.defaultSeverity),
+        printable(check.kind),
+        `${printable(check.title)}${credits}`,
+      ),
       ...wrapWords(printable(check.docs), DOCS_WIDTH).map((line) => `${indent}${paint.dim(line)}`),
     ];
     const optionNames = Object.keys(check.options ?? {}).map(printable);

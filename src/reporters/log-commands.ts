@@ -35,5 +35,7 @@ function unicodeEscape(character: string): string {
 }
 
 function defuse(output: string, escape: (character: ':' | '[') => string): string {
-  return output.replace(COMMAND_AT_LINE_START, (_, space: string) => `${space}${escape(':')}`).replace(BRACKET_COMMAND, (_, hashes: string) => `${hashes}${escape('[')}`);
+  return output
+    .replace(COMMAND_AT_LINE_START, (_, space: string) => `${space}${escape(':')}`)
+    .replace(BRACKET_COMMAND, (_, hashes: string) => `${hashes}${escape('[')}`);
 }

@@ -20,7 +20,8 @@ export function renderStepSummary(report: Report): string {
     '|---|---|---|---|',
   ];
   for (const group of groupByCategory(report.checks)) {
-    for (const check of group.checks) lines.push(`| ${codeSpan(check.id)} | ${markdownText(group.category)} | ${STATUS_MARKS[check.status]} | ${markdownText(check.message)} |`);
+    for (const check of group.checks)
+      lines.push(`| ${codeSpan(check.id)} | ${markdownText(group.category)} | ${STATUS_MARKS[check.status]} | ${markdownText(check.message)} |`);
   }
   const withFindings = report.checks.filter((check) => check.findings.length > 0);
   let listed = 0;

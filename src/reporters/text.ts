@@ -335,7 +335,10 @@ export function sourceExcerpt(line: string, column: number): SourceExcerpt {
   }
   const before = from > start || first > 0 ? '…' : '';
   const after = to < end || last < line.length ? '…' : '';
-  const text = `${before}${cells.slice(from, to).map((cell) => cell.text).join('')}${after}`;
+  const text = `${before}${cells
+    .slice(from, to)
+    .map((cell) => cell.text)
+    .join('')}${after}`;
   if (!caretKnown || target < from || (target >= to && after !== '')) return { text };
   return { text, caret: before.length + widthOf(from, target) };
 }
@@ -393,8 +396,18 @@ const EMOJI = /^\p{Extended_Pictographic}$/u;
 
 /** East Asian wide and fullwidth blocks: two columns in every terminal. */
 const WIDE_RANGES: readonly (readonly [number, number])[] = [
-  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
-  [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x20000, 0x3fffd],
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x20000, 0x3fffd],
 ];
 
 function cellOf(character: string, codePoint: number): Cell {

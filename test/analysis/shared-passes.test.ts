@@ -29,7 +29,10 @@ const parsedPaths = (): string[] => parseSpy.mock.calls.map(([, path]) => path).
 const OPENROUTER = 'https://openrouter.ai/api/v1';
 /** A small app: the client in one module, one file calling the model through it, one that only names OpenRouter. */
 const APP: Record<string, string> = {
-  'src/llm.ts': [`import OpenAI from 'openai';`, `export const client = new OpenAI({ baseURL: '${OPENROUTER}', apiKey: process.env.OPENROUTER_API_KEY });`].join('\n'),
+  'src/llm.ts': [
+    `import OpenAI from 'openai';`,
+    `export const client = new OpenAI({ baseURL: '${OPENROUTER}', apiKey: process.env.OPENROUTER_API_KEY });`,
+  ].join('\n'),
   'src/summarize.ts': [
     `import { client } from './llm.js';`,
     `export async function summarize(text: string) {`,

@@ -138,9 +138,7 @@ describe('attribution-headers', () => {
     },
   ];
   it.each(invalid)('finds: $name', async ({ source, findings }) => {
-    expect(await findingsOf(check, { 'src/a.ts': source })).toEqual(
-      findings.map((finding) => ({ severity: 'warn', file: 'src/a.ts', ...finding })),
-    );
+    expect(await findingsOf(check, { 'src/a.ts': source })).toEqual(findings.map((finding) => ({ severity: 'warn', file: 'src/a.ts', ...finding })));
   });
 
   it('states its contract', () => {
@@ -158,7 +156,9 @@ describe('attribution-headers over the request inventory (issue 15)', () => {
   const cases: { name: string; files: Record<string, string>; findings: { at: string; message: string }[] }[] = [
     {
       name: 'requests.post without attribution headers',
-      files: { 'app/llm.py': `import requests\nheaders = {"Authorization": "Bearer x"}\nr = requests.post("${OPENROUTER}/chat/completions", headers=headers, json=data)` },
+      files: {
+        'app/llm.py': `import requests\nheaders = {"Authorization": "Bearer x"}\nr = requests.post("${OPENROUTER}/chat/completions", headers=headers, json=data)`,
+      },
       findings: [
         {
           at: 'app/llm.py:3:5',

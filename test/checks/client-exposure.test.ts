@@ -145,7 +145,7 @@ describe('client-exposure', () => {
           message:
             'next.config exposes OPENROUTER_API_KEY under env, which Next.js inlines into the client bundle; ' +
             'remove it from env and read process.env on the server only',
-          snippet: 'env: { OPENROUTER_MODEL: \'x\', OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY },',
+          snippet: "env: { OPENROUTER_MODEL: 'x', OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY },",
         },
       ],
     },
@@ -318,7 +318,7 @@ describe('client-exposure over the request inventory (issue 15)', () => {
     expect(findings.map(({ file, line, column, message, severity }) => ({ at: `${file}:${line}:${column}`, message, severity }))).toEqual([
       {
         at: 'js/script.js:3:10',
-        message: "fetch() calls OpenRouter from a script index.html loads, so its key must be in the browser; move the call to a server action or route",
+        message: 'fetch() calls OpenRouter from a script index.html loads, so its key must be in the browser; move the call to a server action or route',
         severity: 'error',
       },
     ]);

@@ -31,7 +31,10 @@ describe('client-resilience', () => {
     { name: 'a client of another provider', source: `new OpenAI({ baseURL: 'https://api.example.com/v1' }); // openrouter` },
     { name: 'the default OpenAI endpoint', source: `new OpenAI({ apiKey: process.env.OPENROUTER_API_KEY });` },
     { name: 'a baseURL the file does not know', source: `new OpenAI({ baseURL: process.env.OPENROUTER_BASE_URL });` },
-    { name: 'an @openrouter/sdk client with timeoutMs', source: `import { OpenRouter } from '@openrouter/sdk';\nnew OpenRouter({ apiKey, timeoutMs: 30000 });` },
+    {
+      name: 'an @openrouter/sdk client with timeoutMs',
+      source: `import { OpenRouter } from '@openrouter/sdk';\nnew OpenRouter({ apiKey, timeoutMs: 30000 });`,
+    },
     { name: 'an OpenRouter class of another library', source: `import { OpenRouter } from 'other-lib';\nnew OpenRouter({ apiKey });` },
     {
       name: 'fetch with a signal',
@@ -50,9 +53,7 @@ describe('client-resilience', () => {
     {
       name: 'an OpenAI client without a timeout',
       source: lines(`import OpenAI from 'openai';`, `export const client = new OpenAI({ baseURL: '${OPENROUTER}', apiKey });`),
-      findings: [
-        { line: 2, column: 23, message: NO_OPENAI_TIMEOUT, snippet: `export const client = new OpenAI({ baseURL: '${OPENROUTER}', apiKey });` },
-      ],
+      findings: [{ line: 2, column: 23, message: NO_OPENAI_TIMEOUT, snippet: `export const client = new OpenAI({ baseURL: '${OPENROUTER}', apiKey });` }],
     },
     {
       name: 'an OpenAI client with its baseURL in consts and retries off',
@@ -73,7 +74,11 @@ describe('client-resilience', () => {
     },
     {
       name: 'an @openrouter/sdk client with neither',
-      source: lines(`import { OpenRouter } from '@openrouter/sdk';`, `const NO_RETRIES = 0;`, `const sdk = new OpenRouter({ apiKey, maxRetries: NO_RETRIES });`),
+      source: lines(
+        `import { OpenRouter } from '@openrouter/sdk';`,
+        `const NO_RETRIES = 0;`,
+        `const sdk = new OpenRouter({ apiKey, maxRetries: NO_RETRIES });`,
+      ),
       findings: [
         { line: 3, column: 13, message: NO_OPENROUTER_TIMEOUT, snippet: 'const sdk = new OpenRouter({ apiKey, maxRetries: NO_RETRIES });' },
         { line: 3, column: 38, message: noRetries('new OpenRouter()'), snippet: 'const sdk = new OpenRouter({ apiKey, maxRetries: NO_RETRIES });' },
@@ -112,9 +117,7 @@ describe('client-resilience', () => {
     },
   ];
   it.each(invalid)('finds: $name', async ({ source, findings }) => {
-    expect(await findingsOf(check, { 'src/a.ts': source })).toEqual(
-      findings.map((finding) => ({ severity: 'warn', file: 'src/a.ts', ...finding })),
-    );
+    expect(await findingsOf(check, { 'src/a.ts': source })).toEqual(findings.map((finding) => ({ severity: 'warn', file: 'src/a.ts', ...finding })));
   });
 
   it('states its contract', () => {
@@ -141,7 +144,11 @@ describe('client-resilience over the request inventory (issue 15)', () => {
         },
       ],
     },
-    { name: 'requests.post with a timeout', files: { 'app/llm.py': `import requests\nrequests.post("${OPENROUTER}/chat/completions", json=data, timeout=30)` }, findings: [] },
+    {
+      name: 'requests.post with a timeout',
+      files: { 'app/llm.py': `import requests\nrequests.post("${OPENROUTER}/chat/completions", json=data, timeout=30)` },
+      findings: [],
+    },
     {
       name: 'an OpenAI client in Python: at the client, not at each call',
       files: {
@@ -210,7 +217,8 @@ describe('client-resilience over the request inventory (issue 15)', () => {
         {
           at: 'src/b.ts:2:7',
           severity: 'warn',
-          message: 'cannot verify the timeout of chat.completions.create() (OpenAI SDK) to OpenRouter: its client is not built where the analysis can follow it',
+          message:
+            'cannot verify the timeout of chat.completions.create() (OpenAI SDK) to OpenRouter: its client is not built where the analysis can follow it',
         },
       ],
     },

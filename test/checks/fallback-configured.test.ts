@@ -30,8 +30,14 @@ describe('fallback-configured', () => {
       source: lines(CLIENT, `const routing = { models: FALLBACKS };`, `client.chat.completions.create({ ...routing, messages });`),
     },
     { name: 'provider.allow_fallbacks', source: lines(CLIENT, `client.chat.completions.create({ model, messages, provider: { allow_fallbacks: false } });`) },
-    { name: 'a client of another provider', source: lines(`const client = new OpenAI({ baseURL: 'https://api.example.com' }); // openrouter`, `client.chat.completions.create({ model });`) },
-    { name: 'a client whose baseURL is unknown', source: lines(`const client = new OpenAI({ baseURL: process.env.OPENROUTER_URL });`, `client.chat.completions.create({ model });`) },
+    {
+      name: 'a client of another provider',
+      source: lines(`const client = new OpenAI({ baseURL: 'https://api.example.com' }); // openrouter`, `client.chat.completions.create({ model });`),
+    },
+    {
+      name: 'a client whose baseURL is unknown',
+      source: lines(`const client = new OpenAI({ baseURL: process.env.OPENROUTER_URL });`, `client.chat.completions.create({ model });`),
+    },
     { name: 'a client the file does not construct', source: `export const ask = (openrouter) => openrouter.chat.completions.create({ model });` },
     { name: '@openrouter/sdk with models', source: lines(SDK, `sdk.chat.send({ chatRequest: { models: ['a/b', 'c/d'], messages } });`) },
     { name: '@openrouter/sdk with provider.allowFallbacks', source: lines(SDK, `sdk.chat.send({ model, messages, provider: { allowFallbacks: true } });`) },
@@ -91,7 +97,13 @@ describe('fallback-configured', () => {
         'src/a.ts': lines(SDK, `sdk.chat.send({ model, messages });`, `sdk.chat.send({ chatRequest: { model, messages, provider: { order } } });`),
       },
       findings: [
-        { file: 'src/a.ts', line: 3, column: 1, message: noFallback('chat.send()', '@openrouter/sdk', OPENROUTER_SDK_FIX), snippet: 'sdk.chat.send({ model, messages });' },
+        {
+          file: 'src/a.ts',
+          line: 3,
+          column: 1,
+          message: noFallback('chat.send()', '@openrouter/sdk', OPENROUTER_SDK_FIX),
+          snippet: 'sdk.chat.send({ model, messages });',
+        },
         {
           file: 'src/a.ts',
           line: 4,
@@ -137,7 +149,8 @@ describe('fallback-configured', () => {
           file: 'src/a.ts',
           line: 3,
           column: 30,
-          message: 'cannot verify the fallback models of chat.completions.create() (OpenAI SDK): spread of `opts` could not be resolved (parameter `opts` of `ask`)',
+          message:
+            'cannot verify the fallback models of chat.completions.create() (OpenAI SDK): spread of `opts` could not be resolved (parameter `opts` of `ask`)',
           snippet: 'export const ask = (opts) => client.chat.completions.create({ ...opts, model });',
         },
       ],

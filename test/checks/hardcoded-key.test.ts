@@ -89,7 +89,10 @@ describe('hardcoded-key', () => {
 
   it('reports a key written whole once, even when more literals are joined to it', async () => {
     const findings = await findingsOf(check, { 'a.ts': `const k = '${KEY}' + suffix;\nconst j = '${KEY}' + '_v2';\n` });
-    expect(findings.map((f) => [f.line, f.column])).toEqual([[1, 12], [2, 12]]);
+    expect(findings.map((f) => [f.line, f.column])).toEqual([
+      [1, 12],
+      [2, 12],
+    ]);
   });
 
   it('counts columns in characters after multi-byte text and ignores CRLF', async () => {

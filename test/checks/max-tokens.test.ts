@@ -19,8 +19,7 @@ const LANGCHAIN = 'LangChain';
 const LANGCHAIN_FIX = 'add maxTokens: 1024';
 
 const uncapped = (callee: string, style = 'OpenAI SDK', fix = SDK_FIX): string => `${callee} sends no output cap (${style}); ${fix}`;
-const unverified = (callee: string, reason: string, style = 'OpenAI SDK'): string =>
-  `cannot verify the output cap of ${callee} (${style}): ${reason}`;
+const unverified = (callee: string, reason: string, style = 'OpenAI SDK'): string => `cannot verify the output cap of ${callee} (${style}): ${reason}`;
 
 interface ExpectedFinding {
   line: number;
@@ -145,7 +144,11 @@ describe('max-tokens', () => {
     lines(`import { ChatOpenAI as Chat } from '@langchain/openai';`, `new Chat({ model, maxTokens: 5 });`),
     lines(`const { generateObject } = require('./schema-tools');`, `generateObject({ schema });`),
     // LangChain: a cap on the model covers every call through it
-    lines(`import { ChatOpenAI } from '@langchain/openai';`, `const model = new ChatOpenAI({ model: 'openai/gpt-4o', maxTokens: 512 });`, `await model.invoke(messages);`),
+    lines(
+      `import { ChatOpenAI } from '@langchain/openai';`,
+      `const model = new ChatOpenAI({ model: 'openai/gpt-4o', maxTokens: 512 });`,
+      `await model.invoke(messages);`,
+    ),
     `const model = new ChatOpenAI({ model, maxCompletionTokens: 512, configuration: { baseURL } });`,
     `const model = new ChatOpenRouter({ model, maxTokens: 512 });`,
     lines(`const model = new ChatOpenAI({ model });`, `const capped = model.bind({ max_tokens: 256 });`),
@@ -160,10 +163,7 @@ describe('max-tokens', () => {
     `api.post('chat/completions', { json: { model, messages, max_completion_tokens: 5 }, headers });`,
     `request('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
     `undici.fetch('https://openrouter.ai/api/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
-    lines(
-      `const url = new URL('chat/completions', process.env.BASE_URL);`,
-      `fetch(url, { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`,
-    ),
+    lines(`const url = new URL('chat/completions', process.env.BASE_URL);`, `fetch(url, { method: 'POST', body: JSON.stringify({ model, max_tokens: 5 }) });`),
     // requests that are not completions, or send nothing
     `axios({ url: 'https://openrouter.ai/api/v1/models', method: 'get' });`,
     `https.request('https://openrouter.ai/api/v1/chat/completions', (res) => {});`,
@@ -284,11 +284,7 @@ describe('max-tokens', () => {
     },
     {
       name: 'options from a function parameter: a warning naming the function',
-      code: lines(
-        `export async function callModel(opts: ChatCompletionCreateParams) {`,
-        `  return client.chat.completions.create(opts);`,
-        `}`,
-      ),
+      code: lines(`export async function callModel(opts: ChatCompletionCreateParams) {`, `  return client.chat.completions.create(opts);`, `}`),
       findings: [{ line: 2, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') }],
     },
     {
@@ -608,9 +604,7 @@ describe('max-tokens', () => {
     {
       name: 'consts that spread each other',
       code: lines(`const a = { ...b, model };`, `const b = { ...a };`, `client.chat.completions.create(a);`),
-      findings: [
-        { line: 3, column: 1, severity: 'warn', message: unverified(CHAT, 'spread of `a` could not be resolved (`a` refers to itself)') },
-      ],
+      findings: [{ line: 3, column: 1, severity: 'warn', message: unverified(CHAT, 'spread of `a` could not be resolved (`a` refers to itself)') }],
     },
     {
       name: 'more conditional branches than are worth following',
@@ -668,9 +662,7 @@ describe('max-tokens', () => {
     {
       name: 'fetch to /responses takes max_output_tokens',
       code: `fetch('https://openrouter.ai/api/v1/responses', { method: 'POST', body: JSON.stringify({ model, input, max_tokens: 5 }) });`,
-      findings: [
-        { line: 1, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', 'add "max_output_tokens": 1024 to the JSON body') },
-      ],
+      findings: [{ line: 1, column: 1, severity: 'error', message: uncapped('fetch()', 'raw HTTP', 'add "max_output_tokens": 1024 to the JSON body') }],
     },
     {
       name: 'fetch with a body that is not JSON.stringify',
@@ -680,9 +672,7 @@ describe('max-tokens', () => {
     {
       name: 'fetch with a body from a parameter',
       code: `async function send(body) { return fetch('/api/v1/chat/completions', { method: 'POST', body }); }`,
-      findings: [
-        { line: 1, column: 36, severity: 'warn', message: unverified('fetch()', 'the body comes from parameter `body` of `send`', 'raw HTTP') },
-      ],
+      findings: [{ line: 1, column: 36, severity: 'warn', message: unverified('fetch()', 'the body comes from parameter `body` of `send`', 'raw HTTP') }],
     },
     {
       name: 'fetch with init from a parameter',
@@ -851,12 +841,7 @@ describe('max-tokens', () => {
           `client.chat.completions.create(settings.chat);`,
           `client.chat.completions.create(settings.digest);`,
         ),
-        'src/settings.ts': lines(
-          `export const settings = {`,
-          `  chat: { model, max_tokens: 5 },`,
-          `  get digest() { return { model }; },`,
-          `};`,
-        ),
+        'src/settings.ts': lines(`export const settings = {`, `  chat: { model, max_tokens: 5 },`, `  get digest() { return { model }; },`, `};`),
       },
       findings: [
         {
@@ -1076,9 +1061,7 @@ describe('max-tokens', () => {
           `callModel({ messages });`,
         ),
       },
-      findings: [
-        { file: 'src/app.ts', line: 3, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') },
-      ],
+      findings: [{ file: 'src/app.ts', line: 3, column: 10, severity: 'warn', message: unverified(CHAT, 'options come from parameter `opts` of `callModel`') }],
     },
   ];
   it.each(acrossFiles)('across files: $name', async ({ files, findings }) => {
@@ -1117,11 +1100,7 @@ describe('max-tokens', () => {
 
   it('audits every JavaScript and TypeScript extension, with JSX where the extension allows it', async () => {
     const call = `client.chat.completions.create({ model });`;
-    const component = lines(
-      `export function Ask() {`,
-      `  return <button onClick={() => client.chat.completions.create({ model })}>Ask</button>;`,
-      `}`,
-    );
+    const component = lines(`export function Ask() {`, `  return <button onClick={() => client.chat.completions.create({ model })}>Ask</button>;`, `}`);
     const findings = await findingsOf(check, {
       'a.ts': call,
       'b.mts': call,
@@ -1173,9 +1152,7 @@ describe('max-tokens', () => {
       `  return client.chat.completions.create({ model: 'openai/gpt-4o', messages: [] });`,
       `}`,
     );
-    expect(visible(await findingsOf(check, { 'src/half-written.ts': code }))).toEqual([
-      { line: 7, column: 10, severity: 'error', message: uncapped(CHAT) },
-    ]);
+    expect(visible(await findingsOf(check, { 'src/half-written.ts': code }))).toEqual([{ line: 7, column: 10, severity: 'error', message: uncapped(CHAT) }]);
   });
 
   it('turns a file it cannot analyse into a warning and goes on with the others', async () => {

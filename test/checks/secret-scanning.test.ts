@@ -14,7 +14,8 @@ const NO_CI =
   'no CI configuration was found (.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml, azure-pipelines.yml, ' +
   'Jenkinsfile, .pre-commit-config.yaml): nothing scans commits for secrets; add a secret scanner such as gitleaks to CI';
 
-const TEST_WORKFLOW = 'name: test\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n';
+const TEST_WORKFLOW =
+  'name: test\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n';
 
 describe('secret-scanning', () => {
   const passing: { name: string; files: Record<string, string>; summary: string }[] = [
@@ -33,7 +34,9 @@ describe('secret-scanning', () => {
     },
     {
       name: 'detect-secrets as a pre-commit hook',
-      files: { '.pre-commit-config.yaml': 'repos:\n  - repo: https://github.com/Yelp/detect-secrets\n    rev: v1.5.0\n    hooks:\n      - id: detect-secrets\n' },
+      files: {
+        '.pre-commit-config.yaml': 'repos:\n  - repo: https://github.com/Yelp/detect-secrets\n    rev: v1.5.0\n    hooks:\n      - id: detect-secrets\n',
+      },
       summary: 'detect-secrets runs in .pre-commit-config.yaml',
     },
     {

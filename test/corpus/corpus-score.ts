@@ -47,7 +47,10 @@ export function predictionOf(finding: CorpusFinding | undefined): CapLabel {
 }
 
 /** Each site with what the CLI predicted for it, and the findings at no labelled location. */
-export function scoreSites<Site extends CorpusSite>(labels: readonly Site[], findings: readonly CorpusFinding[]): { scored: Scored<Site>[]; unlabelled: CorpusFinding[] } {
+export function scoreSites<Site extends CorpusSite>(
+  labels: readonly Site[],
+  findings: readonly CorpusFinding[],
+): { scored: Scored<Site>[]; unlabelled: CorpusFinding[] } {
   const byLocation = new Map(findings.map((finding) => [locationKey(finding), finding]));
   const labelled = new Set(labels.map(locationKey));
   const scored = labels.map((site) => {
@@ -89,7 +92,19 @@ const percent = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`;
  */
 export function styleTable(title: string, styles: readonly string[], scored: readonly Scored[], unlabelled: readonly CorpusFinding[]): string {
   const withSuppressed = scored.some(({ site }) => site.suppressed);
-  const header = ['style', 'sites', 'capped', 'uncapped', 'unknown', ...(withSuppressed ? ['suppr.'] : []), 'correct', 'uncapped P', 'uncapped R', 'unknown P', 'unknown R'];
+  const header = [
+    'style',
+    'sites',
+    'capped',
+    'uncapped',
+    'unknown',
+    ...(withSuppressed ? ['suppr.'] : []),
+    'correct',
+    'uncapped P',
+    'uncapped R',
+    'unknown P',
+    'unknown R',
+  ];
   const rows = [...styles, 'all'].map((style) => {
     const sites = style === 'all' ? scored : scored.filter(({ site }) => site.style === style);
     const unlabelledHere = style === 'all' ? unlabelled : [];

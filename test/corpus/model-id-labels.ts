@@ -142,11 +142,15 @@ export function scoreModelIds(labels: readonly ModelIdLabel[], reported: readonl
       right.add(key);
       byShape.get(label.shape)!.found++;
     } else {
-      falsePositives.push(`${key} ${id.id} (${id.kind}) reported; labelled ${label ? `${label.shape} ${label.id}${label.kind ? ` (${label.kind})` : ''}: ${label.note}` : 'nothing'}`);
+      falsePositives.push(
+        `${key} ${id.id} (${id.kind}) reported; labelled ${label ? `${label.shape} ${label.id}${label.kind ? ` (${label.kind})` : ''}: ${label.note}` : 'nothing'}`,
+      );
     }
   }
   const sent = labels.filter(isSent);
-  const falseNegatives = sent.filter((label) => !right.has(locationKey(label))).map((label) => `${locationKey(label)} ${label.id} [${label.shape}] not reported: ${label.note}`);
+  const falseNegatives = sent
+    .filter((label) => !right.has(locationKey(label)))
+    .map((label) => `${locationKey(label)} ${label.id} [${label.shape}] not reported: ${label.note}`);
   return {
     precision: reported.length === 0 ? 1 : right.size / reported.length,
     recall: sent.length === 0 ? 1 : right.size / sent.length,
@@ -164,7 +168,13 @@ export function shapeTable(title: string, score: ModelIdScore): string {
   const rows = MODEL_ID_SHAPES.map((shape) => {
     const { labelled, found, reported } = score.byShape.get(shape)!;
     const sent = shape !== 'test' && shape !== 'not-a-model';
-    return [shape, String(labelled), sent ? String(found) : '-', sent ? percent(labelled === 0 ? 1 : found / labelled) : '-', String(sent ? reported - found : reported)];
+    return [
+      shape,
+      String(labelled),
+      sent ? String(found) : '-',
+      sent ? percent(labelled === 0 ? 1 : found / labelled) : '-',
+      String(sent ? reported - found : reported),
+    ];
   });
   const widths = header.map((heading, index) => Math.max(heading.length, ...rows.map((row) => row[index]!.length)));
   const format = (row: readonly string[]): string => row.map((cell, index) => cell.padEnd(widths[index]!)).join('  ');

@@ -49,12 +49,16 @@ describe.each(corpora)('model-id labels of the $name corpus', ({ root }) => {
 
   it('labels exactly the id-shaped strings of the corpus, each at its first character, with the id it is', () => {
     const strings = idShapedStrings(root);
-    const expected = strings.map(({ file, line, column, text }) => `${file}:${line}:${column} ${text.startsWith('openrouter/') && text.split('/').length > 2 ? text.slice('openrouter/'.length) : text}`);
+    const expected = strings.map(
+      ({ file, line, column, text }) =>
+        `${file}:${line}:${column} ${text.startsWith('openrouter/') && text.split('/').length > 2 ? text.slice('openrouter/'.length) : text}`,
+    );
     expect(labels.map((label) => `${locationKey(label)} ${label.id}`).sort()).toEqual(expected.sort());
   });
 
   it('labels the ids of test code as test (decoys there stay decoys), and nothing else as test', () => {
-    const inTestCode = (file: string): boolean => /(?:^|\/)(?:tests?|__tests__|specs?)\/|\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/.test(file);
+    const inTestCode = (file: string): boolean =>
+      /(?:^|\/)(?:tests?|__tests__|specs?)\/|\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/.test(file);
     const misfiled = labels.filter((label) => (label.shape === 'test' ? !inTestCode(label.file) : inTestCode(label.file) && label.shape !== 'not-a-model'));
     expect(misfiled.map(locationKey)).toEqual([]);
   });
@@ -64,7 +68,7 @@ describe.each(corpora)('model-id labels of the $name corpus', ({ root }) => {
   });
 });
 
-describe.each(corpora)('model-availability\'s code ids on the $name corpus', ({ name, root }) => {
+describe.each(corpora)("model-availability's code ids on the $name corpus", ({ name, root }) => {
   const labels: ModelIdLabel[] = loadModelIdLabels(root);
   let all: CodeModelId[] = [];
   let score: ModelIdScore;
@@ -73,12 +77,18 @@ describe.each(corpora)('model-availability\'s code ids on the $name corpus', ({ 
   beforeAll(async () => {
     all = await codeModelIds(loadWorkspace({ root, include: [], exclude: [], maxFileSize: 1024 * 1024 }));
     // What the check takes by default: test code left out (include_tests: false).
-    score = scoreModelIds(labels, all.filter(({ inTest }) => !inTest));
+    score = scoreModelIds(
+      labels,
+      all.filter(({ inTest }) => !inTest),
+    );
     console.log(table());
   });
 
   it(`finds the ids the app sends: precision ≥ ${MIN_PRECISION * 100}% and recall ≥ ${MIN_RECALL * 100}%`, () => {
-    expect({ precision: score.precision >= MIN_PRECISION, recall: score.recall >= MIN_RECALL }, [table(), ...score.falsePositives, ...score.falseNegatives].join('\n')).toEqual({
+    expect(
+      { precision: score.precision >= MIN_PRECISION, recall: score.recall >= MIN_RECALL },
+      [table(), ...score.falsePositives, ...score.falseNegatives].join('\n'),
+    ).toEqual({
       precision: true,
       recall: true,
     });
@@ -97,7 +107,9 @@ describe.each(corpora)('model-availability\'s code ids on the $name corpus', ({ 
 
   it('marks the ids it finds in test code as such (include_tests brings exactly those in)', () => {
     const labelAt = new Map(labels.map((label) => [locationKey(label), label]));
-    const wrongly = all.filter(({ inTest, ...at }) => inTest !== (labelAt.get(locationKey(at))?.shape === 'test')).map((id) => `${locationKey(id)} ${id.id} inTest=${id.inTest}`);
+    const wrongly = all
+      .filter(({ inTest, ...at }) => inTest !== (labelAt.get(locationKey(at))?.shape === 'test'))
+      .map((id) => `${locationKey(id)} ${id.id} inTest=${id.inTest}`);
     expect(wrongly).toEqual([]);
     expect(all.filter(({ inTest }) => inTest).length).toBeGreaterThan(0);
   });

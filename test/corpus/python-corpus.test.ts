@@ -153,7 +153,10 @@ describe('max-tokens against the labelled Python corpus (fixtures/python-corpus)
   });
 
   it('reports nothing at a location no label names (the decoys)', () => {
-    expect(unlabelledFindings.map((finding) => `${locationKey(finding)} ${finding.severity}: ${finding.message}`), table()).toEqual([]);
+    expect(
+      unlabelledFindings.map((finding) => `${locationKey(finding)} ${finding.severity}: ${finding.message}`),
+      table(),
+    ).toEqual([]);
   });
 });
 

@@ -40,7 +40,10 @@ describe(`a ${DEPTH}-deep nested expression next to a completion call`, () => {
       files[fileOf(shape)] = `${CLIENT_AND_CALL.join('\n')}\nconst key = '${generateKey()}';\nexport const deep = ${expression};\n`;
     }
     root = suiteTree(files);
-    ({ report, run: { status } } = await auditJson(root));
+    ({
+      report,
+      run: { status },
+    } = await auditJson(root));
   });
 
   it('ends with the report of every check: the process survives the parser running out of stack', () => {
@@ -50,12 +53,16 @@ describe(`a ${DEPTH}-deep nested expression next to a completion call`, () => {
 
   it('still finds the key in every nested file (the byte checks do not parse)', () => {
     expect(placesOf(report, ['hardcoded-key'])).toEqual(
-      [...Object.keys(NESTED_EXPRESSIONS)].sort((a, b) => (fileOf(a) < fileOf(b) ? -1 : 1)).map((shape): Place => ({
-        check: 'hardcoded-key',
-        file: fileOf(shape),
-        line: 4,
-        column: 14,
-      })),
+      [...Object.keys(NESTED_EXPRESSIONS)]
+        .sort((a, b) => (fileOf(a) < fileOf(b) ? -1 : 1))
+        .map(
+          (shape): Place => ({
+            check: 'hardcoded-key',
+            file: fileOf(shape),
+            line: 4,
+            column: 14,
+          }),
+        ),
     );
   });
 
@@ -69,8 +76,13 @@ describe(`a ${DEPTH}-deep nested expression next to a completion call`, () => {
     for (const shape of Object.keys(NESTED_EXPRESSIONS)) {
       const file = fileOf(shape);
       const analysed = findings.filter((finding) => finding.file === file).map((finding) => [finding.line, finding.column]);
-      const declined = findings.filter((finding) => finding.message === `could not analyse ${file}: it nests too deeply to parse (maximum call stack size exceeded)`);
-      expect({ shape, outcome: analysed.length + declined.length === 1 ? 'one outcome' : { analysed, declined: declined.length } }).toEqual({ shape, outcome: 'one outcome' });
+      const declined = findings.filter(
+        (finding) => finding.message === `could not analyse ${file}: it nests too deeply to parse (maximum call stack size exceeded)`,
+      );
+      expect({ shape, outcome: analysed.length + declined.length === 1 ? 'one outcome' : { analysed, declined: declined.length } }).toEqual({
+        shape,
+        outcome: 'one outcome',
+      });
       if (analysed.length === 1) expect(analysed[0], shape).toEqual([line, column]);
       if (declined.length === 1) expect(declined[0]!.severity).toBe('warn');
     }

@@ -19,7 +19,12 @@ const keyLine = (): string => `export const key = '${generateKey()}';\n`;
 const KEY_COLUMN = 21;
 
 interface SarifLog {
-  runs: { results: { ruleId: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }[] }[] }[];
+  runs: {
+    results: {
+      ruleId: string;
+      locations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }[];
+    }[];
+  }[];
 }
 
 describe('a path with spaces and non-ASCII characters', () => {
@@ -54,13 +59,13 @@ describe('control characters in a file name (a newline, a terminal escape)', () 
     const root = makeTree(Object.fromEntries(FILES.map((file) => [file, keyLine()])));
 
     const { report } = await auditJson(root);
-    expect(placesOf(report, ['hardcoded-key'])).toEqual(
-      [...FILES].sort().map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })),
-    );
+    expect(placesOf(report, ['hardcoded-key'])).toEqual([...FILES].sort().map((file) => ({ check: 'hardcoded-key', file, line: 1, column: KEY_COLUMN })));
 
     const sarif = JSON.parse((await runCli([root, '--offline', '--format', 'sarif'])).stdout) as SarifLog;
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
-    const uris = sarif.runs[0]!.results.filter((result) => result.ruleId === 'hardcoded-key').map((result) => result.locations![0]!.physicalLocation.artifactLocation.uri);
+    const uris = sarif.runs[0]!.results.filter((result) => result.ruleId === 'hardcoded-key').map(
+      (result) => result.locations![0]!.physicalLocation.artifactLocation.uri,
+    );
     expect(uris).toEqual(['src/esc%1B%5B2Jname.ts', 'src/new%0Aline.ts']);
 
     const junit = (await runCli([root, '--offline', '--format', 'junit'])).stdout;
@@ -87,7 +92,10 @@ describe('odd names and shapes', () => {
     const root = makeTree({ 'src/kept.ts': keyLine() });
     mkdirSync(Buffer.concat([Buffer.from(`${root}/src/dir`), Buffer.from([0xfe])]));
     writeFileSync(Buffer.concat([Buffer.from(`${root}/src/bad`), Buffer.from([0xff]), Buffer.from('name.ts')]), keyLine());
-    writeFileSync(Buffer.concat([Buffer.from(`${root}/src/dir`), Buffer.from([0xfe]), Buffer.from('/caf\u00e9'), Buffer.from([0xe9]), Buffer.from('.ts')]), keyLine());
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${root}/src/dir`), Buffer.from([0xfe]), Buffer.from('/caf\u00e9'), Buffer.from([0xe9]), Buffer.from('.ts')]),
+      keyLine(),
+    );
 
     const { report } = await auditJson(root);
 

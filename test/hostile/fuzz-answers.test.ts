@@ -24,7 +24,14 @@ const key = generateKey();
 
 beforeAll(async () => {
   fake = await startFakeOpenRouter({ keys: { [key]: FAKE_KEYS.limited } });
-  client = createOpenRouterClient({ baseUrl: fake.baseUrl, apiKey: key, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 1, userAgent: userAgentFor('0.0.0-fuzz'), sleep: async () => {} });
+  client = createOpenRouterClient({
+    baseUrl: fake.baseUrl,
+    apiKey: key,
+    timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS,
+    retries: 1,
+    userAgent: userAgentFor('0.0.0-fuzz'),
+    sleep: async () => {},
+  });
 });
 afterAll(async () => {
   await client.close();
@@ -43,9 +50,39 @@ const VALID: Record<'key' | 'models' | 'completion', unknown> = {
   },
 };
 const PATHS: Record<keyof typeof VALID, string[][]> = {
-  key: [[], ['data'], ['data', 'label'], ['data', 'limit'], ['data', 'limit_remaining'], ['data', 'usage'], ['data', 'is_free_tier'], ['data', 'expires_at'], ['data', 'is_management_key']],
-  models: [[], ['data'], ['data', '0'], ['data', '0', 'id'], ['data', '1', 'pricing'], ['data', '1', 'pricing', 'prompt'], ['data', '0', 'context_length'], ['data', '0', 'expiration_date']],
-  completion: [[], ['id'], ['model'], ['choices'], ['choices', '0'], ['choices', '0', 'finish_reason'], ['choices', '0', 'message'], ['choices', '0', 'error'], ['usage'], ['usage', 'cost']],
+  key: [
+    [],
+    ['data'],
+    ['data', 'label'],
+    ['data', 'limit'],
+    ['data', 'limit_remaining'],
+    ['data', 'usage'],
+    ['data', 'is_free_tier'],
+    ['data', 'expires_at'],
+    ['data', 'is_management_key'],
+  ],
+  models: [
+    [],
+    ['data'],
+    ['data', '0'],
+    ['data', '0', 'id'],
+    ['data', '1', 'pricing'],
+    ['data', '1', 'pricing', 'prompt'],
+    ['data', '0', 'context_length'],
+    ['data', '0', 'expiration_date'],
+  ],
+  completion: [
+    [],
+    ['id'],
+    ['model'],
+    ['choices'],
+    ['choices', '0'],
+    ['choices', '0', 'finish_reason'],
+    ['choices', '0', 'message'],
+    ['choices', '0', 'error'],
+    ['usage'],
+    ['usage', 'cost'],
+  ],
 };
 
 /** `value` with the field at `path` replaced (or removed, for undefined). */
@@ -67,7 +104,10 @@ const oddValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined),
 
 const bodyFor = (endpoint: keyof typeof VALID): fc.Arbitrary<string | Buffer> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...PATHS[endpoint]), oddValue).map(([path, value]) => JSON.stringify(withField(VALID[endpoint], path, value)) ?? '') },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(fc.constantFrom(...PATHS[endpoint]), oddValue).map(([path, value]) => JSON.stringify(withField(VALID[endpoint], path, value)) ?? ''),
+    },
     { weight: 1, arbitrary: fc.constant(JSON.stringify(VALID[endpoint])) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },

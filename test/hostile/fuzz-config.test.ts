@@ -60,8 +60,18 @@ const oneOrList = <T>(item: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof(
 const valid = fc.record(
   {
     checks: fc.dictionary(fc.constantFrom(...FREELY_SET_IDS), validSeverity, { maxKeys: 5 }),
-    scan: fc.record({ include: fc.oneof(validInclude, fc.array(validInclude, { minLength: 1, maxLength: 3 })), exclude: oneOrList(validExclude), max_file_size: fc.integer({ min: 1, max: 10_000_000 }) }, { requiredKeys: [] }),
-    models: fc.record({ primary: validModelId, fallbacks: fc.array(validModelId, { maxLength: 3 }), required: fc.array(validModelId, { maxLength: 3 }) }, { requiredKeys: [] }),
+    scan: fc.record(
+      {
+        include: fc.oneof(validInclude, fc.array(validInclude, { minLength: 1, maxLength: 3 })),
+        exclude: oneOrList(validExclude),
+        max_file_size: fc.integer({ min: 1, max: 10_000_000 }),
+      },
+      { requiredKeys: [] },
+    ),
+    models: fc.record(
+      { primary: validModelId, fallbacks: fc.array(validModelId, { maxLength: 3 }), required: fc.array(validModelId, { maxLength: 3 }) },
+      { requiredKeys: [] },
+    ),
     api: fc.record(
       {
         base_url: fc.constantFrom('https://openrouter.ai/api/v1', 'https://openrouter.ai/api/v1/'),
@@ -84,13 +94,21 @@ const oneWrong = fc
 const severity = plausibleOr(validSeverity);
 const checkSetting = fc.oneof(
   severity,
-  fc.dictionary(fc.oneof(fc.constantFrom(...OPTION_NAMES), fc.string({ maxLength: 10 })), plausibleOr(fc.oneof(fc.integer({ min: -5, max: 400 }), fc.constantFrom('warn', 'openai/gpt-4o'))), {
-    maxKeys: 3,
-  }),
+  fc.dictionary(
+    fc.oneof(fc.constantFrom(...OPTION_NAMES), fc.string({ maxLength: 10 })),
+    plausibleOr(fc.oneof(fc.integer({ min: -5, max: 400 }), fc.constantFrom('warn', 'openai/gpt-4o'))),
+    {
+      maxKeys: 3,
+    },
+  ),
 );
-const checks = fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CHECK_IDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }), checkSetting, {
-  maxKeys: 5,
-});
+const checks = fc.dictionary(
+  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CHECK_IDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+  checkSetting,
+  {
+    maxKeys: 5,
+  },
+);
 
 const pattern = plausibleOr(fc.constantFrom('src/', '*.ts', '!keep.ts', '/build', '**', '', '\\', '[', '../outside', '/etc/passwd', '**/*.{ts,js}'));
 const scan = fc.record(
@@ -102,14 +120,27 @@ const scan = fc.record(
   { requiredKeys: [] },
 );
 
-const modelId = plausibleOr(fc.constantFrom('openai/gpt-4o', 'anthropic/claude-3.5-haiku', 'meta-llama/llama-3.3-70b-instruct:free', 'nope', '', 'a/b/c', ' openai/gpt-4o'));
-const models = fc.record({ primary: modelId, fallbacks: plausibleOr(fc.array(modelId, { maxLength: 4 })), required: plausibleOr(fc.array(modelId, { maxLength: 4 })) }, { requiredKeys: [] });
+const modelId = plausibleOr(
+  fc.constantFrom('openai/gpt-4o', 'anthropic/claude-3.5-haiku', 'meta-llama/llama-3.3-70b-instruct:free', 'nope', '', 'a/b/c', ' openai/gpt-4o'),
+);
+const models = fc.record(
+  { primary: modelId, fallbacks: plausibleOr(fc.array(modelId, { maxLength: 4 })), required: plausibleOr(fc.array(modelId, { maxLength: 4 })) },
+  { requiredKeys: [] },
+);
 
 const api = fc.record(
   {
     base_url: plausibleOr(
       fc.oneof(
-        fc.constantFrom('https://openrouter.ai/api/v1', `${PLAIN}example.com/api/v1`, `${PLAIN}127.0.0.1:9/api/v1`, `${PLAIN}127.0.0.1.evil.example`, 'ftp://openrouter.ai', 'not a url', 'https://'),
+        fc.constantFrom(
+          'https://openrouter.ai/api/v1',
+          `${PLAIN}example.com/api/v1`,
+          `${PLAIN}127.0.0.1:9/api/v1`,
+          `${PLAIN}127.0.0.1.evil.example`,
+          'ftp://openrouter.ai',
+          'not a url',
+          'https://',
+        ),
         keyArbitrary.map((key) => `https://openrouter.ai/${key}/api/v1`),
         keyArbitrary.map((key) => `${PLAIN}example.com/?key=${key}`),
       ),
@@ -135,7 +166,10 @@ const configText = fc.oneof(
   { weight: 2, arbitrary: hostile.map((value) => stringify(value)) },
   { weight: 1, arbitrary: anyValue.map((value) => stringify(value)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.tuple(valid, fc.constantFrom('\t', ': :', '- [', '"', '\0', '&a *a', '<<: *x')).map(([value, junk]) => `${stringify(value)}${junk}\n`) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(valid, fc.constantFrom('\t', ': :', '- [', '"', '\0', '&a *a', '<<: *x')).map(([value, junk]) => `${stringify(value)}${junk}\n`),
+  },
 );
 
 /** `work` over `items`, `limit` at a time, results in order. */

@@ -91,7 +91,21 @@ const contents: fc.Arbitrary<{ bytes: Buffer; keys: string[] }> = fc.oneof(
   })),
 );
 
-const FILE_NAMES = ['src/a.ts', 'src/b.js', 'src/c.tsx', 'src/d.mjs', 'src/e.cts', 'app.py', 'lib/util.jsx', '.env', '.env.local', 'README.md', 'config.json', 'public/index.html', '.github/workflows/ci.yml'];
+const FILE_NAMES = [
+  'src/a.ts',
+  'src/b.js',
+  'src/c.tsx',
+  'src/d.mjs',
+  'src/e.cts',
+  'app.py',
+  'lib/util.jsx',
+  '.env',
+  '.env.local',
+  'README.md',
+  'config.json',
+  'public/index.html',
+  '.github/workflows/ci.yml',
+];
 
 interface FuzzTree {
   files: Record<string, Buffer>;

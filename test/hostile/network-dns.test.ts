@@ -42,4 +42,3 @@ describe('a host that does not resolve', () => {
     expect(run.stdout + run.stderr).not.toContain(key);
   });
 });
-

@@ -85,7 +85,11 @@ function audit(baseUrl: string, env: Record<string, string>, timeout = ANSWERED_
 
 const report = (run: CliRun): JsonReport => JSON.parse(run.stdout) as JsonReport;
 const statuses = (run: CliRun): Record<string, string> =>
-  Object.fromEntries(report(run).checks.filter((check) => REMOTE.includes(check.id)).map((check) => [check.id, check.status]));
+  Object.fromEntries(
+    report(run)
+      .checks.filter((check) => REMOTE.includes(check.id))
+      .map((check) => [check.id, check.status]),
+  );
 const messageOf = (run: CliRun, id: string): string => report(run).checks.find((check) => check.id === id)!.message;
 const allStatuses = (status: string): Record<string, string> => Object.fromEntries(REMOTE.map((id) => [id, status]));
 
@@ -148,7 +152,9 @@ describe.skipIf(certificate === undefined)('HTTPS_PROXY', () => {
     server.setScenario({ ...scenario, faults: { '/key': hangs(), '/models': hangs(), '/chat/completions': hangs() } });
     const run = await audit(`https://${target}/api/v1`, { HTTPS_PROXY: proxy.url }, 1000);
     expect(statuses(run)).toEqual(allStatuses('error'));
-    expect(messageOf(run, 'test-completion')).toBe(`openai/gpt-4o-mini: timed out after 1 s (through the HTTPS_PROXY proxy ${proxy.url}) (2 attempts) on POST /chat/completions`);
+    expect(messageOf(run, 'test-completion')).toBe(
+      `openai/gpt-4o-mini: timed out after 1 s (through the HTTPS_PROXY proxy ${proxy.url}) (2 attempts) on POST /chat/completions`,
+    );
     expect(new Set(proxy.tunnels.map((tunnel) => tunnel.target))).toEqual(new Set([target]));
   });
 });
@@ -210,7 +216,9 @@ describe.skipIf(certificate === undefined)('a proxy that does not help', () => {
     const closed = await unusedPort();
     const run = await audit(`https://${target}/api/v1`, { HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${closed}` });
     expect(statuses(run)).toEqual(allStatuses('error'));
-    expect(messageOf(run, 'auth')).toBe(`cannot verify the key: connection refused by the HTTPS_PROXY proxy http://***@127.0.0.1:${closed} (2 attempts) on GET /key`);
+    expect(messageOf(run, 'auth')).toBe(
+      `cannot verify the key: connection refused by the HTTPS_PROXY proxy http://***@127.0.0.1:${closed} (2 attempts) on GET /key`,
+    );
     expect(run.stdout + run.stderr).not.toContain(PROXY_PASSWORD);
   });
 
@@ -222,7 +230,10 @@ describe.skipIf(certificate === undefined)('a proxy that does not help', () => {
   });
 
   it.each([
-    { value: `socks5://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:1080`, line: 'error: HTTPS_PROXY: "socks5://***@127.0.0.1:1080": a socks5 proxy is not supported, only http:// and https:// ones' },
+    {
+      value: `socks5://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:1080`,
+      line: 'error: HTTPS_PROXY: "socks5://***@127.0.0.1:1080": a socks5 proxy is not supported, only http:// and https:// ones',
+    },
     { value: `http://${PROXY_USER}:${PROXY_PASSWORD}@[bad`, line: 'error: HTTPS_PROXY: "http://***@[bad" is not a proxy URL: expected http://host:port' },
   ])('HTTPS_PROXY=$value: exit 2 with one line, credentials masked, nothing sent', async ({ value, line }) => {
     const run = await audit(`https://${target}/api/v1`, { HTTPS_PROXY: value });

@@ -51,21 +51,24 @@ describe('an https server whose certificate is not trusted', () => {
   });
   afterAll(() => server?.close());
 
-  it.skipIf(certificate === undefined)('every remote check errors at once, naming the certificate problem and the fix; no request reaches the server', async () => {
-    const run = await audit(server.baseUrl);
-    expect(run.status).toBe(1);
-    expect(remoteStatuses(run)).toEqual(Object.fromEntries(REMOTE.map((id) => [id, 'error'])));
-    const origin = new URL(server.baseUrl).origin;
-    for (const id of REMOTE) {
-      // One attempt: no "(2 attempts)" between the cause and the request.
-      expect(messageOf(run, id)).toContain(
-        `the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); behind an intercepting proxy, set NODE_EXTRA_CA_CERTS to its CA certificate on `,
-      );
-    }
-    expect(server.connections).toBeGreaterThan(0);
-    expect(server.requests).toEqual([]);
-    expect(run.stdout + run.stderr).not.toContain(key);
-  });
+  it.skipIf(certificate === undefined)(
+    'every remote check errors at once, naming the certificate problem and the fix; no request reaches the server',
+    async () => {
+      const run = await audit(server.baseUrl);
+      expect(run.status).toBe(1);
+      expect(remoteStatuses(run)).toEqual(Object.fromEntries(REMOTE.map((id) => [id, 'error'])));
+      const origin = new URL(server.baseUrl).origin;
+      for (const id of REMOTE) {
+        // One attempt: no "(2 attempts)" between the cause and the request.
+        expect(messageOf(run, id)).toContain(
+          `the TLS certificate of ${origin} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); behind an intercepting proxy, set NODE_EXTRA_CA_CERTS to its CA certificate on `,
+        );
+      }
+      expect(server.connections).toBeGreaterThan(0);
+      expect(server.requests).toEqual([]);
+      expect(run.stdout + run.stderr).not.toContain(key);
+    },
+  );
 
   it.skipIf(certificate === undefined)('trusted through NODE_EXTRA_CA_CERTS, as the message says, the same run passes', async () => {
     const run = await audit(server.baseUrl, { NODE_EXTRA_CA_CERTS: certificate!.certFile });
@@ -83,7 +86,10 @@ describe('a plain-http server behind an https URL', () => {
       const run = await audit(`${origin}/api/v1`);
       expect(run.status).toBe(1);
       expect(remoteStatuses(run)).toEqual(Object.fromEntries(REMOTE.map((id) => [id, 'error'])));
-      for (const id of REMOTE) expect(messageOf(run, id)).toMatch(new RegExp(`${origin.replace(/[.[\]]/g, '\\$&')} does not speak TLS \\(a plain-http server on an https URL\\?\\) on (GET|POST) /`));
+      for (const id of REMOTE)
+        expect(messageOf(run, id)).toMatch(
+          new RegExp(`${origin.replace(/[.[\]]/g, '\\$&')} does not speak TLS \\(a plain-http server on an https URL\\?\\) on (GET|POST) /`),
+        );
       // The TLS hello is not HTTP: the server never sees a request, let alone the key.
       expect(plain.requests).toEqual([]);
     } finally {

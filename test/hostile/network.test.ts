@@ -41,7 +41,13 @@ const FAULTS_PER_ROUTE = 6;
  * The calls a run makes on each route, each of up to `RETRIES + 1` attempts: one shared /key, /models and
  * /models/user, the endpoints of each of the two fallbacks, and the primary's one completion.
  */
-const CALLS_ON: Record<keyof typeof CHECKS_OF, number> = { '/key': 1, '/models': 1, '/models/user': 1, '/models/{author}/{slug}/endpoints': 2, '/chat/completions': 1 };
+const CALLS_ON: Record<keyof typeof CHECKS_OF, number> = {
+  '/key': 1,
+  '/models': 1,
+  '/models/user': 1,
+  '/models/{author}/{slug}/endpoints': 2,
+  '/chat/completions': 1,
+};
 
 const CONFIG = `models:
   primary: openai/gpt-4o-mini
@@ -188,7 +194,8 @@ describe('valid JSON of the wrong shape is a malformed answer, never a crash and
       name: 'an endpoints page answers {"data": {"endpoints": "none"}}',
       route: '/models/{author}/{slug}/endpoints',
       body: { data: { id: 'x/y', endpoints: 'none' } },
-      cause: /^could not check [a-z0-9./-]+ \(models\.fallbacks\): malformed answer from GET \/models\/[a-z0-9./-]+\/endpoints: data\.endpoints is not an array \(got "none"\); /,
+      cause:
+        /^could not check [a-z0-9./-]+ \(models\.fallbacks\): malformed answer from GET \/models\/[a-z0-9./-]+\/endpoints: data\.endpoints is not an array \(got "none"\); /,
     },
     {
       name: '/chat/completions answers {"choices": "x"}',
@@ -263,7 +270,10 @@ describe('redirects are refused, and the key never reaches their target', () => 
   it.each(statusesToTry.flatMap((status) => targets.map((to) => ({ status, ...to }))))('$status to $name', async ({ status, location }) => {
     const before = target.connections;
     fake.setScenario(faultsOn('/key', { kind: 'status', status, headers: { location: location() } }));
-    const report = await expectFaultContained('/key', new RegExp(`${status} [A-Za-z ]+ from GET /key: redirected to ${escape(location())}; redirects are not followed`));
+    const report = await expectFaultContained(
+      '/key',
+      new RegExp(`${status} [A-Za-z ]+ from GET /key: redirected to ${escape(location())}; redirects are not followed`),
+    );
     // A redirect is not retried: one attempt.
     expect(byId(report, 'auth').message).not.toMatch(/attempts/);
     expect(target.connections).toBe(before);
@@ -307,7 +317,9 @@ describe('a base URL without TLS', () => {
     const operator = makeTree({ 'operator.yml': `${CONFIG}  base_url: ${PLAIN}example.com/api/v1\n` });
     const run = await audit(['--config', join(operator, 'operator.yml')]);
     expect(run.status).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/operator\.yml:8: api\.base_url uses plain http; the API key is only sent over https/)]);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/operator\.yml:8: api\.base_url uses plain http; the API key is only sent over https/),
+    ]);
   });
 
   it("set in the audited repository's config, it is refused whatever it is: the repository cannot choose where the key goes", async () => {

@@ -28,7 +28,7 @@ function hostileCheckout(): string {
 }
 
 describe('file names and lines that are workflow commands, in GitHub Actions', () => {
-  it('stdout, stderr, the step summary and every report file carry no command but the tool\'s own annotations', async () => {
+  it("stdout, stderr, the step summary and every report file carry no command but the tool's own annotations", async () => {
     const checkout = hostileCheckout();
     const summary = join(checkout, '..', `${checkout.split('/').at(-1)}-summary.md`);
     const run = await runCli(['.', '--offline', '--only', 'https-only', '--report', 'junit=../reports/junit.xml', '--report', 'text=../reports/report.txt'], {
@@ -46,7 +46,9 @@ describe('file names and lines that are workflow commands, in GitHub Actions', (
     ]);
     expect(commandLines(run.stdout)).toEqual(runnerLines(run.stdout).filter((line) => line.startsWith('::error file=')));
     // The text report names the file on its finding's line and quotes the command-like line inertly.
-    expect(run.stdout).toContain(`    src/evil ::error::pwned\`|<script>.ts:1:21  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https\n`);
+    expect(run.stdout).toContain(
+      `    src/evil ::error::pwned\`|<script>.ts:1:21  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https\n`,
+    );
     expect(run.stdout).toContain(`      \u200b::error title=from-code::see ${PLAIN}openrouter.ai/api/v1 ##\u200b[error]legacy\n`);
 
     const markdown = readFileSync(summary, 'utf8');
@@ -58,7 +60,12 @@ describe('file names and lines that are workflow commands, in GitHub Actions', (
       outside: `-  ${PLAIN}openrouter.ai/api/v1 talks to OpenRouter over plain http; use https`,
       unbalanced: false,
     });
-    expect(markdown.split('\n').map((line) => inlineMarkdown(line).outside).join('\n')).not.toContain('<script>');
+    expect(
+      markdown
+        .split('\n')
+        .map((line) => inlineMarkdown(line).outside)
+        .join('\n'),
+    ).not.toContain('<script>');
 
     const junit = readFileSync(join(checkout, '../reports/junit.xml'), 'utf8');
     expect(commandLines(junit)).toEqual([]);
@@ -85,7 +92,10 @@ describe('file names and lines that are workflow commands, in GitHub Actions', (
     if (format === 'sarif') {
       const log = JSON.parse(run.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
       expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
-      expect(log.runs[0]!.results.map((result) => decodeURIComponent(result.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual([LEGACY_NAME, EVIL_NAME]);
+      expect(log.runs[0]!.results.map((result) => decodeURIComponent(result.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual([
+        LEGACY_NAME,
+        EVIL_NAME,
+      ]);
     }
   });
 
@@ -95,7 +105,9 @@ describe('file names and lines that are workflow commands, in GitHub Actions', (
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('error: --report: refusing to write "src/evil ::error::pwned`|<script>.ts/report.json": "src/evil ::error::pwned`|<script>.ts" is not a folder\n');
+    expect(run.stderr).toBe(
+      'error: --report: refusing to write "src/evil ::error::pwned`|<script>.ts/report.json": "src/evil ::error::pwned`|<script>.ts" is not a folder\n',
+    );
     expect(commandLines(run.stderr)).toEqual([]);
   });
 });

@@ -41,7 +41,10 @@ beforeEach(() => {
 afterAll(() => fake.close());
 
 /** The models of the test-completion probe and the fallbacks, in the repository's config; the base URL from the operator's flag. */
-function audit(args: string[], { fallbacks = FALLBACKS, retries = 0, env = {} }: { fallbacks?: string[]; retries?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+function audit(
+  args: string[],
+  { fallbacks = FALLBACKS, retries = 0, env = {} }: { fallbacks?: string[]; retries?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   const config = [`models:`, `  primary: ${PRIMARY}`, `  fallbacks:`, ...fallbacks.map((id) => `    - ${id}`), `api:`, `  retries: ${retries}`, ''].join('\n');
   const app = makeTree({ '.openrouter-check.yml': config, 'src/app.ts': 'export const answer = 42;\n' });
   return runCli([app, '--only', PAID.join(','), '--base-url', fake.baseUrl, '--timeout', String(ANSWERED_REQUEST_TIMEOUT_MS), '--format', 'json', ...args], {
@@ -59,7 +62,9 @@ describe('40 fallbacks in the config', () => {
     expect(probedModels()).toEqual([PRIMARY]);
     expect(fake.requestsTo('/models/{author}/{slug}/endpoints')).toHaveLength(40);
     expect(checkOf(run, 'fallback-reachability')).toMatchObject({ status: 'pass', findings: [] });
-    expect(checkOf(run, 'fallback-reachability').message).toMatch(/^40 of 40 fallbacks served and routable: .*; no paid request \(--probe-fallbacks sends one per fallback\)$/);
+    expect(checkOf(run, 'fallback-reachability').message).toMatch(
+      /^40 of 40 fallbacks served and routable: .*; no paid request \(--probe-fallbacks sends one per fallback\)$/,
+    );
     expect(run.status).toBe(0);
   });
 
@@ -68,7 +73,11 @@ describe('40 fallbacks in the config', () => {
     expect(run.stderr).toBe('');
     expect(probedModels()).toHaveLength(10);
     expect(probedModels()).toContain(PRIMARY);
-    expect(probedModels().filter((model) => model !== PRIMARY).sort()).toEqual(FALLBACKS.slice(0, 9));
+    expect(
+      probedModels()
+        .filter((model) => model !== PRIMARY)
+        .sort(),
+    ).toEqual(FALLBACKS.slice(0, 9));
 
     const completion = checkOf(run, 'test-completion');
     expect(completion.status).toBe('pass');
@@ -100,7 +109,7 @@ describe('40 fallbacks in the config', () => {
     const fromEnv = await audit(['--probe-fallbacks'], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '3' } });
     expect(fromEnv.stderr).toBe('');
     expect(probedModels().sort()).toEqual([PRIMARY, FALLBACKS[0], FALLBACKS[1]].sort());
-    expect(checkOf(fromEnv, 'fallback-reachability').findings[0]!.message).toContain("38 fallbacks not probed: vendor/model-03, ");
+    expect(checkOf(fromEnv, 'fallback-reachability').findings[0]!.message).toContain('38 fallbacks not probed: vendor/model-03, ');
 
     fake.requests.length = 0;
     const both = await audit(['--probe-fallbacks', '--max-paid-requests', '1'], { env: { OPENROUTER_CHECK_MAX_PAID_REQUESTS: '25' } });
@@ -181,8 +190,18 @@ describe('a bad budget', () => {
   });
 
   it.each<{ name: string; args: string[]; env: Record<string, string>; line: string }>([
-    { name: '--max-paid-requests abc', args: ['--max-paid-requests', 'abc'], env: {}, line: 'error: --max-paid-requests expects a whole number of paid completions, 0 or more (got "abc")' },
-    { name: '--max-paid-requests 2.5', args: ['--max-paid-requests', '2.5'], env: {}, line: 'error: --max-paid-requests expects a whole number of paid completions, 0 or more (got "2.5")' },
+    {
+      name: '--max-paid-requests abc',
+      args: ['--max-paid-requests', 'abc'],
+      env: {},
+      line: 'error: --max-paid-requests expects a whole number of paid completions, 0 or more (got "abc")',
+    },
+    {
+      name: '--max-paid-requests 2.5',
+      args: ['--max-paid-requests', '2.5'],
+      env: {},
+      line: 'error: --max-paid-requests expects a whole number of paid completions, 0 or more (got "2.5")',
+    },
     {
       name: 'OPENROUTER_CHECK_MAX_PAID_REQUESTS=-1',
       args: [],

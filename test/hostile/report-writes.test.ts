@@ -18,7 +18,7 @@ function checkoutAndVictim(): { checkout: string; outside: string; victim: strin
 }
 
 describe('report files the checkout plants symlinks for', () => {
-  it('--report to a committed symlink: exit 2, one line, nothing written anywhere, the link\'s target unchanged', async () => {
+  it("--report to a committed symlink: exit 2, one line, nothing written anywhere, the link's target unchanged", async () => {
     const { checkout, victim } = checkoutAndVictim();
     mkdirSync(join(checkout, 'reports'));
     symlinkSync(victim, join(checkout, 'reports/junit.xml'));

@@ -59,7 +59,7 @@ describe('handleInterrupts', () => {
     expect(cleanups()).toBe(2);
   });
 
-  it('a second signal exits at once, with the first signal\'s code', () => {
+  it("a second signal exits at once, with the first signal's code", () => {
     const { exits, stderr } = install();
     process.emit('SIGINT');
     process.emit('SIGTERM');

@@ -132,8 +132,14 @@ describe('a signal mid-run', () => {
 describe('a check that misbehaves when aborted', () => {
   it.each([
     { name: 'ignores its abort signal', onAbort: '' },
-    { name: 'leaves a rejected promise behind when aborted', onAbort: "ctx.signal.addEventListener('abort', () => { Promise.reject(new Error('stray after abort')); });" },
-    { name: 'throws from a timer when aborted', onAbort: "ctx.signal.addEventListener('abort', () => setTimeout(() => { throw new Error('stray after abort'); }, 1));" },
+    {
+      name: 'leaves a rejected promise behind when aborted',
+      onAbort: "ctx.signal.addEventListener('abort', () => { Promise.reject(new Error('stray after abort')); });",
+    },
+    {
+      name: 'throws from a timer when aborted',
+      onAbort: "ctx.signal.addEventListener('abort', () => setTimeout(() => { throw new Error('stray after abort'); }, 1));",
+    },
   ])('$name: Ctrl-C still exits 130, with only the "interrupted" line and no report', async ({ onAbort }) => {
     // A plugin check that says when it started, then works for ten minutes whatever its signal says.
     const plugin = `import { writeFileSync } from 'node:fs';
@@ -150,9 +156,13 @@ export default {
 `;
     const app = makeTree({ '.openrouter-check.yml': 'plugins: [./slow-check.mjs]\n', 'slow-check.mjs': plugin, 'src/app.ts': 'export const answer = 42;\n' });
     const reports = makeTree({});
-    const child = spawn(process.execPath, [CLI, app, '--offline', '--allow-plugins', '--only', 'slow-check,hardcoded-key', '--report', `json=${join(reports, 'r.json')}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, app, '--offline', '--allow-plugins', '--only', 'slow-check,hardcoded-key', '--report', `json=${join(reports, 'r.json')}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

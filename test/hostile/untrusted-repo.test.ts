@@ -77,7 +77,7 @@ describe('where the key goes', () => {
     if (listener) listener.requests.length = 0;
   });
 
-  it.skipIf(certificate === undefined)("a repository config naming another https base URL: exit 2, one line, and the listener receives nothing", async () => {
+  it.skipIf(certificate === undefined)('a repository config naming another https base URL: exit 2, one line, and the listener receives nothing', async () => {
     const before = listener.connections;
     for (const [file, args] of [
       ['.openrouter-check.yml', []],
@@ -93,22 +93,25 @@ describe('where the key goes', () => {
     expect(listener.connections).toBe(before);
   });
 
-  it.skipIf(certificate === undefined)("the same URL from the operator's --config outside the folder is used, and the text and JSON reports name that host", async () => {
-    const root = checkout({ '.openrouter-check.yml': MODELS });
-    const operator = join(makeTree({ 'openrouter-check.yml': `${MODELS}api:\n  base_url: ${listener.baseUrl}\n` }), 'openrouter-check.yml');
-    const args = ['--only', REMOTE.join(','), '--config', operator];
+  it.skipIf(certificate === undefined)(
+    "the same URL from the operator's --config outside the folder is used, and the text and JSON reports name that host",
+    async () => {
+      const root = checkout({ '.openrouter-check.yml': MODELS });
+      const operator = join(makeTree({ 'openrouter-check.yml': `${MODELS}api:\n  base_url: ${listener.baseUrl}\n` }), 'openrouter-check.yml');
+      const args = ['--only', REMOTE.join(','), '--config', operator];
 
-    const text = await audit(root, args, trusted);
-    expect(text.stderr).toBe('');
-    expect(text.status).toBe(0);
-    expect(text.stdout.split('\n')).toContain(`remote checks: 5 ran against ${listener.host}, 2 skipped — not selected by --only`);
+      const text = await audit(root, args, trusted);
+      expect(text.stderr).toBe('');
+      expect(text.status).toBe(0);
+      expect(text.stdout.split('\n')).toContain(`remote checks: 5 ran against ${listener.host}, 2 skipped — not selected by --only`);
 
-    const json = await audit(root, [...args, '--format', 'json'], trusted);
-    expect((JSON.parse(json.stdout) as JsonReport).remote).toEqual({ host: listener.host, baseUrl: listener.baseUrl });
-    expect(listener.requestsTo('/key').map((request) => request.headers.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`]);
-  });
+      const json = await audit(root, [...args, '--format', 'json'], trusted);
+      expect((JSON.parse(json.stdout) as JsonReport).remote).toEqual({ host: listener.host, baseUrl: listener.baseUrl });
+      expect(listener.requestsTo('/key').map((request) => request.headers.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`]);
+    },
+  );
 
-  it.skipIf(certificate === undefined)('the operator may name it with OPENROUTER_CHECK_BASE_URL or --base-url too, over the repository\'s default', async () => {
+  it.skipIf(certificate === undefined)("the operator may name it with OPENROUTER_CHECK_BASE_URL or --base-url too, over the repository's default", async () => {
     const root = checkout({ '.openrouter-check.yml': `${MODELS}api:\n  base_url: https://openrouter.ai/api/v1\n` });
     for (const [args, env] of [
       [[], { OPENROUTER_CHECK_BASE_URL: listener.baseUrl }],
@@ -191,7 +194,7 @@ export default { id: 'repo-rule', title: 'A rule of the repository', category: '
     }
   });
 
-  it('--explain of the plugin\'s own check: not a known check, and the module still does not run', async () => {
+  it("--explain of the plugin's own check: not a known check, and the module still does not run", async () => {
     const { root, marker } = withPlugin();
     const run = await audit(root, ['--explain', 'repo-rule']);
     expect(existsSync(marker)).toBe(false);
@@ -204,7 +207,9 @@ export default { id: 'repo-rule', title: 'A rule of the repository', category: '
     const operator = join(makeTree({ 'o.yml': `plugins: [${join(root, 'tools/rules.mjs')}]\n` }), 'o.yml');
     const run = await audit(root, ['--offline', '--config', operator, '--only', 'hardcoded-key']);
     expect(existsSync(marker)).toBe(false);
-    expect(run.stderr).toMatch(/^warning: plugins not loaded: \S+rules\.mjs \(a plugin is code from the config; allow it with --allow-plugins or OPENROUTER_CHECK_ALLOW_PLUGINS=1\)\n$/);
+    expect(run.stderr).toMatch(
+      /^warning: plugins not loaded: \S+rules\.mjs \(a plugin is code from the config; allow it with --allow-plugins or OPENROUTER_CHECK_ALLOW_PLUGINS=1\)\n$/,
+    );
     expect(run.status).toBe(0);
   });
 
@@ -236,7 +241,8 @@ describe("the repository's config is read only from a regular file in the audite
 
     const run = await audit(root, ['--offline']);
     expectRefused(run, LINK_REFUSED);
-    for (const part of [token, token.slice(4, 8), token.slice(-4), secretKey, secretKey.slice(-4), 'GITHUB_TOKEN', outside]) expect(run.stderr).not.toContain(part);
+    for (const part of [token, token.slice(4, 8), token.slice(-4), secretKey, secretKey.slice(-4), 'GITHUB_TOKEN', outside])
+      expect(run.stderr).not.toContain(part);
   });
 
   it('a symbolic link to a file inside the folder is refused the same way', async () => {
@@ -302,7 +308,7 @@ describe('the repository cannot silence the checks that guard the key', () => {
     expect(run.status).toBe(0);
   });
 
-  it("the operator may turn them off with --skip or a config outside the checkout", async () => {
+  it('the operator may turn them off with --skip or a config outside the checkout', async () => {
     const secret = generateKey();
     const root = checkout({ 'src/leak.ts': `export const k = '${secret}';\n` });
     expect((await audit(root, ['--offline'])).status).toBe(1);
@@ -326,7 +332,8 @@ describe('the repository cannot silence the checks that guard the key', () => {
       checks: Array<{ id: string; status: string; findings: Array<{ file: string; line: number; column: number }> }>;
       workspace: { scopes: { secrets: { files: number; keysOnly: number }; code: { files: number } } };
     };
-    const findingsOf = (id: string): string[] => report.checks.find((check) => check.id === id)!.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`);
+    const findingsOf = (id: string): string[] =>
+      report.checks.find((check) => check.id === id)!.findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}`);
     expect(findingsOf('hardcoded-key')).toEqual(['src/generated/client.ts:1:14', 'tools/seed.ts:1:21']);
     expect(findingsOf('https-only')).toEqual(['src/app.ts:1:21']);
     // .openrouter-check.yml, src/generated/client.ts and tools/seed.ts are outside the rules; src/app.ts is inside.
@@ -336,7 +343,15 @@ describe('the repository cannot silence the checks that guard the key', () => {
 
     // The same rules from the operator's config narrow the key search too: that is the operator's say.
     const operator = makeTree({ 'openrouter-check.yml': files['.openrouter-check.yml'] });
-    const narrowed = await audit(checkout(files), ['--offline', '--format', 'json', '--only', 'hardcoded-key', '--config', join(operator, 'openrouter-check.yml')]);
+    const narrowed = await audit(checkout(files), [
+      '--offline',
+      '--format',
+      'json',
+      '--only',
+      'hardcoded-key',
+      '--config',
+      join(operator, 'openrouter-check.yml'),
+    ]);
     expect(narrowed.status, narrowed.stderr).toBe(0);
   });
 });

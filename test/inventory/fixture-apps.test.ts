@@ -19,7 +19,10 @@ async function auditJson(app: string): Promise<Map<string, { status: string; mes
   return new Map(
     report.checks
       .filter((check) => REQUEST_CHECKS.includes(check.id))
-      .map((check) => [check.id, { status: check.status, message: check.message, at: check.findings.map((f) => `${f.severity} ${f.file}:${f.line}:${f.column}`) }]),
+      .map((check) => [
+        check.id,
+        { status: check.status, message: check.message, at: check.findings.map((f) => `${f.severity} ${f.file}:${f.line}:${f.column}`) },
+      ]),
   );
 }
 
@@ -100,6 +103,9 @@ describe('a project without OpenRouter code (fixtures/no-openrouter-app)', () =>
     });
     const text = await runCli([`${FIXTURES}no-openrouter-app`, '--offline', '--only', REQUEST_CHECKS.join(',')]);
     expect(text.status).toBe(0);
-    expect(text.stdout.trimEnd().split('\n').slice(-2)).toEqual(['○ no OpenRouter usage found in 2 files: nothing to call ready', '0 passed, 0 failed, 0 warned, 16 skipped']);
+    expect(text.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+      '○ no OpenRouter usage found in 2 files: nothing to call ready',
+      '0 passed, 0 failed, 0 warned, 16 skipped',
+    ]);
   });
 });

@@ -39,17 +39,56 @@ const cases: Case[] = [
         `await client.chat.completions.create({ model: 'a/b', messages, max_tokens: 10, models: ['a/b', 'c/d'] });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:3:7', style: 'openai-sdk', callee: 'chat.completions.create()', target: 'openrouter', cap: 'capped', timeout: 'client set', fallbacks: 'set', referer: 'client set' }],
+    sites: [
+      {
+        at: 'src/a.ts:3:7',
+        style: 'openai-sdk',
+        callee: 'chat.completions.create()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'client set',
+        fallbacks: 'set',
+        referer: 'client set',
+      },
+    ],
   },
   {
     name: 'OpenAI SDK responses through a bare client',
-    files: { 'src/a.ts': lines(`import OpenAI from 'openai';`, `const client = new OpenAI({ baseURL: '${OR}' });`, `await client.responses.create({ model: 'a/b', input });`) },
-    sites: [{ at: 'src/a.ts:3:7', style: 'openai-sdk', callee: 'responses.create()', target: 'openrouter', cap: 'not-capped', timeout: 'client absent', fallbacks: 'absent', referer: 'client absent' }],
+    files: {
+      'src/a.ts': lines(
+        `import OpenAI from 'openai';`,
+        `const client = new OpenAI({ baseURL: '${OR}' });`,
+        `await client.responses.create({ model: 'a/b', input });`,
+      ),
+    },
+    sites: [
+      {
+        at: 'src/a.ts:3:7',
+        style: 'openai-sdk',
+        callee: 'responses.create()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'client absent',
+        fallbacks: 'absent',
+        referer: 'client absent',
+      },
+    ],
   },
   {
     name: 'axios.post with no config',
     files: { 'src/a.ts': `await axios.post('${OR}/chat/completions', { model: 'a/b', messages });` },
-    sites: [{ at: 'src/a.ts:1:7', style: 'axios', callee: 'axios.post()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'src/a.ts:1:7',
+        style: 'axios',
+        callee: 'axios.post()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: 'an axios instance made with axios.create({ baseURL })',
@@ -60,14 +99,18 @@ const cases: Case[] = [
         `await api.post('/chat/completions', { model: 'a/b', messages, max_tokens: 5 }, { timeout: 5000 });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:3:7', style: 'axios', callee: 'api.post()', target: 'openrouter', cap: 'capped', timeout: 'set', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      { at: 'src/a.ts:3:7', style: 'axios', callee: 'api.post()', target: 'openrouter', cap: 'capped', timeout: 'set', fallbacks: 'absent', referer: 'absent' },
+    ],
   },
   {
     name: 'fetch with a signal and headers',
     files: {
       'src/a.ts': `await fetch('${OR}/chat/completions', { method: 'POST', signal, headers: { 'HTTP-Referer': 'x', 'X-Title': 'y' }, body: JSON.stringify({ model: 'a/b', max_tokens: 9 }) });`,
     },
-    sites: [{ at: 'src/a.ts:1:7', style: 'fetch', callee: 'fetch()', target: 'openrouter', cap: 'capped', timeout: 'set', fallbacks: 'absent', referer: 'set' }],
+    sites: [
+      { at: 'src/a.ts:1:7', style: 'fetch', callee: 'fetch()', target: 'openrouter', cap: 'capped', timeout: 'set', fallbacks: 'absent', referer: 'set' },
+    ],
   },
   {
     name: 'Vercel AI SDK with createOpenRouter',
@@ -79,7 +122,18 @@ const cases: Case[] = [
         `await generateText({ model: openrouter('a/b'), prompt });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:4:7', style: 'vercel-ai-sdk', callee: 'generateText()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'src/a.ts:4:7',
+        style: 'vercel-ai-sdk',
+        callee: 'generateText()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: 'Vercel AI SDK with createOpenAI({ baseURL }) elsewhere',
@@ -91,7 +145,18 @@ const cases: Case[] = [
         `await generateText({ model: provider('a'), prompt, maxOutputTokens: 5 });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:4:7', style: 'vercel-ai-sdk', callee: 'generateText()', target: 'other', cap: 'capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'src/a.ts:4:7',
+        style: 'vercel-ai-sdk',
+        callee: 'generateText()',
+        target: 'other',
+        cap: 'capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: 'LangChain ChatOpenAI with configuration.baseURL',
@@ -101,7 +166,18 @@ const cases: Case[] = [
         `const model = new ChatOpenAI({ model: 'a/b', timeout: 10_000, configuration: { baseURL: '${OR}' } });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:2:15', style: 'langchain', callee: 'new ChatOpenAI()', target: 'openrouter', cap: 'not-capped', timeout: 'set', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'src/a.ts:2:15',
+        style: 'langchain',
+        callee: 'new ChatOpenAI()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'set',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: '@openrouter/sdk with timeoutMs and attribution options',
@@ -112,7 +188,18 @@ const cases: Case[] = [
         `await sdk.chat.send({ chatRequest: { model: 'a/b', messages, maxCompletionTokens: 5 } });`,
       ),
     },
-    sites: [{ at: 'src/a.ts:3:7', style: 'openrouter-sdk', callee: 'chat.send()', target: 'openrouter', cap: 'capped', timeout: 'client set', fallbacks: 'absent', referer: 'client set' }],
+    sites: [
+      {
+        at: 'src/a.ts:3:7',
+        style: 'openrouter-sdk',
+        callee: 'chat.send()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'client set',
+        fallbacks: 'absent',
+        referer: 'client set',
+      },
+    ],
   },
   {
     name: 'got with options, ky with its own timeout',
@@ -124,7 +211,16 @@ const cases: Case[] = [
     },
     sites: [
       { at: 'src/a.ts:1:7', style: 'got', callee: 'got.post()', target: 'openrouter', cap: 'not-capped', timeout: 'set', fallbacks: 'set', referer: 'absent' },
-      { at: 'src/a.ts:2:7', style: 'ky', callee: 'ky.post()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' },
+      {
+        at: 'src/a.ts:2:7',
+        style: 'ky',
+        callee: 'ky.post()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
     ],
   },
   // Python
@@ -139,7 +235,18 @@ const cases: Case[] = [
         `            return await r.json()`,
       ),
     },
-    sites: [{ at: 'app/llm.py:4:20', style: 'py-aiohttp', callee: 'session.post()', target: 'openrouter', cap: 'capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'app/llm.py:4:20',
+        style: 'py-aiohttp',
+        callee: 'session.post()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: 'requests.post with no timeout, fallbacks or headers',
@@ -151,7 +258,18 @@ const cases: Case[] = [
         `r = requests.post("${OR}/chat/completions", headers=headers, json=data)`,
       ),
     },
-    sites: [{ at: 'app/llm.py:4:5', style: 'py-requests', callee: 'requests.post()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'absent' }],
+    sites: [
+      {
+        at: 'app/llm.py:4:5',
+        style: 'py-requests',
+        callee: 'requests.post()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+    ],
   },
   {
     name: 'httpx AsyncClient(base_url=…) with stream and request',
@@ -166,8 +284,26 @@ const cases: Case[] = [
       ),
     },
     sites: [
-      { at: 'app/llm.py:4:16', style: 'py-httpx', callee: 'client.stream()', target: 'openrouter', cap: 'capped', timeout: 'client set', fallbacks: 'set', referer: 'client absent' },
-      { at: 'app/llm.py:6:18', style: 'py-httpx', callee: 'client.request()', target: 'openrouter', cap: 'not-capped', timeout: 'client set', fallbacks: 'absent', referer: 'set' },
+      {
+        at: 'app/llm.py:4:16',
+        style: 'py-httpx',
+        callee: 'client.stream()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'client set',
+        fallbacks: 'set',
+        referer: 'client absent',
+      },
+      {
+        at: 'app/llm.py:6:18',
+        style: 'py-httpx',
+        callee: 'client.request()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'client set',
+        fallbacks: 'absent',
+        referer: 'set',
+      },
     ],
   },
   {
@@ -183,9 +319,36 @@ const cases: Case[] = [
       ),
     },
     sites: [
-      { at: 'app/llm.py:4:1', style: 'py-openai-sdk', callee: 'chat.completions.create()', target: 'openrouter', cap: 'capped', timeout: 'client set', fallbacks: 'absent', referer: 'client absent' },
-      { at: 'app/llm.py:5:1', style: 'py-openai-sdk', callee: 'chat.completions.create()', target: 'openrouter', cap: 'not-capped', timeout: 'client absent', fallbacks: 'set', referer: 'client absent' },
-      { at: 'app/llm.py:6:7', style: 'py-openai-sdk', callee: 'chat.completions.create()', target: 'other', cap: 'not-capped', timeout: 'client set', fallbacks: 'absent', referer: 'client absent' },
+      {
+        at: 'app/llm.py:4:1',
+        style: 'py-openai-sdk',
+        callee: 'chat.completions.create()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'client set',
+        fallbacks: 'absent',
+        referer: 'client absent',
+      },
+      {
+        at: 'app/llm.py:5:1',
+        style: 'py-openai-sdk',
+        callee: 'chat.completions.create()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'client absent',
+        fallbacks: 'set',
+        referer: 'client absent',
+      },
+      {
+        at: 'app/llm.py:6:7',
+        style: 'py-openai-sdk',
+        callee: 'chat.completions.create()',
+        target: 'other',
+        cap: 'not-capped',
+        timeout: 'client set',
+        fallbacks: 'absent',
+        referer: 'client absent',
+      },
     ],
   },
   {
@@ -199,14 +362,45 @@ const cases: Case[] = [
       ),
     },
     sites: [
-      { at: 'app/llm.py:3:5', style: 'py-langchain', callee: 'ChatOpenAI()', target: 'openrouter', cap: 'capped', timeout: 'set', fallbacks: 'absent', referer: 'absent' },
-      { at: 'app/llm.py:4:5', style: 'py-langchain', callee: 'ChatOpenRouter()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'set' },
+      {
+        at: 'app/llm.py:3:5',
+        style: 'py-langchain',
+        callee: 'ChatOpenAI()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'set',
+        fallbacks: 'absent',
+        referer: 'absent',
+      },
+      {
+        at: 'app/llm.py:4:5',
+        style: 'py-langchain',
+        callee: 'ChatOpenRouter()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'set',
+      },
     ],
   },
   {
     name: 'LiteLLM completion with an openrouter/ model',
-    files: { 'app/llm.py': lines(`from litellm import completion`, `completion(model="openrouter/a/b", messages=m, timeout=30, fallbacks=["openrouter/c/d"])`) },
-    sites: [{ at: 'app/llm.py:2:1', style: 'py-litellm', callee: 'completion()', target: 'openrouter', cap: 'not-capped', timeout: 'set', fallbacks: 'set', referer: 'absent' }],
+    files: {
+      'app/llm.py': lines(`from litellm import completion`, `completion(model="openrouter/a/b", messages=m, timeout=30, fallbacks=["openrouter/c/d"])`),
+    },
+    sites: [
+      {
+        at: 'app/llm.py:2:1',
+        style: 'py-litellm',
+        callee: 'completion()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'set',
+        fallbacks: 'set',
+        referer: 'absent',
+      },
+    ],
   },
 ];
 
@@ -227,7 +421,10 @@ describe('the request inventory', () => {
 
 describe('LiteLLM and CrewAI models that reach OpenRouter', () => {
   it.each([
-    { name: 'an os.getenv default', source: `import os\nfrom litellm import completion\nMODEL = os.getenv("MODEL_NAME", "openrouter/a/b")\ncompletion(model=MODEL, messages=m)` },
+    {
+      name: 'an os.getenv default',
+      source: `import os\nfrom litellm import completion\nMODEL = os.getenv("MODEL_NAME", "openrouter/a/b")\ncompletion(model=MODEL, messages=m)`,
+    },
     { name: 'an os.environ.get default', source: `import os\nimport litellm\nlitellm.completion(model=os.environ.get("MODEL", "openrouter/a/b"), messages=m)` },
     { name: "CrewAI's LLM", source: `from crewai import LLM\nllm = LLM(model="openrouter/a/b", temperature=0)` },
   ])('$name', async ({ source }) => {
@@ -260,19 +457,57 @@ describe('one level of project helper that forwards its arguments (Python)', () 
     );
     const inventory = await requestInventory(workspaceOf({ 'app/llm.py': source }));
     expect(inventory.requests.map(summary)).toEqual([
-      { at: 'app/llm.py:9:12', style: 'py-requests', callee: '_request_with_retry()', target: 'openrouter', cap: 'not-capped', timeout: 'absent', fallbacks: 'absent', referer: 'unknown' },
-      { at: 'app/llm.py:11:12', style: 'py-requests', callee: '_request_with_retry()', target: 'openrouter', cap: 'capped', timeout: 'absent', fallbacks: 'set', referer: 'unknown' },
+      {
+        at: 'app/llm.py:9:12',
+        style: 'py-requests',
+        callee: '_request_with_retry()',
+        target: 'openrouter',
+        cap: 'not-capped',
+        timeout: 'absent',
+        fallbacks: 'absent',
+        referer: 'unknown',
+      },
+      {
+        at: 'app/llm.py:11:12',
+        style: 'py-requests',
+        callee: '_request_with_retry()',
+        target: 'openrouter',
+        cap: 'capped',
+        timeout: 'absent',
+        fallbacks: 'set',
+        referer: 'unknown',
+      },
     ]);
   });
 });
 
 describe("a client's key source", () => {
   it.each([
-    { file: 'src/a.ts', source: `import OpenAI from 'openai';\nconst KEY = process.env.OPENROUTER_API_KEY;\nnew OpenAI({ baseURL: '${OR}', apiKey: KEY });`, keySource: 'environment variable OPENROUTER_API_KEY' },
-    { file: 'src/a.ts', source: `import OpenAI from 'openai';\nnew OpenAI({ baseURL: '${OR}', apiKey: 'not-a-real-key' });`, keySource: 'a string in the code' },
-    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.getenv("OR_KEY"))`, keySource: 'environment variable OR_KEY' },
-    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ["OPENROUTER_API_KEY"])`, keySource: 'environment variable OPENROUTER_API_KEY' },
-    { file: 'app.py', source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ.get("OR_KEY"))`, keySource: 'environment variable OR_KEY' },
+    {
+      file: 'src/a.ts',
+      source: `import OpenAI from 'openai';\nconst KEY = process.env.OPENROUTER_API_KEY;\nnew OpenAI({ baseURL: '${OR}', apiKey: KEY });`,
+      keySource: 'environment variable OPENROUTER_API_KEY',
+    },
+    {
+      file: 'src/a.ts',
+      source: `import OpenAI from 'openai';\nnew OpenAI({ baseURL: '${OR}', apiKey: 'not-a-real-key' });`,
+      keySource: 'a string in the code',
+    },
+    {
+      file: 'app.py',
+      source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.getenv("OR_KEY"))`,
+      keySource: 'environment variable OR_KEY',
+    },
+    {
+      file: 'app.py',
+      source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ["OPENROUTER_API_KEY"])`,
+      keySource: 'environment variable OPENROUTER_API_KEY',
+    },
+    {
+      file: 'app.py',
+      source: `import os\nfrom openai import OpenAI\nOpenAI(base_url="${OR}", api_key=os.environ.get("OR_KEY"))`,
+      keySource: 'environment variable OR_KEY',
+    },
   ])('$keySource in $file', async ({ file, source, keySource }) => {
     const inventory = await requestInventory(workspaceOf({ [file]: source }));
     expect(inventory.clients.map((client) => client.keySource)).toEqual([keySource]);

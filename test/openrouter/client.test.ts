@@ -90,13 +90,10 @@ describe('configuration', () => {
     expect(() => clientFor({ baseUrl: 'openrouter.ai/api/v1' })).toThrow('base URL openrouter.ai/api/v1 is not a valid URL');
   });
 
-  it.each(['https://openrouter.ai/api/v1', `${PLAIN}localhost:9/api/v1`, `${PLAIN}127.5.6.7/`, `${PLAIN}[::1]:8080/api/v1`])(
-    'accepts %s',
-    (baseUrl) => {
-      expect(baseUrlProblem(baseUrl)).toBeUndefined();
-      clientFor({ baseUrl }); // made, never called
-    },
-  );
+  it.each(['https://openrouter.ai/api/v1', `${PLAIN}localhost:9/api/v1`, `${PLAIN}127.5.6.7/`, `${PLAIN}[::1]:8080/api/v1`])('accepts %s', (baseUrl) => {
+    expect(baseUrlProblem(baseUrl)).toBeUndefined();
+    clientFor({ baseUrl }); // made, never called
+  });
 
   it('tells loopback hosts from others', () => {
     for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.255.254', '::1', '[::1]']) expect(isLoopbackHost(host), host).toBe(true);
@@ -344,7 +341,12 @@ describe('faults', () => {
     { fault: { kind: 'status', status: 403 }, kind: 'http', status: 403, line: /^403 Forbidden from GET \/models: Your request was flagged/ },
     { fault: { kind: 'status', status: 404 }, kind: 'http', status: 404, line: /^404 Not Found from GET \/models: Not Found$/ },
     { fault: { kind: 'status', status: 408 }, kind: 'http', status: 408, line: /^408 Request Timeout from GET \/models: Request timed out/ },
-    { fault: { kind: 'malformed-json' }, kind: 'malformed', status: 200, line: /^malformed answer from GET \/models: not JSON \(content-type application\/json\)$/ },
+    {
+      fault: { kind: 'malformed-json' },
+      kind: 'malformed',
+      status: 200,
+      line: /^malformed answer from GET \/models: not JSON \(content-type application\/json\)$/,
+    },
     { fault: { kind: 'wrong-shape' }, kind: 'malformed', status: 200, line: /^malformed answer from GET \/models: data is not an array/ },
     { fault: { kind: 'endless-body' }, kind: 'too-large', status: 200, line: /^answer from GET \/models too large: more than 256 KiB$/ },
   ];
@@ -357,11 +359,19 @@ describe('faults', () => {
   });
 
   const retried: { fault: Fault; kind: ApiError['kind']; line: RegExp }[] = [
-    { fault: { kind: 'status', status: 429 }, kind: 'http', line: /^429 Too Many Requests from GET \/key \(3 attempts\): Rate limit exceeded: free-models-per-day/ },
+    {
+      fault: { kind: 'status', status: 429 },
+      kind: 'http',
+      line: /^429 Too Many Requests from GET \/key \(3 attempts\): Rate limit exceeded: free-models-per-day/,
+    },
     { fault: { kind: 'status', status: 500 }, kind: 'http', line: /^500 Internal Server Error from GET \/key \(3 attempts\): Internal Server Error$/ },
     { fault: { kind: 'status', status: 502 }, kind: 'http', line: /^502 Bad Gateway from GET \/key \(3 attempts\): Provider returned error$/ },
     { fault: { kind: 'status', status: 503 }, kind: 'http', line: /^503 Service Unavailable from GET \/key \(3 attempts\): No available model provider/ },
-    { fault: { kind: 'close-connection' }, kind: 'connection', line: /^connection closed by http:\/\/127\.0\.0\.1:\d+ before the answer was complete \(3 attempts\) on GET \/key$/ },
+    {
+      fault: { kind: 'close-connection' },
+      kind: 'connection',
+      line: /^connection closed by http:\/\/127\.0\.0\.1:\d+ before the answer was complete \(3 attempts\) on GET \/key$/,
+    },
   ];
   it.each(retried)('$fault.kind $fault.status → $kind after retries; recovers when it passes', async ({ fault, kind, line }) => {
     withFaults({ '/key': [fault, fault, fault] });
@@ -445,7 +455,13 @@ describe('faults', () => {
 
 describe('retries', () => {
   it('backs off exponentially with jitter', async () => {
-    withFaults({ '/models': [{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }, { kind: 'status', status: 500 }] });
+    withFaults({
+      '/models': [
+        { kind: 'status', status: 503 },
+        { kind: 'status', status: 502 },
+        { kind: 'status', status: 500 },
+      ],
+    });
     const result = await clientFor({ retries: 3 }).listModels();
     expect(result).toMatchObject({ ok: true, attempts: 4 });
     expect(waits).toHaveLength(3);
@@ -503,7 +519,12 @@ describe('retries', () => {
   });
 
   it.each([400, 401, 402, 403, 404, 408, 409, 413, 422])('never retries a %i', async (status) => {
-    withFaults({ '/models': [{ kind: 'status', status }, { kind: 'status', status }] });
+    withFaults({
+      '/models': [
+        { kind: 'status', status },
+        { kind: 'status', status },
+      ],
+    });
     expect(errorOf(await clientFor({ retries: 5 }).listModels())).toMatchObject({ status, attempts: 1 });
     expect(fake.requestsTo('/models')).toHaveLength(1);
   });
@@ -603,7 +624,12 @@ describe('the key never shows', () => {
 
   it('not when the key has an unusual format', async () => {
     const oddKey = `test-${randomBytes(16).toString('hex')}`;
-    withFaults({ '/models': [{ kind: 'status', status: 500, message: `upstream rejected ${oddKey}` }, { kind: 'status', status: 500, message: `upstream rejected ${oddKey}` }] });
+    withFaults({
+      '/models': [
+        { kind: 'status', status: 500, message: `upstream rejected ${oddKey}` },
+        { kind: 'status', status: 500, message: `upstream rejected ${oddKey}` },
+      ],
+    });
     expectNoKey(await clientFor({ apiKey: oddKey, retries: 1 }).listModels(), oddKey);
   });
 });

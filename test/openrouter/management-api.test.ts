@@ -21,7 +21,14 @@ afterEach(async () => {
 afterAll(() => fake.close());
 
 function client(apiKey = managementKey): ManagementClient {
-  const made = createManagementClient({ baseUrl: fake.baseUrl, apiKey, timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS, retries: 1, userAgent: 'test', sleep: async () => {} });
+  const made = createManagementClient({
+    baseUrl: fake.baseUrl,
+    apiKey,
+    timeoutMs: ANSWERED_REQUEST_TIMEOUT_MS,
+    retries: 1,
+    userAgent: 'test',
+    sleep: async () => {},
+  });
   clients.push(made);
   return made;
 }
@@ -37,7 +44,8 @@ function scriptedClient(pages: (ManagedKey[] | 'fail')[]): ManagementClient & { 
     async listKeysPage(offset): Promise<ApiResult<ManagedKey[]>> {
       offsets.push(offset);
       const page = pages[offsets.length - 1] ?? [];
-      if (page === 'fail') return { ok: false, error: { kind: 'http', status: 500, method: 'GET', path: '/keys', message: 'Internal Server Error', attempts: 2 } };
+      if (page === 'fail')
+        return { ok: false, error: { kind: 'http', status: 500, method: 'GET', path: '/keys', message: 'Internal Server Error', attempts: 2 } };
       return { ok: true, status: 200, data: page, path: '/keys', attempts: 1, durationMs: 1 };
     },
     async getCredits(): Promise<ApiResult<CreditsData>> {
@@ -58,7 +66,12 @@ describe('ManagementClient against the fake', () => {
     // The usage breakdown is not read: the validated entry keeps what the checks may use.
     const { usage_daily, usage_weekly, usage_monthly, byok_usage, byok_usage_daily, byok_usage_weekly, byok_usage_monthly, ...kept } = keys[100]!;
     expect(second.ok && second.data[0]).toEqual(kept);
-    expect(fake.requestsTo('/keys').slice(-2).map((request) => request.query)).toEqual([{}, { offset: '100' }]);
+    expect(
+      fake
+        .requestsTo('/keys')
+        .slice(-2)
+        .map((request) => request.query),
+    ).toEqual([{}, { offset: '100' }]);
   });
 
   it('GET /credits', async () => {
@@ -98,10 +111,18 @@ describe('ManagementClient against the fake', () => {
 
 describe('listAllKeys', () => {
   it('stops at a short page, offsets counting the keys seen', async () => {
-    const scripted = scriptedClient([entries(KEYS_PAGE_SIZE), entries(KEYS_PAGE_SIZE).map((key) => ({ ...key, hash: `b${key.hash}` })), entries(3).map((key) => ({ ...key, hash: `c${key.hash}` }))]);
+    const scripted = scriptedClient([
+      entries(KEYS_PAGE_SIZE),
+      entries(KEYS_PAGE_SIZE).map((key) => ({ ...key, hash: `b${key.hash}` })),
+      entries(3).map((key) => ({ ...key, hash: `c${key.hash}` })),
+    ]);
     const answer = await listAllKeys(scripted, 20);
     expect(scripted.offsets).toEqual([0, 100, 200]);
-    expect(answer.ok && { count: answer.data.keys.length, complete: answer.data.complete, attempts: answer.attempts }).toEqual({ count: 203, complete: true, attempts: 3 });
+    expect(answer.ok && { count: answer.data.keys.length, complete: answer.data.complete, attempts: answer.attempts }).toEqual({
+      count: 203,
+      complete: true,
+      attempts: 3,
+    });
   });
 
   it('an empty account: one request, complete', async () => {
@@ -151,11 +172,23 @@ describe('findAuditedKey', () => {
     { name: 'one entry with the label', keys: [entry('a'), entry('b', { label: 'sk-or-v1-def...5678' })], expected: { kind: 'found', hash: 'a' } },
     { name: 'no entry with the label', keys: [entry('b', { label: 'sk-or-v1-def...5678' })], expected: { kind: 'not-found' } },
     { name: 'no entries', keys: [], expected: { kind: 'not-found' } },
-    { name: 'the label alone decides, whatever the other fields say', keys: [entry('a', { limit: null, creator_user_id: 'user_b' })], expected: { kind: 'found', hash: 'a' } },
-    { name: 'a collision told apart by disabled', keys: [entry('a', { disabled: true }), entry('b', { disabled: false })], expected: { kind: 'found', hash: 'b' } },
+    {
+      name: 'the label alone decides, whatever the other fields say',
+      keys: [entry('a', { limit: null, creator_user_id: 'user_b' })],
+      expected: { kind: 'found', hash: 'a' },
+    },
+    {
+      name: 'a collision told apart by disabled',
+      keys: [entry('a', { disabled: true }), entry('b', { disabled: false })],
+      expected: { kind: 'found', hash: 'b' },
+    },
     { name: 'a collision told apart by limit', keys: [entry('a', { limit: 20 }), entry('b')], expected: { kind: 'found', hash: 'b' } },
     { name: 'a collision told apart by limit_reset', keys: [entry('a', { limit_reset: 'daily' }), entry('b')], expected: { kind: 'found', hash: 'b' } },
-    { name: 'a collision told apart by expires_at', keys: [entry('a'), entry('b', { expires_at: '2027-01-01T00:00:00Z' })], expected: { kind: 'found', hash: 'a' } },
+    {
+      name: 'a collision told apart by expires_at',
+      keys: [entry('a'), entry('b', { expires_at: '2027-01-01T00:00:00Z' })],
+      expected: { kind: 'found', hash: 'a' },
+    },
     { name: 'a collision told apart by creator', keys: [entry('a', { creator_user_id: 'user_b' }), entry('b')], expected: { kind: 'found', hash: 'b' } },
     { name: 'a collision nothing tells apart', keys: [entry('a'), entry('b'), entry('c', { limit: 1 })], expected: { kind: 'ambiguous', count: 2 } },
   ];

@@ -18,7 +18,8 @@ interface ExpectedFinding {
   message: string;
 }
 
-const visible = (findings: Finding[]): ExpectedFinding[] => findings.map(({ line, column, severity, message }) => ({ line: line!, column: column!, severity, message }));
+const visible = (findings: Finding[]): ExpectedFinding[] =>
+  findings.map(({ line, column, severity, message }) => ({ line: line!, column: column!, severity, message }));
 const error = (line: number, column: number, message: string): ExpectedFinding => ({ line, column, severity: 'error', message });
 const warn = (line: number, column: number, message: string): ExpectedFinding => ({ line, column, severity: 'warn', message });
 
@@ -42,19 +43,51 @@ describe('max-tokens on Python', () => {
     ['dict merged with |', lines('BASE = {"max_tokens": 5}', 'def f(m):', '    return client.chat.completions.create(**(BASE | {"model": m}), messages=[])')],
     ['nested dict splat', lines('CAPS = {"max_tokens": 5}', 'OPTS = {**CAPS, "model": "a/b"}', 'client.chat.completions.create(messages=[], **OPTS)')],
     ['key set after the dict', lines('def f():', '    kw = {"model": "a/b"}', '    kw["max_tokens"] = 9', '    client.chat.completions.create(**kw)')],
-    ['key set in a branch that also holds the call', lines('def f(short):', '    kw = {"model": "a/b"}', '    if short:', '        kw["max_tokens"] = 9', '        client.chat.completions.create(**kw)')],
-    ['options kept on self', lines('class Bot:', '    defaults = {"max_tokens": 5}', '    def ask(self):', '        return client.chat.completions.create(model=m, **self.defaults)')],
-    ['a parameter rebuilt with a cap', lines('def send(payload):', '    payload = {**payload, "max_tokens": 100}', '    return requests.post("https://openrouter.ai/api/v1/chat/completions", json=payload)')],
-    ['a default cap on **kwargs', lines('def chat(messages, **kwargs):', '    kwargs.setdefault("max_tokens", 512)', '    return client.chat.completions.create(messages=messages, **kwargs)')],
-    ['a module dict capped below the function that reads it', lines('DEFAULTS = {"model": "a/b"}', 'def f():', '    return client.chat.completions.create(**DEFAULTS)', 'DEFAULTS["max_tokens"] = 9')],
+    [
+      'key set in a branch that also holds the call',
+      lines('def f(short):', '    kw = {"model": "a/b"}', '    if short:', '        kw["max_tokens"] = 9', '        client.chat.completions.create(**kw)'),
+    ],
+    [
+      'options kept on self',
+      lines('class Bot:', '    defaults = {"max_tokens": 5}', '    def ask(self):', '        return client.chat.completions.create(model=m, **self.defaults)'),
+    ],
+    [
+      'a parameter rebuilt with a cap',
+      lines(
+        'def send(payload):',
+        '    payload = {**payload, "max_tokens": 100}',
+        '    return requests.post("https://openrouter.ai/api/v1/chat/completions", json=payload)',
+      ),
+    ],
+    [
+      'a default cap on **kwargs',
+      lines(
+        'def chat(messages, **kwargs):',
+        '    kwargs.setdefault("max_tokens", 512)',
+        '    return client.chat.completions.create(messages=messages, **kwargs)',
+      ),
+    ],
+    [
+      'a module dict capped below the function that reads it',
+      lines('DEFAULTS = {"model": "a/b"}', 'def f():', '    return client.chat.completions.create(**DEFAULTS)', 'DEFAULTS["max_tokens"] = 9'),
+    ],
     ['update()', lines('def f():', '    kw = {"model": "a/b"}', '    kw.update(max_tokens=9)', '    client.chat.completions.create(**kw)')],
     ['key from a constant', lines('CAP = "max_tokens"', 'client.chat.completions.create(model=m, **{CAP: 5})')],
     ['requests json', `import requests\nrequests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": 5})`],
     ['httpx data=json.dumps', `import httpx, json\nhttpx.post(URL + "/chat/completions", data=json.dumps({"model": m, "max_tokens": 5}))`],
-    ['urllib Request', `import urllib.request, json\nreq = urllib.request.Request("https://openrouter.ai/api/v1/chat/completions", data=json.dumps({"max_tokens": 5}).encode(), method="POST")`],
+    [
+      'urllib Request',
+      `import urllib.request, json\nreq = urllib.request.Request("https://openrouter.ai/api/v1/chat/completions", data=json.dumps({"max_tokens": 5}).encode(), method="POST")`,
+    ],
     ['raw responses', `requests.post("https://openrouter.ai/api/v1/responses", json={"model": m, "max_output_tokens": 5})`],
-    ['a FastAPI TestClient posting to the app itself', `from fastapi.testclient import TestClient\ntc = TestClient(app)\ntc.post("/v1/chat/completions", json={"model": "a/b"})`],
-    ['an httpx client over the ASGI app', `async def t():\n    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as ac:\n        await ac.post("/v1/chat/completions", json={})`],
+    [
+      'a FastAPI TestClient posting to the app itself',
+      `from fastapi.testclient import TestClient\ntc = TestClient(app)\ntc.post("/v1/chat/completions", json={"model": "a/b"})`,
+    ],
+    [
+      'an httpx client over the ASGI app',
+      `async def t():\n    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as ac:\n        await ac.post("/v1/chat/completions", json={})`,
+    ],
     ['a route declaration sends nothing', `@app.post("/v1/chat/completions")\nasync def proxy(q): ...`],
     ['LangChain model', `from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="openai/gpt-4o", max_tokens=300)\nllm.invoke("hi")`],
     ['LangChain bind', `from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="openai/gpt-4o")\nshort = llm.bind(max_tokens=50)`],
@@ -76,24 +109,44 @@ describe('max-tokens on Python', () => {
     ['chat without a cap', `client.chat.completions.create(model=m, messages=[])`, [error(3, 1, uncapped(CHAT))]],
     ['await, indented', `async def f():\n    r = await client.chat.completions.create(model=m, messages=[])`, [error(4, 15, uncapped(CHAT))]],
     ['max_tokens=None sends null', `client.chat.completions.create(model=m, messages=[], max_tokens=None)`, [error(3, 1, uncapped(CHAT))]],
-    ['max_tokens=None through a module constant', lines('NO_CAP = None', 'client.chat.completions.create(model=m, messages=[], max_tokens=NO_CAP)'), [error(4, 1, uncapped(CHAT))]],
+    [
+      'max_tokens=None through a module constant',
+      lines('NO_CAP = None', 'client.chat.completions.create(model=m, messages=[], max_tokens=NO_CAP)'),
+      [error(4, 1, uncapped(CHAT))],
+    ],
     [
       '"max_tokens": None in a JSON body',
       `requests.post("https://openrouter.ai/api/v1/chat/completions", json={"model": m, "max_tokens": None})`,
       [error(3, 1, uncapped('requests.post()', 'raw HTTP', HTTP_FIX))],
     ],
-    ['"max_tokens": None in extra_body', `client.chat.completions.create(model=m, messages=[], extra_body={"max_tokens": None})`, [error(3, 1, uncapped(CHAT))]],
+    [
+      '"max_tokens": None in extra_body',
+      `client.chat.completions.create(model=m, messages=[], extra_body={"max_tokens": None})`,
+      [error(3, 1, uncapped(CHAT))],
+    ],
     ['NOT_GIVEN', `from openai import NOT_GIVEN\nclient.chat.completions.create(model=m, max_tokens=NOT_GIVEN)`, [error(4, 1, uncapped(CHAT))]],
-    ['responses with the chat key', `client.responses.create(model=m, input="hi", max_tokens=5)`, [error(3, 1, uncapped('responses.create()', 'OpenAI SDK', 'max_output_tokens=1024'))]],
+    [
+      'responses with the chat key',
+      `client.responses.create(model=m, input="hi", max_tokens=5)`,
+      [error(3, 1, uncapped('responses.create()', 'OpenAI SDK', 'max_output_tokens=1024'))],
+    ],
     ['legacy completions', `client.completions.create(model=m, prompt="hi")`, [error(3, 1, uncapped('completions.create()'))]],
     ['dict without a cap', lines('PARAMS = {"model": "a/b"}', 'client.chat.completions.create(**PARAMS)'), [error(4, 1, uncapped(CHAT))]],
-    ['**kwargs parameter', lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'), [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))]],
+    [
+      '**kwargs parameter',
+      lines('def ask(**kw):', '    return client.chat.completions.create(model=m, **kw)'),
+      [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))],
+    ],
     [
       'typed **kwargs parameter',
       lines('def ask(prompt: str, *args: Any, **kw: Any) -> str:', '    return client.chat.completions.create(model=m, **kw)'),
       [warn(4, 12, unverified(CHAT, '`**kw` could not be resolved (parameter `kw` of `ask`)'))],
     ],
-    ['imported dict', lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'), [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))]],
+    [
+      'imported dict',
+      lines('from .config import OPTS', 'client.chat.completions.create(**OPTS)'),
+      [warn(4, 1, unverified(CHAT, "`**OPTS` could not be resolved (`OPTS` is imported from '.config')"))],
+    ],
     [
       'a dict of an imported module',
       lines('from app import settings', 'client.chat.completions.create(**settings.LLM_OPTIONS)'),
@@ -107,7 +160,13 @@ describe('max-tokens on Python', () => {
     [
       'a dict from an attribute',
       lines('class Bot:', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
-      [warn(5, 16, unverified(CHAT, '`**self.overrides` could not be resolved (`self.overrides` is an attribute set at run time, not a dict this file defines)'))],
+      [
+        warn(
+          5,
+          16,
+          unverified(CHAT, '`**self.overrides` could not be resolved (`self.overrides` is an attribute set at run time, not a dict this file defines)'),
+        ),
+      ],
     ],
     [
       'a URL and a body kept on self',
@@ -124,12 +183,24 @@ describe('max-tokens on Python', () => {
     ],
     [
       'options kept on self from a parameter',
-      lines('class Bot:', '    def __init__(self, **overrides):', '        self.overrides = overrides', '    def ask(self):', '        return client.chat.completions.create(**self.overrides)'),
+      lines(
+        'class Bot:',
+        '    def __init__(self, **overrides):',
+        '        self.overrides = overrides',
+        '    def ask(self):',
+        '        return client.chat.completions.create(**self.overrides)',
+      ),
       [warn(7, 16, unverified(CHAT, '`**self.overrides` could not be resolved (parameter `overrides` of the constructor of `Bot`)'))],
     ],
     [
       'a cap set only in one branch',
-      lines('def f(detailed):', '    params = {"model": m}', '    if not detailed:', '        params["max_tokens"] = 120', '    return client.chat.completions.create(**params)'),
+      lines(
+        'def f(detailed):',
+        '    params = {"model": m}',
+        '    if not detailed:',
+        '        params["max_tokens"] = 120',
+        '    return client.chat.completions.create(**params)',
+      ),
       [error(7, 12, uncapped(CHAT))],
     ],
     [
@@ -139,10 +210,19 @@ describe('max-tokens on Python', () => {
     ],
     [
       'LiteLLM model read through **payload',
-      lines('from litellm import completion', 'def f():', '    payload = {"model": "openrouter/meta-llama/llama-3.1-8b-instruct", "messages": []}', '    return completion(**payload)'),
+      lines(
+        'from litellm import completion',
+        'def f():',
+        '    payload = {"model": "openrouter/meta-llama/llama-3.1-8b-instruct", "messages": []}',
+        '    return completion(**payload)',
+      ),
       [error(6, 12, uncapped('completion()', 'LiteLLM'))],
     ],
-    ['computed key', lines('def f(k):', '    client.chat.completions.create(model=m, **{k: 5})'), [warn(4, 5, unverified(CHAT, '`**{k: 5}` could not be resolved (computed key `k` could not be resolved)'))]],
+    [
+      'computed key',
+      lines('def f(k):', '    client.chat.completions.create(model=m, **{k: 5})'),
+      [warn(4, 5, unverified(CHAT, '`**{k: 5}` could not be resolved (computed key `k` could not be resolved)'))],
+    ],
     [
       'requests to an f-string URL',
       lines('BASE = "https://openrouter.ai/api/v1"', 'requests.post(f"{BASE}/chat/completions", json={"model": m})'),
@@ -188,13 +268,21 @@ describe('max-tokens on Python', () => {
       lines('from langchain_openai import ChatOpenAI', 'llm = ChatOpenAI(model="openai/gpt-4o")', 'llm.invoke("hi")'),
       [error(4, 7, uncapped('ChatOpenAI()', 'LangChain'))],
     ],
-    ['ChatOpenRouter', lines('from langchain_openrouter import ChatOpenRouter', 'ChatOpenRouter(model="a/b")'), [error(4, 1, uncapped('ChatOpenRouter()', 'LangChain'))]],
+    [
+      'ChatOpenRouter',
+      lines('from langchain_openrouter import ChatOpenRouter', 'ChatOpenRouter(model="a/b")'),
+      [error(4, 1, uncapped('ChatOpenRouter()', 'LangChain'))],
+    ],
     [
       'a ChatOpenRouter subclass of ChatOpenAI defined in the project',
       lines('from langchain_openai import ChatOpenAI', 'class ChatOpenRouter(ChatOpenAI):', '    pass', 'llm = ChatOpenRouter(model="a/b")'),
       [error(6, 7, uncapped('ChatOpenRouter()', 'LangChain'))],
     ],
-    ['init_chat_model', lines('from langchain.chat_models import init_chat_model', 'm = init_chat_model("openai:gpt-4o")'), [error(4, 5, uncapped('init_chat_model()', 'LangChain'))]],
+    [
+      'init_chat_model',
+      lines('from langchain.chat_models import init_chat_model', 'm = init_chat_model("openai:gpt-4o")'),
+      [error(4, 5, uncapped('init_chat_model()', 'LangChain'))],
+    ],
     [
       'LiteLLM to OpenRouter',
       lines('from litellm import acompletion', 'async def f():', '    await acompletion(model="openrouter/openai/gpt-4o", messages=[])'),
@@ -202,7 +290,12 @@ describe('max-tokens on Python', () => {
     ],
     [
       'imported under another name',
-      lines('from litellm import completion as llm_call', 'from langchain_openai import ChatOpenAI as Chat', 'llm_call(model="openrouter/a/b")', 'Chat(model="a/b")'),
+      lines(
+        'from litellm import completion as llm_call',
+        'from langchain_openai import ChatOpenAI as Chat',
+        'llm_call(model="openrouter/a/b")',
+        'Chat(model="a/b")',
+      ),
       [error(5, 1, uncapped('completion()', 'LiteLLM')), error(6, 1, uncapped('ChatOpenAI()', 'LangChain'))],
     ],
     [
@@ -210,18 +303,18 @@ describe('max-tokens on Python', () => {
       lines('import litellm', 'litellm.completion(model="openai/gpt-4o", api_base="https://openrouter.ai/api/v1", messages=[])'),
       [error(4, 1, uncapped('completion()', 'LiteLLM'))],
     ],
-    ['openrouter SDK', lines('from openrouter import OpenRouter', 'c = OpenRouter()', 'c.chat.send(model="a/b", messages=[])'), [error(5, 1, uncapped('chat.send()', 'openrouter SDK'))]],
+    [
+      'openrouter SDK',
+      lines('from openrouter import OpenRouter', 'c = OpenRouter()', 'c.chat.send(model="a/b", messages=[])'),
+      [error(5, 1, uncapped('chat.send()', 'openrouter SDK'))],
+    ],
     [
       'suppression for another check does not apply',
       lines('# openrouter-check-ignore-next-line https-only -- not this one', 'client.chat.completions.create(model=m)'),
       [error(4, 1, uncapped(CHAT))],
     ],
     ['non-ASCII before the call', `résumé = "👋"; r = client.chat.completions.create(model=m)`, [error(3, 20, uncapped(CHAT))]],
-    [
-      'a syntax error elsewhere',
-      lines('def broken(:', '    pass', 'client.chat.completions.create(model=m)'),
-      [error(5, 1, uncapped(CHAT))],
-    ],
+    ['a syntax error elsewhere', lines('def broken(:', '    pass', 'client.chat.completions.create(model=m)'), [error(5, 1, uncapped(CHAT))]],
   ];
 
   it.each(reported)('%s', async (_name, code, expected) => {

@@ -26,13 +26,24 @@ const pythonApp = materializeFixture('python-app');
 const notebookFixture = materializeFixture('notebook-app');
 const notebookApp = notebookFixture.root;
 
-async function auditJson(root: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; check: (id: string) => JsonReport['checks'][number] }> {
+async function auditJson(
+  root: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; check: (id: string) => JsonReport['checks'][number] }> {
   const run = await runCli([root, '--format', 'json', ...args], { env });
   const report = parseJsonReport<JsonReport>(run.stdout);
   return { status: run.status, check: (id) => report.checks.find((check) => check.id === id)! };
 }
 
-const where = ({ file, line, column, cell, severity, message }: JsonFinding): JsonFinding => ({ file, line, column, ...(cell ? { cell } : {}), severity, message });
+const where = ({ file, line, column, cell, severity, message }: JsonFinding): JsonFinding => ({
+  file,
+  line,
+  column,
+  ...(cell ? { cell } : {}),
+  severity,
+  message,
+});
 
 describe('max-tokens over a Python project', () => {
   it('reports each uncapped or unverifiable call at the first character of the call, and exits 1', async () => {
@@ -40,13 +51,20 @@ describe('max-tokens over a Python project', () => {
     expect(status).toBe(1);
     expect(check('max-tokens').message).toBe('3 errors, 2 warnings; 1 suppressed inline');
     expect(check('max-tokens').findings.map(where)).toEqual([
-      { file: 'app/main.py', line: 27, column: 20, severity: 'error', message: 'chat.completions.create() sends no output cap (OpenAI SDK); add max_tokens=1024' },
+      {
+        file: 'app/main.py',
+        line: 27,
+        column: 20,
+        severity: 'error',
+        message: 'chat.completions.create() sends no output cap (OpenAI SDK); add max_tokens=1024',
+      },
       {
         file: 'app/main.py',
         line: 34,
         column: 18,
         severity: 'warn',
-        message: "cannot verify the output cap of chat.completions.create() (OpenAI SDK): `**params` could not be resolved (`**DEFAULTS` could not be resolved (`DEFAULTS` is imported from '.llm'))",
+        message:
+          "cannot verify the output cap of chat.completions.create() (OpenAI SDK): `**params` could not be resolved (`**DEFAULTS` could not be resolved (`DEFAULTS` is imported from '.llm'))",
       },
       {
         file: 'app/main.py',
@@ -55,7 +73,13 @@ describe('max-tokens over a Python project', () => {
         severity: 'warn',
         message: 'cannot verify the output cap of chat.completions.create() (OpenAI SDK): `**options` could not be resolved (parameter `options` of `ask`)',
       },
-      { file: 'worker/tasks.py', line: 15, column: 16, severity: 'error', message: 'requests.post() sends no output cap (raw HTTP); add "max_tokens": 1024 to the JSON body' },
+      {
+        file: 'worker/tasks.py',
+        line: 15,
+        column: 16,
+        severity: 'error',
+        message: 'requests.post() sends no output cap (raw HTTP); add "max_tokens": 1024 to the JSON body',
+      },
       { file: 'worker/tasks.py', line: 28, column: 13, severity: 'error', message: 'completion() sends no output cap (LiteLLM); add max_tokens=1024' },
     ]);
   });
@@ -108,7 +132,9 @@ describe('model ids in Python reach model-availability', () => {
   afterAll(() => fake.close());
 
   it('an unknown id fails at its place in the .py file; openrouter/ ids are normalised; Hugging Face ids are not models', async () => {
-    const { status, check } = await auditJson(pythonApp.root, ['--only', 'model-availability', '--base-url', fake.baseUrl], { OPENROUTER_API_KEY: pythonApp.key });
+    const { status, check } = await auditJson(pythonApp.root, ['--only', 'model-availability', '--base-url', fake.baseUrl], {
+      OPENROUTER_API_KEY: pythonApp.key,
+    });
     expect(status).toBe(1);
     const availability = check('model-availability');
     expect(availability.status).toBe('fail');

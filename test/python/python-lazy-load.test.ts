@@ -17,7 +17,8 @@ async function modulesLoadedBy(args: string[]): Promise<string[] & { stdout?: st
   const run = await runCli(args, { nodeArgs: ['--import', RECORDER], env: { ORC_LOAD_LOG: log, XDG_CACHE_HOME: cache } });
   const modules: string[] & { stdout?: string; compilerLoaded?: boolean } = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   modules.stdout = run.stdout;
-  modules.compilerLoaded = existsSync(join(cache, 'openrouter-check')) && readdirSync(join(cache, 'openrouter-check')).some((name) => /\.v8-code(\.ascii)?$/.test(name));
+  modules.compilerLoaded =
+    existsSync(join(cache, 'openrouter-check')) && readdirSync(join(cache, 'openrouter-check')).some((name) => /\.v8-code(\.ascii)?$/.test(name));
   rmSync(folder, { recursive: true, force: true });
   return modules;
 }

@@ -47,11 +47,11 @@ describe("the workspace's Python pass", () => {
     expect(parsedTexts.filter((text) => text.includes('chat.completions.create'))).toHaveLength(1);
     expect(parsedTexts.some((text) => text.includes('def add'))).toBe(false);
 
-    expect(outcomeOf(findings).findings.map(({ file, line, column }) => ({ file, line, column }))).toEqual([{ file: 'worker/summarize.py', line: 4, column: 12 }]);
+    expect(outcomeOf(findings).findings.map(({ file, line, column }) => ({ file, line, column }))).toEqual([
+      { file: 'worker/summarize.py', line: 4, column: 12 },
+    ]);
     expect(ids.map(({ id, file, line }) => ({ id, file, line }))).toEqual(
-      expect.arrayContaining([
-        { id: 'openai/gpt-4o-mini', file: 'worker/summarize.py', line: 4 },
-      ]),
+      expect.arrayContaining([{ id: 'openai/gpt-4o-mini', file: 'worker/summarize.py', line: 4 }]),
     );
   });
 
@@ -69,7 +69,10 @@ describe("the workspace's Python pass", () => {
     const workspace = workspaceOf(APP);
     const controller = new AbortController();
     controller.abort(new Error('cancelled'));
-    const [cancelled, ids] = await Promise.allSettled([maxTokens.run(contextFor(maxTokens, workspace, { signal: controller.signal })), pythonModelIds(workspace)]);
+    const [cancelled, ids] = await Promise.allSettled([
+      maxTokens.run(contextFor(maxTokens, workspace, { signal: controller.signal })),
+      pythonModelIds(workspace),
+    ]);
     expect(cancelled.status).toBe('rejected');
     expect(ids.status === 'fulfilled' && ids.value.some(({ id }) => id === 'openai/gpt-4o-mini')).toBe(true);
   });

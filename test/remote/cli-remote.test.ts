@@ -24,9 +24,17 @@ const JUNIT_XSD = { fileName: 'junit.xsd', contents: readFileSync(new URL('../sc
 const REMOTE = ['auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
 /** The static checks, all passing on clean-app. (key-rotation and credit-balance need a management key: skipped here.) */
 const PROJECT_CHECKS_PASS = Object.fromEntries(
-  ['hardcoded-key', 'https-only', 'max-tokens', 'env-files', 'secret-scanning', 'client-exposure', 'client-resilience', 'fallback-configured', 'attribution-headers'].map(
-    (id) => [id, 'pass'],
-  ),
+  [
+    'hardcoded-key',
+    'https-only',
+    'max-tokens',
+    'env-files',
+    'secret-scanning',
+    'client-exposure',
+    'client-resilience',
+    'fallback-configured',
+    'attribution-headers',
+  ].map((id) => [id, 'pass']),
 );
 const ONLY_REMOTE = ['--only', REMOTE.join(',')];
 
@@ -112,10 +120,12 @@ describe('a healthy key and catalogue', () => {
     expect(fake.requestsTo('/models')).toHaveLength(1);
     expect(fake.requestsTo('/models')[0]!.query).toEqual({ output_modalities: 'all' });
     expect(fake.requestsTo('/models/user')).toHaveLength(1);
-    expect(fake.requestsTo('/models/{author}/{slug}/endpoints').map(({ path }) => path).sort()).toEqual([
-      '/api/v1/models/anthropic/claude-3.5-haiku/endpoints',
-      '/api/v1/models/google/gemini-2.0-flash-001/endpoints',
-    ]);
+    expect(
+      fake
+        .requestsTo('/models/{author}/{slug}/endpoints')
+        .map(({ path }) => path)
+        .sort(),
+    ).toEqual(['/api/v1/models/anthropic/claude-3.5-haiku/endpoints', '/api/v1/models/google/gemini-2.0-flash-001/endpoints']);
     const completions = fake.requestsTo('/chat/completions');
     expect(completions.map((request) => (request.body as { model: string }).model)).toEqual(['openai/gpt-4o-mini']);
     for (const request of completions) {
@@ -134,7 +144,9 @@ describe('a healthy key and catalogue', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/✔ auth +The API key is accepted — key sk-or-v1-\w{3}\.\.\.\w{4} accepted: paid account, no expiry/);
     expect(run.stdout).toContain('— $2.50 used of a $10.00 limit, $7.50 left, resets monthly');
-    expect(run.stdout.split('\n').find((line) => line.startsWith('remote checks:'))).toBe(`remote checks: 5 ran against ${fake.host}, 2 skipped — not selected by --only`);
+    expect(run.stdout.split('\n').find((line) => line.startsWith('remote checks:'))).toBe(
+      `remote checks: 5 ran against ${fake.host}, 2 skipped — not selected by --only`,
+    );
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('5 passed, 0 failed, 0 warned, 11 skipped');
   });
 });
@@ -168,11 +180,12 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
   it('--probe-fallbacks: one paid completion per fallback too, within the budget', async () => {
     const { status, report } = await auditJson(['--probe-fallbacks', ...ONLY_REMOTE]);
     expect(status).toBe(0);
-    expect(fake.requestsTo('/chat/completions').map((request) => (request.body as { model: string }).model).sort()).toEqual([
-      'anthropic/claude-3.5-haiku',
-      'google/gemini-2.0-flash-001',
-      'openai/gpt-4o-mini',
-    ]);
+    expect(
+      fake
+        .requestsTo('/chat/completions')
+        .map((request) => (request.body as { model: string }).model)
+        .sort(),
+    ).toEqual(['anthropic/claude-3.5-haiku', 'google/gemini-2.0-flash-001', 'openai/gpt-4o-mini']);
     expect(byId(report, 'fallback-reachability').message).toMatch(
       /^2 of 2 fallbacks served and routable: anthropic\/claude-3\.5-haiku \(1 provider, anthropic\/claude-3\.5-haiku answered in \d+ ms, cost \$[\d.]+\); google\/gemini-2\.0-flash-001 \(1 provider, google\/gemini-2\.0-flash-001 answered in \d+ ms, cost \$[\d.]+\); 2 paid requests \(run budget 10\)$/,
     );
@@ -187,7 +200,8 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
       }),
     );
     const root = makeTree({
-      '.openrouter-check.yml': 'models:\n  primary: openai/gpt-4o-mini\n  fallbacks:\n    - anthropic/claude-3.5-haiku\n    - google/gemini-2.0-flash-001\n    - mistralai/mistral-small\n',
+      '.openrouter-check.yml':
+        'models:\n  primary: openai/gpt-4o-mini\n  fallbacks:\n    - anthropic/claude-3.5-haiku\n    - google/gemini-2.0-flash-001\n    - mistralai/mistral-small\n',
     });
     const run = await runCli([root, '--base-url', fake.baseUrl, '--only', 'fallback-reachability', '--format', 'json'], { env: { OPENROUTER_API_KEY: key } });
     expect(run.status).toBe(1);
@@ -195,14 +209,19 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     expect(check.findings).toEqual([
       {
         severity: 'error',
-        message: expect.stringMatching(/^anthropic\/claude-3\.5-haiku \(models\.fallbacks\) is not routable for this account: GET \/models\/user leaves it out/) as unknown as string,
+        message: expect.stringMatching(
+          /^anthropic\/claude-3\.5-haiku \(models\.fallbacks\) is not routable for this account: GET \/models\/user leaves it out/,
+        ) as unknown as string,
       },
       {
         severity: 'error',
-        message: 'google/gemini-2.0-flash-001 (models.fallbacks) is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails',
+        message:
+          'google/gemini-2.0-flash-001 (models.fallbacks) is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails',
       },
     ]);
-    expect(check.message).toBe('2 errors; 1 of 3 fallbacks served and routable: mistralai/mistral-small (1 provider); no paid request (--probe-fallbacks sends one per fallback)');
+    expect(check.message).toBe(
+      '2 errors; 1 of 3 fallbacks served and routable: mistralai/mistral-small (1 provider); no paid request (--probe-fallbacks sends one per fallback)',
+    );
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
   });
 
@@ -219,14 +238,26 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
   it('--no-spend skips test-completion, checks the fallbacks for free, and sends no completion even with --probe-fallbacks', async () => {
     const { status, report } = await auditJson(['--no-spend', '--probe-fallbacks', ...ONLY_REMOTE]);
     expect(status).toBe(0);
-    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'pass' });
+    expect(statuses(report)).toMatchObject({
+      auth: 'pass',
+      'credit-limit': 'pass',
+      'model-availability': 'pass',
+      'test-completion': 'skip',
+      'fallback-reachability': 'pass',
+    });
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
   });
 
   it('--no-spend skips the check that sends a completion, and sends none', async () => {
     const { status, report } = await auditJson(['--no-spend', ...ONLY_REMOTE]);
     expect(status).toBe(0);
-    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'pass', 'test-completion': 'skip', 'fallback-reachability': 'pass' });
+    expect(statuses(report)).toMatchObject({
+      auth: 'pass',
+      'credit-limit': 'pass',
+      'model-availability': 'pass',
+      'test-completion': 'skip',
+      'fallback-reachability': 'pass',
+    });
     expect(byId(report, 'test-completion').message).toBe('skipped by --no-spend (it sends a billable completion)');
     expect(fake.requestsTo('/chat/completions')).toEqual([]);
   });
@@ -282,14 +313,18 @@ describe('faults: each yields the right status and message, and the rest of the 
     fake.setScenario(scenario(FAKE_KEYS.unlimited));
     const { status, report } = await auditJson(['--only', 'credit-limit']);
     expect(status).toBe(1);
-    expect(byId(report, 'credit-limit').findings[0]!.message).toMatch(/^the key in OPENROUTER_API_KEY has no credit limit: a leaked key could spend the whole account/);
+    expect(byId(report, 'credit-limit').findings[0]!.message).toMatch(
+      /^the key in OPENROUTER_API_KEY has no credit limit: a leaked key could spend the whole account/,
+    );
   });
 
   it('402 on the completion: test-completion fails "out of credits"', async () => {
     fake.setScenario(scenario(FAKE_KEYS.limited, { completions: { 'openai/gpt-4o-mini': { status: 402 } } }));
     const { status, report } = await auditJson(['--only', 'test-completion']);
     expect(status).toBe(1);
-    expect(byId(report, 'test-completion').findings[0]!.message).toMatch(/^openai\/gpt-4o-mini: out of credits: add credits at openrouter\.ai\/settings\/credits/);
+    expect(byId(report, 'test-completion').findings[0]!.message).toMatch(
+      /^openai\/gpt-4o-mini: out of credits: add credits at openrouter\.ai\/settings\/credits/,
+    );
   });
 
   // How long it waits is the client's, shown with a recording sleep in test/openrouter/client.test.ts.
@@ -315,7 +350,13 @@ describe('faults: each yields the right status and message, and the rest of the 
     fake.setScenario(scenario(FAKE_KEYS.limited, { faults: { '/models': [{ kind: 'malformed-json' }] } }));
     const { status, report } = await auditJson(ONLY_REMOTE);
     expect(status).toBe(1);
-    expect(statuses(report)).toMatchObject({ auth: 'pass', 'credit-limit': 'pass', 'model-availability': 'error', 'test-completion': 'pass', 'fallback-reachability': 'error' });
+    expect(statuses(report)).toMatchObject({
+      auth: 'pass',
+      'credit-limit': 'pass',
+      'model-availability': 'error',
+      'test-completion': 'pass',
+      'fallback-reachability': 'error',
+    });
     expect(byId(report, 'model-availability').message).toMatch(/^cannot list the models: malformed answer from GET \/models: /);
   });
 
@@ -379,7 +420,10 @@ describe('faults: each yields the right status and message, and the rest of the 
       expect(byId(report, id).status).toBe('error');
       expect(byId(report, id).message).toMatch(/timed out after 400 ms \(3 attempts\)/);
     }
-    expect(byId(report, 'fallback-reachability')).toMatchObject({ status: 'error', message: expect.stringMatching(/^cannot list the models: timed out after 400 ms \(3 attempts\)/) });
+    expect(byId(report, 'fallback-reachability')).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/^cannot list the models: timed out after 400 ms \(3 attempts\)/),
+    });
     // The client counts its attempts (above); the server never sees more, though it may miss one cut
     // off before it left a busy process. The fallbacks wait for /models: only the primary's completion.
     for (const route of ['/key', '/models', '/chat/completions'] as const) expect(fake.requestsTo(route).length, route).toBeLessThanOrEqual(3);
@@ -387,7 +431,7 @@ describe('faults: each yields the right status and message, and the rest of the 
 });
 
 describe('concurrency', () => {
-  it('the remote checks overlap: /key, /models and /models/user in flight together, then the probe and both fallbacks\' endpoints', async () => {
+  it("the remote checks overlap: /key, /models and /models/user in flight together, then the probe and both fallbacks' endpoints", async () => {
     // Nothing is answered until three requests wait together, then three more: requests sent one
     // after another would never fill a batch, and would end in timeouts instead.
     fake.setScenario(scenario(FAKE_KEYS.limited, { answerInBatches: [3, 3] }));
@@ -398,10 +442,14 @@ describe('concurrency', () => {
     });
     expect(run.status).toBe(0);
     expect(statuses(parseJsonReport<JsonReport>(run.stdout))).toMatchObject(Object.fromEntries(REMOTE.map((id) => [id, 'pass'])));
-    const asked = fake.requests.map((request) => (request.route === '/chat/completions' ? (request.body as { model: string }).model : request.path.replace('/api/v1', '')));
+    const asked = fake.requests.map((request) =>
+      request.route === '/chat/completions' ? (request.body as { model: string }).model : request.path.replace('/api/v1', ''),
+    );
     expect(new Set(asked.slice(0, 3))).toEqual(new Set(['/key', '/models', '/models/user']));
     // The probe and the endpoint lookups wait for the catalogue: never more than three in flight at once.
-    expect(new Set(asked.slice(3))).toEqual(new Set(['openai/gpt-4o-mini', '/models/anthropic/claude-3.5-haiku/endpoints', '/models/google/gemini-2.0-flash-001/endpoints']));
+    expect(new Set(asked.slice(3))).toEqual(
+      new Set(['openai/gpt-4o-mini', '/models/anthropic/claude-3.5-haiku/endpoints', '/models/google/gemini-2.0-flash-001/endpoints']),
+    );
     expect(fake.peakInFlight).toBe(3);
   });
 });
@@ -415,13 +463,32 @@ describe('the key is never printed', () => {
       { scenario: { models: CATALOGUE, keys: {} }, args: [] },
       { scenario: scenario(FAKE_KEYS.management), args: [] },
       { scenario: scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'malformed-json' }], '/chat/completions': [{ kind: 'wrong-shape' }] } }), args: [] },
-      { scenario: scenario(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'status', status: 500, message: `echo ${key}` }, { kind: 'status', status: 500, message: `echo ${key}` }, { kind: 'status', status: 500, message: `echo ${key}` }] } }), args: [] },
+      {
+        scenario: scenario(FAKE_KEYS.limited, {
+          faults: {
+            '/key': [
+              { kind: 'status', status: 500, message: `echo ${key}` },
+              { kind: 'status', status: 500, message: `echo ${key}` },
+              { kind: 'status', status: 500, message: `echo ${key}` },
+            ],
+          },
+        }),
+        args: [],
+      },
     ];
     // One run per case: text on stdout, JSON and JUnit written as report files.
     for (const [index, testCase] of cases.entries()) {
       fake.setScenario(testCase.scenario);
       // max-tokens cannot see a key and only adds the compiler's start-up time.
-      const run = await audit([...testCase.args, '--skip', 'max-tokens', '--report', `json=${reports}/${index}.json`, '--report', `junit=${reports}/${index}.xml`]);
+      const run = await audit([
+        ...testCase.args,
+        '--skip',
+        'max-tokens',
+        '--report',
+        `json=${reports}/${index}.json`,
+        '--report',
+        `junit=${reports}/${index}.xml`,
+      ]);
       const junit = readFileSync(join(reports, `${index}.xml`), 'utf8');
       outputs.push(run.stdout, run.stderr, readFileSync(join(reports, `${index}.json`), 'utf8'), junit);
       const validation = await validateXML({ xml: [{ fileName: 'junit.xml', contents: junit }], schema: [JUNIT_XSD] });
@@ -446,7 +513,10 @@ describe('with a management key (OPENROUTER_MANAGEMENT_KEY)', () => {
       managedKeys: [fakeManagedKey(key, { limit: 10, limit_remaining: 7.5, limit_reset: 'monthly', created_at: created })],
       credits: { total_credits: 15, total_usage: 12 },
     });
-    const { status, report, run } = await auditJson(['--only', 'key-rotation,credit-balance'], { OPENROUTER_API_KEY: key, OPENROUTER_MANAGEMENT_KEY: managementKey });
+    const { status, report, run } = await auditJson(['--only', 'key-rotation,credit-balance'], {
+      OPENROUTER_API_KEY: key,
+      OPENROUTER_MANAGEMENT_KEY: managementKey,
+    });
     expect(status).toBe(0);
     expect(statuses(report)).toMatchObject({ 'key-rotation': 'warn', 'credit-balance': 'warn' });
     expect(byId(report, 'key-rotation').findings[0]!.message).toMatch(/200 days/);
@@ -481,9 +551,12 @@ describe('report schemas', () => {
     ];
     for (const run of runs) {
       fake.setScenario(run.scenario);
-      const result = await runCli([run.root, '--base-url', fake.baseUrl, '--report', `sarif=${out}/${run.name}.sarif`, '--report', `junit=${out}/${run.name}.xml`], {
-        env: { OPENROUTER_API_KEY: key },
-      });
+      const result = await runCli(
+        [run.root, '--base-url', fake.baseUrl, '--report', `sarif=${out}/${run.name}.sarif`, '--report', `junit=${out}/${run.name}.xml`],
+        {
+          env: { OPENROUTER_API_KEY: key },
+        },
+      );
       expect(result.status, run.name).toBe(run.status);
       const sarif = JSON.parse(readFileSync(join(out, `${run.name}.sarif`), 'utf8')) as object;
       expect(validateSarif(sarif), `${run.name}: ${JSON.stringify(validateSarif.errors)}`).toBe(true);

@@ -46,20 +46,23 @@ describe('renderExplain (--explain <id>)', () => {
     expect(coloured.replace(ANSI_SEQUENCES, '')).toBe(renderExplain(check, { color: false, builtIn: true }));
   });
 
-  it.each(BUILT_IN_CHECKS.map((check) => ({ id: check.id, check })))('$id: id, title, category, kind, severity, credits, options, docs, then the URL of its page', ({ check }) => {
-    const output = renderExplain(check, { color: false, builtIn: true });
-    expect(output.split('\n')[0]).toBe(`${check.id} — ${check.title}`);
-    expect(output).toMatch(new RegExp(`^ +category +${check.category}$`, 'm'));
-    expect(output).toMatch(new RegExp(`^ +kind +${check.kind}: `, 'm'));
-    expect(output).toMatch(new RegExp(`^ +default severity +${check.defaultSeverity} `, 'm'));
-    expect(output).toMatch(new RegExp(`^ +spends credits +${check.spendsCredits ? 'yes' : 'no'}`, 'm'));
-    for (const [name, schema] of Object.entries(check.options ?? {})) {
-      expect(output).toMatch(new RegExp(`^ +${name} +${schema.type}`, 'm'));
-      expect(output.replace(/\s+/g, ' ')).toContain(schema.description);
-    }
-    expect(output.replace(/\s+/g, ' ')).toContain(check.docs.replace(/\s+/g, ' '));
-    expect(output.trimEnd().split('\n').at(-1)).toBe(`More: https://github.com/openrouter-check/openrouter-check/blob/main/docs/checks/${check.id}.md`);
-  });
+  it.each(BUILT_IN_CHECKS.map((check) => ({ id: check.id, check })))(
+    '$id: id, title, category, kind, severity, credits, options, docs, then the URL of its page',
+    ({ check }) => {
+      const output = renderExplain(check, { color: false, builtIn: true });
+      expect(output.split('\n')[0]).toBe(`${check.id} — ${check.title}`);
+      expect(output).toMatch(new RegExp(`^ +category +${check.category}$`, 'm'));
+      expect(output).toMatch(new RegExp(`^ +kind +${check.kind}: `, 'm'));
+      expect(output).toMatch(new RegExp(`^ +default severity +${check.defaultSeverity} `, 'm'));
+      expect(output).toMatch(new RegExp(`^ +spends credits +${check.spendsCredits ? 'yes' : 'no'}`, 'm'));
+      for (const [name, schema] of Object.entries(check.options ?? {})) {
+        expect(output).toMatch(new RegExp(`^ +${name} +${schema.type}`, 'm'));
+        expect(output.replace(/\s+/g, ' ')).toContain(schema.description);
+      }
+      expect(output.replace(/\s+/g, ' ')).toContain(check.docs.replace(/\s+/g, ' '));
+      expect(output.trimEnd().split('\n').at(-1)).toBe(`More: https://github.com/openrouter-check/openrouter-check/blob/main/docs/checks/${check.id}.md`);
+    },
+  );
 
   it('points a plugin check at no page, and prints none of its control characters', () => {
     const plugin = sampleChecks.find((check) => check.id === 'acme-privacy')!;

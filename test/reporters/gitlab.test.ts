@@ -22,8 +22,7 @@ const SAMPLES: [string, Report][] = [
   ['required-remote', requiredRemoteReport],
 ];
 
-const render = (report: Report, configFile?: string): string =>
-  renderGitlab(report, sampleOptions(configFile === undefined ? {} : { configFile }));
+const render = (report: Report, configFile?: string): string => renderGitlab(report, sampleOptions(configFile === undefined ? {} : { configFile }));
 const parse = (report: Report, configFile?: string): CodeQualityEntry[] => JSON.parse(render(report, configFile)) as CodeQualityEntry[];
 const where = (entry: CodeQualityEntry): string => `${entry.check_name} ${entry.severity} ${entry.location.path}:${entry.location.lines.begin}`;
 
@@ -76,7 +75,9 @@ describe('renderGitlab', () => {
 
   it('anchors findings without a file to line 1 of the config file, else of .openrouter-check.yml', () => {
     const remote = (configFile?: string): string[] =>
-      parse(failingReport, configFile).filter((entry) => entry.check_name === 'credit-limit' || entry.check_name === 'test-completion').map(where);
+      parse(failingReport, configFile)
+        .filter((entry) => entry.check_name === 'credit-limit' || entry.check_name === 'test-completion')
+        .map(where);
     expect(remote('config/openrouter.yml')).toEqual(['credit-limit minor config/openrouter.yml:1', 'test-completion major config/openrouter.yml:1']);
     expect(remote()).toEqual(['credit-limit minor .openrouter-check.yml:1', 'test-completion major .openrouter-check.yml:1']);
   });
@@ -85,9 +86,13 @@ describe('renderGitlab', () => {
     const fingerprints = parse(failingReport)
       .filter((entry) => !entry.description.includes('could not run'))
       .map((entry) => `${entry.check_name} ${entry.fingerprint}`);
-    const sarif = JSON.parse(renderSarif(failingReport, sampleOptions())) as { runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[] };
+    const sarif = JSON.parse(renderSarif(failingReport, sampleOptions())) as {
+      runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[];
+    };
     const fromSarif = sarif.runs.flatMap((run) => run.results.map((result) => `${result.ruleId} ${result.partialFingerprints['openrouterCheck/v1']}`));
-    const fromBaseline = failingReport.checks.flatMap((check) => baselineEntriesOf(check.id, check.findings).map((entry) => `${entry.check} ${entry.fingerprint}`));
+    const fromBaseline = failingReport.checks.flatMap((check) =>
+      baselineEntriesOf(check.id, check.findings).map((entry) => `${entry.check} ${entry.fingerprint}`),
+    );
     expect(fingerprints).toEqual(fromSarif);
     expect(fingerprints).toEqual(fromBaseline);
     const all = parse(failingReport).map((entry) => entry.fingerprint);

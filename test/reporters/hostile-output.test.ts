@@ -50,7 +50,7 @@ describe('hostile file names, messages and snippets', () => {
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(RAW_CONTROL);
   });
 
-  it('github: every line is one of the tool\'s annotations, naming the real file, with the message on one line', () => {
+  it("github: every line is one of the tool's annotations, naming the real file, with the message on one line", () => {
     const output = renderGithub(hostileReport, sampleOptions());
     const lines = runnerLines(output.trimEnd());
     const findings = hostileReport.checks.flatMap((check) => check.findings);
@@ -59,18 +59,18 @@ describe('hostile file names, messages and snippets', () => {
     const commands = lines.map(parseCommand);
     expect(commands.map((command) => command.name)).toEqual(lines.map(() => 'error'));
     // File names keep their line breaks (escaped, read back by the runner); other control characters go.
-    expect(commands.map((command) => command.properties.file).filter(Boolean)).toEqual(
-      Object.values(HOSTILE_FILES).map((file) => file.replace('\u2028', ' ')),
-    );
+    expect(commands.map((command) => command.properties.file).filter(Boolean)).toEqual(Object.values(HOSTILE_FILES).map((file) => file.replace('\u2028', ' ')));
     expect(commands.map((command) => command.data)).toEqual([
       ...findings.map((finding) => printable(finding.message)),
       `test-completion could not run: ${printable(hostileReport.checks[2]!.message)}`,
     ]);
     expect(lines[0]).toBe('::error file=src/evil%0A%3A%3Aerror%3A%3Apwned.ts,line=1,col=1,title=openrouter-check https-only::plain http ::error::pwned');
-    expect(lines[2]).toBe('::error file=src/%250A%3A%3Aerror%3A%3Aencoded%2525.ts,line=1,col=1,title=openrouter-check https-only::a ##[set-output name=x]y inside');
+    expect(lines[2]).toBe(
+      '::error file=src/%250A%3A%3Aerror%3A%3Aencoded%2525.ts,line=1,col=1,title=openrouter-check https-only::a ##[set-output name=x]y inside',
+    );
   });
 
-  it('text: each file name is on its finding\'s line, printable, and quoted code cannot start a command', () => {
+  it("text: each file name is on its finding's line, printable, and quoted code cannot start a command", () => {
     const lines = renderText(hostileReport, withLines).split('\n');
     for (const file of Object.values(HOSTILE_FILES)) {
       expect(lines.some((line) => line.startsWith(`    ${defuseLogCommands(printable(file))}:1:`))).toBe(true);
@@ -151,10 +151,22 @@ describe('hostile file names, messages and snippets', () => {
 
 describe('escaping helpers', () => {
   it.each([
-    { name: 'a command at the start of a line', input: 'a\n  ::error::x\nb', text: 'a\n  \u200b::error::x\nb', xml: 'a\n  &#58;:error::x\nb', json: 'a\n  \\u003a:error::x\nb' },
+    {
+      name: 'a command at the start of a line',
+      input: 'a\n  ::error::x\nb',
+      text: 'a\n  \u200b::error::x\nb',
+      xml: 'a\n  &#58;:error::x\nb',
+      json: 'a\n  \\u003a:error::x\nb',
+    },
     { name: 'a `::` inside a line is left alone', input: 'see ::error::x', text: 'see ::error::x', xml: 'see ::error::x', json: 'see ::error::x' },
     { name: 'the legacy form anywhere', input: 'x ##[error]y', text: 'x ##\u200b[error]y', xml: 'x ##&#91;error]y', json: 'x ##\\u005berror]y' },
-    { name: 'Azure and TeamCity', input: '##vso[task.x]y ##teamcity[a]', text: '##vso\u200b[task.x]y ##teamcity\u200b[a]', xml: '##vso&#91;task.x]y ##teamcity&#91;a]', json: '##vso\\u005btask.x]y ##teamcity\\u005ba]' },
+    {
+      name: 'Azure and TeamCity',
+      input: '##vso[task.x]y ##teamcity[a]',
+      text: '##vso\u200b[task.x]y ##teamcity\u200b[a]',
+      xml: '##vso&#91;task.x]y ##teamcity&#91;a]',
+      json: '##vso\\u005btask.x]y ##teamcity\\u005ba]',
+    },
   ])('$name', ({ input, text, xml, json }) => {
     expect(defuseLogCommands(input)).toBe(text);
     expect(defuseLogCommandsInXml(input)).toBe(xml);

@@ -16,13 +16,21 @@ const SAMPLES: [string, Report][] = [
 function scrambled<T>(value: T): T {
   if (Array.isArray(value)) return value.map(scrambled) as T;
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value).reverse().map(([key, inner]) => [key, scrambled(inner)]);
+  const entries = Object.entries(value)
+    .reverse()
+    .map(([key, inner]) => [key, scrambled(inner)]);
   return Object.fromEntries([['internalNote', 'not part of the schema'], ...entries]) as T;
 }
 
 /** The report as the run makes it: every finding carries its fingerprint. */
 function fingerprinted(report: Report): Report {
-  return { ...report, checks: report.checks.map((check) => ({ ...check, findings: check.findings.map((finding, index) => ({ ...finding, fingerprint: fingerprintsIn(check)[index]! })) })) };
+  return {
+    ...report,
+    checks: report.checks.map((check) => ({
+      ...check,
+      findings: check.findings.map((finding, index) => ({ ...finding, fingerprint: fingerprintsIn(check)[index]! })),
+    })),
+  };
 }
 
 describe('renderJson', () => {
@@ -65,21 +73,24 @@ describe('renderJson', () => {
     expect(warning).not.toHaveProperty('remote');
   });
 
-    it('omits absent finding fields instead of writing null', () => {
+  it('omits absent finding fields instead of writing null', () => {
     const parsed = JSON.parse(renderJson(failingReport)) as { checks: { id: string; findings: object[] }[] };
     const creditLimit = parsed.checks.find((check) => check.id === 'credit-limit');
     expect(Object.keys(creditLimit?.findings[0] ?? {})).toEqual(['message', 'severity', 'fingerprint']);
   });
 
-  it("gives each finding the fingerprint the baseline, SARIF and GitLab reports use, and keeps one the run set", () => {
+  it('gives each finding the fingerprint the baseline, SARIF and GitLab reports use, and keeps one the run set', () => {
     const parsed = JSON.parse(renderJson(failingReport)) as { checks: { findings: { fingerprint: string }[] }[] };
-    expect(parsed.checks.map((check) => check.findings.map((finding) => finding.fingerprint))).toEqual(failingReport.checks.map((check) => fingerprintsIn(check)));
-    for (const fingerprint of parsed.checks.flatMap((check) => check.findings.map((finding) => finding.fingerprint))) expect(fingerprint).toMatch(/^[0-9a-f]{16,64}$/);
+    expect(parsed.checks.map((check) => check.findings.map((finding) => finding.fingerprint))).toEqual(
+      failingReport.checks.map((check) => fingerprintsIn(check)),
+    );
+    for (const fingerprint of parsed.checks.flatMap((check) => check.findings.map((finding) => finding.fingerprint)))
+      expect(fingerprint).toMatch(/^[0-9a-f]{16,64}$/);
     const [first] = failingReport.checks.filter((check) => check.findings.length > 0);
     const set = { ...failingReport, checks: [{ ...first!, findings: first!.findings.map((finding) => ({ ...finding, fingerprint: 'set-by-the-run' })) }] };
-    expect((JSON.parse(renderJson(set)) as { checks: { findings: { fingerprint: string }[] }[] }).checks[0]!.findings.map((finding) => finding.fingerprint)).toEqual(
-      first!.findings.map(() => 'set-by-the-run'),
-    );
+    expect(
+      (JSON.parse(renderJson(set)) as { checks: { findings: { fingerprint: string }[] }[] }).checks[0]!.findings.map((finding) => finding.fingerprint),
+    ).toEqual(first!.findings.map(() => 'set-by-the-run'));
   });
 
   it('indents by two spaces and ends with a newline', () => {

@@ -20,7 +20,10 @@ describe('SARIF against @microsoft/sarif-multitool validate', () => {
     const out = join(makeTree({}), 'validation.sarif');
     const files = ['failing.sarif', 'passing.sarif', 'warning.sarif'].map((name) => new URL(name, GOLDEN_DIRECTORY).pathname);
     // Levels error and warning: notes are style suggestions (e.g. "prefer message strings").
-    execFileSync(MULTITOOL, ['validate', ...files, '--output', out, '--level', 'Error;Warning', '--log', 'ForceOverwrite'], { stdio: 'pipe', timeout: CLI_HANG_LIMIT_MS });
+    execFileSync(MULTITOOL, ['validate', ...files, '--output', out, '--level', 'Error;Warning', '--log', 'ForceOverwrite'], {
+      stdio: 'pipe',
+      timeout: CLI_HANG_LIMIT_MS,
+    });
     const log = JSON.parse(readFileSync(out, 'utf8')) as ValidationLog;
     const problems = log.runs.flatMap((run) => run.results ?? []).map((result) => `${result.ruleId}: ${result.message.text ?? ''}`);
     expect(problems).toEqual([]);

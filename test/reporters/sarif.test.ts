@@ -51,8 +51,15 @@ const allResults = (log: SarifLog): SarifResult[] => log.runs.flatMap((run) => r
 /** A report of one static check with these findings. */
 function staticReport(findings: Finding[]): Report {
   const check: CheckResult = {
-    id: 'max-tokens', title: 'Every completion call caps its output tokens', category: 'cost', kind: 'static',
-    status: findings.some((finding) => finding.severity === 'error') ? 'fail' : 'warn', severity: 'error', durationMs: 1, message: 'many', findings,
+    id: 'max-tokens',
+    title: 'Every completion call caps its output tokens',
+    category: 'cost',
+    kind: 'static',
+    status: findings.some((finding) => finding.severity === 'error') ? 'fail' : 'warn',
+    severity: 'error',
+    durationMs: 1,
+    message: 'many',
+    findings,
   };
   return { ...passingReport, checks: [check], summary: summarize([check]) };
 }
@@ -71,7 +78,10 @@ describe('renderSarif', () => {
   it('puts static and remote checks in two runs, each its own code scanning category, with its own rules', () => {
     const log = parse(failingReport);
     expect(log.runs.map((run) => run.automationDetails.id)).toEqual([STATIC, REMOTE]);
-    for (const [category, kind] of [[STATIC, 'static'], [REMOTE, 'remote']] as const) {
+    for (const [category, kind] of [
+      [STATIC, 'static'],
+      [REMOTE, 'remote'],
+    ] as const) {
       const run = runIn(log, category);
       const checks = failingReport.checks.filter((check) => check.kind === kind);
       expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(checks.map((check) => check.id));
@@ -119,7 +129,7 @@ describe('renderSarif', () => {
     expect(availability.fullDescription.text).toBe('Configured models are available');
   });
 
-  it('links no page for a check that has none (a plugin\'s): its help is its docs alone', () => {
+  it("links no page for a check that has none (a plugin's): its help is its docs alone", () => {
     const [, report] = SAMPLES[0]!;
     const log = JSON.parse(renderSarif(report, sampleOptions({ docsUrls: {} }))) as SarifLog;
     const rules = log.runs.flatMap((run) => run.tool.driver.rules);
@@ -141,8 +151,7 @@ describe('renderSarif', () => {
   });
 
   it('anchors a finding with no file to line 1 of the config file, else of .openrouter-check.yml, so GitHub shows it', () => {
-    const remote = (log: SarifLog): SarifResult =>
-      runIn(log, REMOTE).results.find((result) => result.message.text.startsWith("model 'acme/legacy-1'"))!;
+    const remote = (log: SarifLog): SarifResult => runIn(log, REMOTE).results.find((result) => result.message.text.startsWith("model 'acme/legacy-1'"))!;
     const anchor = (uri: string): unknown => [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } }];
     expect(remote(parse(failingReport, 'config/openrouter.yml')).locations).toEqual(anchor('config/openrouter.yml'));
     expect(remote(parse(failingReport)).locations).toEqual(anchor('.openrouter-check.yml'));
@@ -187,7 +196,12 @@ describe('renderSarif', () => {
 
   it(`keeps at most ${MAX_RESULTS_PER_RUN} results a run, errors first, and says how many it left out`, () => {
     const finding = (index: number, severity: Finding['severity']): Finding => ({
-      message: `call ${index} has no cap`, severity, file: `src/generated/f${index}.ts`, line: 1, column: 1, snippet: `create(${index})`,
+      message: `call ${index} has no cap`,
+      severity,
+      file: `src/generated/f${index}.ts`,
+      line: 1,
+      column: 1,
+      snippet: `create(${index})`,
     });
     // Two warnings first, then errors past the limit: the cut drops the warnings, then the last error.
     const findings = [finding(0, 'warn'), finding(1, 'warn'), ...Array.from({ length: MAX_RESULTS_PER_RUN - 1 }, (_, index) => finding(index + 2, 'error'))];
@@ -202,7 +216,9 @@ describe('renderSarif', () => {
     expect(run!.invocations[0]!.toolExecutionNotifications).toEqual([
       {
         level: 'warning',
-        message: { text: `1 of ${MAX_RESULTS_PER_RUN + 1} results left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} a run (errors were kept first); the JSON report has them all` },
+        message: {
+          text: `1 of ${MAX_RESULTS_PER_RUN + 1} results left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} a run (errors were kept first); the JSON report has them all`,
+        },
       },
     ]);
 

@@ -66,9 +66,15 @@ describe('renderText', () => {
   });
 
   it('ends with the verdict, then exactly the summary line, `errored` only when something errored', () => {
-    expect(renderText(failingReport, sampleOptions()).endsWith('\n\n✖ not ready: 3 checks failed, 1 check could not run\n2 passed, 3 failed, 1 warned, 1 skipped, 1 errored\n')).toBe(true);
+    expect(
+      renderText(failingReport, sampleOptions()).endsWith(
+        '\n\n✖ not ready: 3 checks failed, 1 check could not run\n2 passed, 3 failed, 1 warned, 1 skipped, 1 errored\n',
+      ),
+    ).toBe(true);
     expect(renderText(passingReport, sampleOptions()).endsWith('\n\n✔ ready\n6 passed, 0 failed, 0 warned, 2 skipped\n')).toBe(true);
-    expect(renderText(passingReport, sampleOptions({ verbose: true })).endsWith('\nfinished in 1187 ms\n✔ ready\n6 passed, 0 failed, 0 warned, 2 skipped\n')).toBe(true);
+    expect(
+      renderText(passingReport, sampleOptions({ verbose: true })).endsWith('\nfinished in 1187 ms\n✔ ready\n6 passed, 0 failed, 0 warned, 2 skipped\n'),
+    ).toBe(true);
   });
 
   it('the verdict agrees with --fail-on: warnings are ready by default, not ready under --fail-on warn', () => {
@@ -127,7 +133,8 @@ describe('renderText', () => {
   });
 
   it('falls back to the snippet when lineOf does not know the file, or gives a line the snippet does not match', () => {
-    const changed = (file: string, line: number): string | undefined => (file === 'src/chat.ts' && line === 18 ? '  something else entirely' : sampleLineOf(file, line));
+    const changed = (file: string, line: number): string | undefined =>
+      file === 'src/chat.ts' && line === 18 ? '  something else entirely' : sampleLineOf(file, line);
     const lines = linesOf(renderText(failingReport, sampleOptions({ lineOf: changed })));
     const at = lines.findIndex((line) => line.startsWith('    src/chat.ts:18:24'));
     expect(lines[at + 1]).toBe('      const reply = await client.chat.completions.create({ model, messages });');
@@ -160,7 +167,12 @@ describe('renderText', () => {
     const report: Report = {
       ...passingReport,
       checks: [
-        { ...passingReport.checks[2]!, status: 'fail', message: '1 error', findings: [{ message: 'no cap', severity: 'error', file: 'a.ts', line: 1, column: 3, snippet: hostile.trim() }] },
+        {
+          ...passingReport.checks[2]!,
+          status: 'fail',
+          message: '1 error',
+          findings: [{ message: 'no cap', severity: 'error', file: 'a.ts', line: 1, column: 3, snippet: hostile.trim() }],
+        },
       ],
     };
     const output = renderText(report, sampleOptions({ lineOf: () => hostile }));
@@ -171,7 +183,14 @@ describe('renderText', () => {
   it('quotes no code for a finding without a snippet, even when the line is at hand (its check chose not to quote the file)', () => {
     const report: Report = {
       ...passingReport,
-      checks: [{ ...passingReport.checks[2]!, status: 'fail', message: '1 error', findings: [{ message: '.env is tracked by git', severity: 'error', file: '.env', line: 1, column: 1 }] }],
+      checks: [
+        {
+          ...passingReport.checks[2]!,
+          status: 'fail',
+          message: '1 error',
+          findings: [{ message: '.env is tracked by git', severity: 'error', file: '.env', line: 1, column: 1 }],
+        },
+      ],
     };
     const output = renderText(report, sampleOptions({ lineOf: () => 'DATABASE_PASSWORD=hunter2' }));
     expect(output).toContain('.env:1:1  .env is tracked by git');

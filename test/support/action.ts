@@ -38,7 +38,11 @@ export interface ProcessRun {
  * Runs a command with only the given environment. Asynchronous, so a server in the test worker keeps
  * answering; killed after `timeoutMs`, so a hung npm fails the test instead of stalling the suite.
  */
-export function runProcess(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<ProcessRun> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<ProcessRun> {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -13,15 +13,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Socket } from 'node:net';
 
 /** The routes served, relative to `/api/v1`; `/models/{author}/{slug}/endpoints` stands for every model's. */
-export type FakeRoute =
-  | '/key'
-  | '/auth/key'
-  | '/models'
-  | '/models/user'
-  | '/models/{author}/{slug}/endpoints'
-  | '/chat/completions'
-  | '/keys'
-  | '/credits';
+export type FakeRoute = '/key' | '/auth/key' | '/models' | '/models/user' | '/models/{author}/{slug}/endpoints' | '/chat/completions' | '/keys' | '/credits';
 
 /** `data` of `GET /key` as OpenRouter sends it, deprecated fields included. */
 export interface FakeKeyData {
@@ -909,28 +901,34 @@ function sendError(res: ServerResponse, answer: FakeErrorAnswer): void {
     return;
   }
   const message = answer.message ?? DEFAULT_ERROR_MESSAGES[answer.status] ?? `HTTP ${answer.status}`;
-  if (answer.status === 429) Object.assign(headers, { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 3_600_000) });
+  if (answer.status === 429)
+    Object.assign(headers, { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 3_600_000) });
   if (answer.availability !== undefined) {
     // The availability shape from the errors page: error_type and http_status, no error.code.
     const retryAfter = typeof answer.retryAfter === 'number' ? answer.retryAfter : null;
-    sendJson(res, answer.status, {
-      error: {
-        message,
-        error_type: 'model_availability',
-        http_status: answer.status,
-        availability: {
-          code: answer.availability,
-          retryable: ['capacity_exhausted', 'temporarily_unavailable', 'model_unavailable_upstream'].includes(answer.availability),
-          retry_after: retryAfter,
-          requested_models: [],
-          affected_providers: [],
-          excluded_by: null,
-          fallback_models: [],
-          constraint: null,
-          docs_url: 'https://openrouter.ai/docs/api-reference/errors-and-debugging',
+    sendJson(
+      res,
+      answer.status,
+      {
+        error: {
+          message,
+          error_type: 'model_availability',
+          http_status: answer.status,
+          availability: {
+            code: answer.availability,
+            retryable: ['capacity_exhausted', 'temporarily_unavailable', 'model_unavailable_upstream'].includes(answer.availability),
+            retry_after: retryAfter,
+            requested_models: [],
+            affected_providers: [],
+            excluded_by: null,
+            fallback_models: [],
+            constraint: null,
+            docs_url: 'https://openrouter.ai/docs/api-reference/errors-and-debugging',
+          },
         },
       },
-    }, headers);
+      headers,
+    );
     return;
   }
   const metadata: Record<string, unknown> = { error_type: ERROR_TYPES[answer.status] ?? 'unmapped' };

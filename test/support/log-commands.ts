@@ -22,12 +22,30 @@ export function parseCommand(line: string): { name: string; properties: Record<s
   const name = space < 0 ? info : info.slice(0, space);
   const properties: Record<string, string> = {};
   if (space > 0) {
-    for (const pair of info.slice(space + 1).trim().split(',').filter(Boolean)) {
+    for (const pair of info
+      .slice(space + 1)
+      .trim()
+      .split(',')
+      .filter(Boolean)) {
       const equals = pair.indexOf('=');
-      properties[pair.slice(0, equals)] = unescape(pair.slice(equals + 1), [['%0D', '\r'], ['%0A', '\n'], ['%3A', ':'], ['%2C', ','], ['%25', '%']]);
+      properties[pair.slice(0, equals)] = unescape(pair.slice(equals + 1), [
+        ['%0D', '\r'],
+        ['%0A', '\n'],
+        ['%3A', ':'],
+        ['%2C', ','],
+        ['%25', '%'],
+      ]);
     }
   }
-  return { name, properties, data: unescape(trimmed.slice(end + 2), [['%0D', '\r'], ['%0A', '\n'], ['%25', '%']]) };
+  return {
+    name,
+    properties,
+    data: unescape(trimmed.slice(end + 2), [
+      ['%0D', '\r'],
+      ['%0A', '\n'],
+      ['%25', '%'],
+    ]),
+  };
 }
 
 function unescape(text: string, mappings: readonly (readonly [string, string])[]): string {

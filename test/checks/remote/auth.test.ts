@@ -17,8 +17,7 @@ afterAll(() => remote.close());
 const label = fakeKeyData(key).label;
 const PAID = 'paid account';
 const FREE = 'free tier (never bought credits: 50 free-model requests a day)';
-const MANAGEMENT =
-  'the key in OPENROUTER_API_KEY is a management key: it cannot make completions and can create or delete keys; give the app an inference key';
+const MANAGEMENT = 'the key in OPENROUTER_API_KEY is a management key: it cannot make completions and can create or delete keys; give the app an inference key';
 /** The fake's `expiring` key expires three days after the fake was loaded. */
 const EXPIRING_DATE = FAKE_KEYS.expiring.expires_at.slice(0, 10);
 
@@ -147,7 +146,12 @@ const cases: Case[] = [
   {
     name: '500 on /key on every attempt',
     scenario: withKey(FAKE_KEYS.limited, {
-      faults: { '/key': [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }] },
+      faults: {
+        '/key': [
+          { kind: 'status', status: 500 },
+          { kind: 'status', status: 500 },
+        ],
+      },
     }),
     expected: { status: 'error', message: 'cannot verify the key: 500 Internal Server Error from GET /key (2 attempts): Internal Server Error' },
   },
@@ -159,7 +163,12 @@ const cases: Case[] = [
   {
     name: 'a 429 with Retry-After on every attempt',
     scenario: withKey(FAKE_KEYS.limited, {
-      faults: { '/key': [{ kind: 'status', status: 429, retryAfter: 2 }, { kind: 'status', status: 429, retryAfter: 2 }] },
+      faults: {
+        '/key': [
+          { kind: 'status', status: 429, retryAfter: 2 },
+          { kind: 'status', status: 429, retryAfter: 2 },
+        ],
+      },
     }),
     expected: {
       status: 'error',
@@ -177,7 +186,7 @@ const cases: Case[] = [
     expected: { status: 'error', message: 'cannot verify the key: malformed answer from GET /key: data.limit is missing' },
   },
   {
-    name: 'a proxy\'s HTML error page',
+    name: "a proxy's HTML error page",
     scenario: withKey(FAKE_KEYS.limited, {
       faults: {
         '/key': [

@@ -74,7 +74,12 @@ const cases: Case[] = [
     scenario: { credits: { total_credits: 10, total_usage: 10 } },
     expected: {
       status: 'warn',
-      findings: [{ severity: 'warn', message: 'the account has no credits left ($0.00): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits' }],
+      findings: [
+        {
+          severity: 'warn',
+          message: 'the account has no credits left ($0.00): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits',
+        },
+      ],
       summary: '$0.00 of $10.00 credits left ($10.00 used)',
     },
   },
@@ -83,7 +88,12 @@ const cases: Case[] = [
     scenario: { credits: { total_credits: 10, total_usage: 10.42 } },
     expected: {
       status: 'warn',
-      findings: [{ severity: 'warn', message: 'the account has no credits left (-$0.42): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits' }],
+      findings: [
+        {
+          severity: 'warn',
+          message: 'the account has no credits left (-$0.42): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits',
+        },
+      ],
       summary: '-$0.42 of $10.00 credits left ($10.42 used)',
     },
   },
@@ -92,7 +102,12 @@ const cases: Case[] = [
     scenario: { credits: { total_credits: 0, total_usage: 0 } },
     expected: {
       status: 'warn',
-      findings: [{ severity: 'warn', message: 'the account has no credits left ($0.00): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits' }],
+      findings: [
+        {
+          severity: 'warn',
+          message: 'the account has no credits left ($0.00): every paid request fails with 402 until credits are added at openrouter.ai/settings/credits',
+        },
+      ],
       summary: '$0.00 of $0.00 credits left ($0.00 used)',
     },
   },
@@ -102,7 +117,8 @@ const cases: Case[] = [
     session: { withManagement: false },
     expected: {
       status: 'skip',
-      reason: "no management key: set OPENROUTER_MANAGEMENT_KEY to a management key (openrouter.ai/settings/management-keys) to read the account's credit balance",
+      reason:
+        "no management key: set OPENROUTER_MANAGEMENT_KEY to a management key (openrouter.ai/settings/management-keys) to read the account's credit balance",
     },
   },
   {
@@ -119,7 +135,14 @@ const cases: Case[] = [
   },
   {
     name: '500 then 503 on /credits',
-    scenario: { faults: { '/credits': [{ kind: 'status', status: 500 }, { kind: 'status', status: 503 }] } },
+    scenario: {
+      faults: {
+        '/credits': [
+          { kind: 'status', status: 500 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    },
     expected: {
       status: 'error',
       message: `cannot read the account's credits: 503 Service Unavailable from GET /credits (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`,
@@ -133,7 +156,10 @@ const cases: Case[] = [
   {
     name: 'total_credits as a string',
     scenario: { faults: { '/credits': [{ kind: 'wrong-shape' }] } },
-    expected: { status: 'error', message: `cannot read the account's credits: malformed answer from GET /credits: data.total_credits is not a number (got "50")` },
+    expected: {
+      status: 'error',
+      message: `cannot read the account's credits: malformed answer from GET /credits: data.total_credits is not a number (got "50")`,
+    },
   },
   {
     name: 'malformed JSON from /credits',

@@ -23,8 +23,7 @@ interface Case {
 const withKey = (data: Partial<FakeKeyData>, extra: FakeScenario = {}): FakeScenario => ({ keys: { [key]: data }, ...extra });
 
 const NO_LIMIT = 'the key in OPENROUTER_API_KEY has no credit limit: a leaked key could spend the whole account';
-const NEARLY_SPENT =
-  "only $0.02 of the key's $5.00 limit is left (minimum $1.00); requests will fail with 402 once it is spent, and this limit never resets";
+const NEARLY_SPENT = "only $0.02 of the key's $5.00 limit is left (minimum $1.00); requests will fail with 402 once it is spent, and this limit never resets";
 
 const cases: Case[] = [
   {
@@ -62,9 +61,7 @@ const cases: Case[] = [
     scenario: withKey({ ...FAKE_KEYS.nearlySpent, limit_reset: 'daily' }),
     expected: {
       status: 'fail',
-      findings: [
-        { severity: 'error', message: "only $0.02 of the key's $5.00 limit is left (minimum $1.00); requests will fail with 402 once it is spent" },
-      ],
+      findings: [{ severity: 'error', message: "only $0.02 of the key's $5.00 limit is left (minimum $1.00); requests will fail with 402 once it is spent" }],
       summary: '$4.98 used of a $5.00 limit, $0.02 left, resets daily',
     },
   },
@@ -85,9 +82,7 @@ const cases: Case[] = [
     options: { min_remaining: 10 },
     expected: {
       status: 'fail',
-      findings: [
-        { severity: 'error', message: "only $7.50 of the key's $10.00 limit is left (minimum $10.00); requests will fail with 402 once it is spent" },
-      ],
+      findings: [{ severity: 'error', message: "only $7.50 of the key's $10.00 limit is left (minimum $10.00); requests will fail with 402 once it is spent" }],
       summary: '$2.50 used of a $10.00 limit, $7.50 left, resets monthly',
     },
   },
@@ -122,7 +117,14 @@ const cases: Case[] = [
   },
   {
     name: '503 on /key on every attempt',
-    scenario: withKey(FAKE_KEYS.limited, { faults: { '/key': [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }] } }),
+    scenario: withKey(FAKE_KEYS.limited, {
+      faults: {
+        '/key': [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    }),
     expected: {
       status: 'error',
       message: `cannot read the key's limit: 503 Service Unavailable from GET /key (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`,

@@ -88,7 +88,7 @@ const cases: Case[] = [
     endpointsAskedFor: [MINI, GEMINI],
   },
   {
-    name: 'a model sent as the request\'s one model is no fallback',
+    name: "a model sent as the request's one model is no fallback",
     fallbacks: [],
     files: { 'src/chat.ts': `await client.chat.completions.create({ model: '${MINI}', messages, max_tokens: 256 });\n` },
     expected: { status: 'skip', reason: 'no fallbacks configured (models.fallbacks) or found in a models list in the code' },
@@ -108,7 +108,11 @@ const cases: Case[] = [
     name: 'a missing fallback, the check set to warn',
     fallbacks: [MINI, 'vendor/missing'],
     severity: 'warn',
-    expected: { status: 'warn', findings: [{ severity: 'warn', message: 'vendor/missing (models.fallbacks) does not exist on OpenRouter' }], summary: freeSummary(2, [MINI]) },
+    expected: {
+      status: 'warn',
+      findings: [{ severity: 'warn', message: 'vendor/missing (models.fallbacks) does not exist on OpenRouter' }],
+      summary: freeSummary(2, [MINI]),
+    },
     endpointsAskedFor: [MINI],
   },
   {
@@ -177,12 +181,22 @@ const cases: Case[] = [
     name: 'not JSON from /models/user: the check errors in one line',
     fallbacks: [MINI, SONNET],
     scenario: { faults: { '/models/user': [{ kind: 'malformed-json' }] } },
-    expected: { status: 'error', message: 'cannot list the models this account may route to: malformed answer from GET /models/user: not JSON (content-type application/json)' },
+    expected: {
+      status: 'error',
+      message: 'cannot list the models this account may route to: malformed answer from GET /models/user: not JSON (content-type application/json)',
+    },
   },
   {
     name: '/models fails: nothing else is asked',
     fallbacks: [MINI, SONNET],
-    scenario: { faults: { '/models': [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }] } },
+    scenario: {
+      faults: {
+        '/models': [
+          { kind: 'status', status: 500 },
+          { kind: 'status', status: 500 },
+        ],
+      },
+    },
     expected: { status: 'error', message: 'cannot list the models: 500 Internal Server Error from GET /models (2 attempts): Internal Server Error' },
     endpointsAskedFor: [],
   },
@@ -210,7 +224,12 @@ describe('fallback-reachability', () => {
     const since = remote.mark();
     expect(await remote.verdictOf(check, { models: { fallbacks }, ...(files && { files }), ...(severity && { severity }) })).toEqual(expected);
     expect(since('/chat/completions')).toEqual([]);
-    if (endpointsAskedFor) expect(since('/models/{author}/{slug}/endpoints').map(({ path }) => modelOf(path)).sort()).toEqual([...endpointsAskedFor].sort());
+    if (endpointsAskedFor)
+      expect(
+        since('/models/{author}/{slug}/endpoints')
+          .map(({ path }) => modelOf(path))
+          .sort(),
+      ).toEqual([...endpointsAskedFor].sort());
   });
 
   describe('with --probe-fallbacks', () => {
@@ -250,10 +269,18 @@ describe('fallback-reachability', () => {
           { severity: 'error', message: `${SONNET}: ${OUT_OF_CREDITS} (402 Payment Required from POST /chat/completions: ${DEFAULT_ERROR_MESSAGES[402]})` },
         ],
         summary: expect.stringMatching(
-          wholeLine(escapeRegExp(`1 of 3 fallbacks served and routable: ${MINI} (1 provider, `), answered(MINI, COST[MINI]!), escapeRegExp(`); ${paidRequests(2)}`)),
+          wholeLine(
+            escapeRegExp(`1 of 3 fallbacks served and routable: ${MINI} (1 provider, `),
+            answered(MINI, COST[MINI]!),
+            escapeRegExp(`); ${paidRequests(2)}`),
+          ),
         ),
       });
-      expect(since('/chat/completions').map(({ body }) => (body as { model: string }).model).sort()).toEqual([MINI, SONNET].sort());
+      expect(
+        since('/chat/completions')
+          .map(({ body }) => (body as { model: string }).model)
+          .sort(),
+      ).toEqual([MINI, SONNET].sort());
     });
 
     it('past the paid-request budget: the rest are named in one warning, never dropped', async () => {

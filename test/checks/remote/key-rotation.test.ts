@@ -104,7 +104,9 @@ const cases: Case[] = [
       findings: [
         {
           severity: 'warn',
-          message: expect.stringMatching(/^the key in OPENROUTER_API_KEY \("Production", sk-or-v1-[0-9a-f]{3}\.\.\.[0-9a-f]{4}\) was created on 2025-02-19, \d+ days ago/) as string,
+          message: expect.stringMatching(
+            /^the key in OPENROUTER_API_KEY \("Production", sk-or-v1-[0-9a-f]{3}\.\.\.[0-9a-f]{4}\) was created on 2025-02-19, \d+ days ago/,
+          ) as string,
         },
       ],
       summary: expect.stringMatching(/ created 2025-02-19, \d+ days ago \(maximum 90 days\)$/) as string,
@@ -203,7 +205,14 @@ const cases: Case[] = [
   },
   {
     name: '503 on /keys on every attempt',
-    scenario: { faults: { '/keys': [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }] } },
+    scenario: {
+      faults: {
+        '/keys': [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    },
     expected: {
       status: 'error',
       message: `cannot list the account's keys: 503 Service Unavailable from GET /keys (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`,

@@ -47,7 +47,13 @@ export class ManagementFixture {
     return { [this.remote.key]: data, [this.managementKey]: FAKE_KEYS.management };
   }
 
-  session({ timeoutMs = ANSWERED_REQUEST_TIMEOUT_MS, retries = 1, maxPages, withManagement = true, managementKey = this.managementKey }: ManagementSessionOptions = {}): RemoteSession {
+  session({
+    timeoutMs = ANSWERED_REQUEST_TIMEOUT_MS,
+    retries = 1,
+    maxPages,
+    withManagement = true,
+    managementKey = this.managementKey,
+  }: ManagementSessionOptions = {}): RemoteSession {
     const common = { baseUrl: this.remote.fake.baseUrl, timeoutMs, retries, userAgent: USER_AGENT, sleep: async () => {} };
     const client = createOpenRouterClient({ ...common, apiKey: this.remote.key });
     const management = withManagement

@@ -57,9 +57,7 @@ const cases: Case[] = [
     scenario: { models: [fakeModel(HAIKU), fakeModel(MINI)] },
     expected: {
       status: 'fail',
-      findings: [
-        { severity: 'error', message: `anthropic/claude-3-5-haiku (models.primary) does not exist on OpenRouter; did you mean ${HAIKU}?` },
-      ],
+      findings: [{ severity: 'error', message: `anthropic/claude-3-5-haiku (models.primary) does not exist on OpenRouter; did you mean ${HAIKU}?` }],
       summary: '1 model checked against 2 listed: anthropic/claude-3-5-haiku',
     },
   },
@@ -226,7 +224,14 @@ const cases: Case[] = [
   {
     name: '503 on /models on every attempt',
     models: { primary: MINI },
-    scenario: { faults: { '/models': [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }] } },
+    scenario: {
+      faults: {
+        '/models': [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    },
     expected: {
       status: 'error',
       message: `cannot list the models: 503 Service Unavailable from GET /models (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`,
@@ -240,7 +245,7 @@ describe('model-availability', () => {
     const since = remote.mark();
     expect(await remote.verdictOf(check)).toEqual({
       status: 'skip',
-      reason: "no models configured (models.primary, models.fallbacks, models.required) or found in the code",
+      reason: 'no models configured (models.primary, models.fallbacks, models.required) or found in the code',
     });
     expect(since()).toEqual([]);
   });
@@ -259,7 +264,7 @@ describe('model-availability', () => {
     ]);
   });
 
-  it('the severity of a missing model follows the check\'s; an upcoming retirement stays a warning', async () => {
+  it("the severity of a missing model follows the check's; an upcoming retirement stays a warning", async () => {
     remote.serve(retiring(IN_10_DAYS));
     expect(await remote.verdictOf(check, { severity: 'warn', models: { primary: 'vendor/typo', fallbacks: ['vendor/old-model'] } })).toEqual({
       status: 'warn',
@@ -292,7 +297,9 @@ describe('model-availability', () => {
     async function codeVerdictOf(files: Record<string, string>, options: Record<string, boolean> = {}): Promise<unknown> {
       const ctx = { ...remote.context(check, { options }), workspace: workspaceOf(files) };
       const outcome = outcomeOf(await check.run(ctx));
-      const shown = [outcome.skipReason, outcome.summary, ...outcome.findings.map(({ message }) => message)].filter((text): text is string => text !== undefined);
+      const shown = [outcome.skipReason, outcome.summary, ...outcome.findings.map(({ message }) => message)].filter(
+        (text): text is string => text !== undefined,
+      );
       remote.shown.push(...shown);
       if (outcome.skipReason !== undefined) return { skip: outcome.skipReason, findings: outcome.findings };
       return {

@@ -57,7 +57,15 @@ const cases: Case[] = [
   {
     name: 'auth and credit-limit share a failure too: 2 attempts, not 4',
     checks: [auth, creditLimit],
-    scenario: { keys: { [key]: FAKE_KEYS.limited }, faults: { '/key': [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }] } },
+    scenario: {
+      keys: { [key]: FAKE_KEYS.limited },
+      faults: {
+        '/key': [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    },
     requests: { '/key': 2 },
     statuses: { auth: 'error', 'credit-limit': 'error' },
   },
@@ -90,7 +98,15 @@ describe('remote checks share one session', () => {
   });
 
   it('both key checks report the one shared failure in their own words', async () => {
-    remote.serve({ keys: { [key]: FAKE_KEYS.limited }, faults: { '/key': [{ kind: 'status', status: 503 }, { kind: 'status', status: 503 }] } });
+    remote.serve({
+      keys: { [key]: FAKE_KEYS.limited },
+      faults: {
+        '/key': [
+          { kind: 'status', status: 503 },
+          { kind: 'status', status: 503 },
+        ],
+      },
+    });
     const session = remote.session();
     const cause = `503 Service Unavailable from GET /key (2 attempts): ${DEFAULT_ERROR_MESSAGES[503]}`;
     expect(await Promise.all([auth, creditLimit].map((check) => remote.verdictOf(check, { remote: session })))).toEqual([
@@ -103,7 +119,11 @@ describe('remote checks share one session', () => {
     remote.serve({ keys: { [key]: FAKE_KEYS.nearlySpent }, models: CATALOGUE });
     const since = remote.mark();
     const session = remote.session();
-    expect(await remote.verdictOf(auth, { remote: session })).toEqual({ status: 'pass', findings: [], summary: `key ${label} accepted: paid account, no expiry` });
+    expect(await remote.verdictOf(auth, { remote: session })).toEqual({
+      status: 'pass',
+      findings: [],
+      summary: `key ${label} accepted: paid account, no expiry`,
+    });
     // The key is spent in the meantime: the run still judges the one answer it read.
     remote.serve({ keys: { [key]: FAKE_KEYS.exhausted }, models: CATALOGUE });
     expect(await remote.verdictOf(creditLimit, { remote: session })).toMatchObject({ summary: '$4.98 used of a $5.00 limit, $0.02 left, never resets' });

@@ -4,7 +4,15 @@ import type { CheckOptionValues, Severity } from '../../../src/checks/types.js';
 import type { ModelsConfig } from '../../../src/config.js';
 import { APP_TITLE, HTTP_REFERER } from '../../../src/openrouter/client.js';
 import { PROBE_PROMPT } from '../../../src/openrouter/remote-api.js';
-import { BELOW_MINIMUM_MESSAGE, DEFAULT_ERROR_MESSAGES, FAKE_KEYS, fakeModel, MANDATORY_REASONING, OPTIONAL_REASONING, REASONING_MANDATORY_MESSAGE } from '../../support/fake-openrouter.js';
+import {
+  BELOW_MINIMUM_MESSAGE,
+  DEFAULT_ERROR_MESSAGES,
+  FAKE_KEYS,
+  fakeModel,
+  MANDATORY_REASONING,
+  OPTIONAL_REASONING,
+  REASONING_MANDATORY_MESSAGE,
+} from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
 import { answered, escapeRegExp, paidRequests, RemoteFixture, USER_AGENT, wholeLine } from './remote-context.js';
 import type { SessionOptions, Verdict } from './remote-context.js';
@@ -26,7 +34,11 @@ const CATALOGUE = [
   fakeModel(MINI),
   fakeModel(SONNET, { pricing: { prompt: '0.000003', completion: '0.000015' } }),
   fakeModel(FREE, { pricing: { prompt: '0', completion: '0' } }),
-  fakeModel(THINKER, { pricing: { prompt: '0.0000005', completion: '0.000002' }, reasoning: MANDATORY_REASONING, supported_parameters: ['max_tokens', 'reasoning'] }),
+  fakeModel(THINKER, {
+    pricing: { prompt: '0.0000005', completion: '0.000002' },
+    reasoning: MANDATORY_REASONING,
+    supported_parameters: ['max_tokens', 'reasoning'],
+  }),
   fakeModel(HYBRID, { reasoning: OPTIONAL_REASONING, supported_parameters: ['max_tokens', 'reasoning'] }),
 ];
 /** 8 prompt tokens and the whole 16-token cap spent reasoning. */
@@ -109,7 +121,11 @@ const cases: Case[] = [
       status: 'pass',
       findings: [],
       summary: expect.stringMatching(
-        wholeLine(escapeRegExp(`probed ${SONNET}, the model the code sends (src/chat.ts:1:47); `), answered(SONNET, SONNET_COST), escapeRegExp(`; ${paidRequests(1)}`)),
+        wholeLine(
+          escapeRegExp(`probed ${SONNET}, the model the code sends (src/chat.ts:1:47); `),
+          answered(SONNET, SONNET_COST),
+          escapeRegExp(`; ${paidRequests(1)}`),
+        ),
       ),
     },
     probed: { model: SONNET, attempts: 1 },
@@ -135,7 +151,7 @@ const cases: Case[] = [
     probed: { model: MINI, attempts: 1 },
   },
   {
-    name: 'the code\'s model refused: the finding says where it came from',
+    name: "the code's model refused: the finding says where it came from",
     files: { 'src/chat.ts': `await client.chat.completions.create({ model: 'vendor/typo', messages, max_tokens: 256 });\n` },
     expected: {
       status: 'fail',
@@ -279,7 +295,10 @@ const cases: Case[] = [
     expected: {
       status: 'warn',
       findings: [
-        { severity: 'warn', message: `${MINI} not probed: the run's paid-request budget is 0; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS` },
+        {
+          severity: 'warn',
+          message: `${MINI} not probed: the run's paid-request budget is 0; raise it with --max-paid-requests <n> or OPENROUTER_CHECK_MAX_PAID_REQUESTS`,
+        },
       ],
       summary: paidRequests(0, 0),
     },

@@ -51,5 +51,7 @@ function placeOf(check: string, finding: Finding): Place {
 
 /** The messages of a check's findings that point at no file (warnings about the run itself). */
 export function unplacedMessages(report: Report, id: string): string[] {
-  return checkOf(report, id).findings.filter((finding) => finding.file === undefined).map((finding) => finding.message);
+  return checkOf(report, id)
+    .findings.filter((finding) => finding.file === undefined)
+    .map((finding) => finding.message);
 }

@@ -11,8 +11,7 @@ export const NOBODY = { uid: 65534, gid: 65534 } as const;
  * the CLI that way (a checkout under a private home folder would stop `nobody` before the test begins).
  */
 export const PERMISSIONS_ENFORCEABLE =
-  process.platform !== 'win32' &&
-  (process.getuid?.() !== 0 || spawnSync(process.execPath, [CLI, '--version'], { ...NOBODY, stdio: 'ignore' }).status === 0);
+  process.platform !== 'win32' && (process.getuid?.() !== 0 || spawnSync(process.execPath, [CLI, '--version'], { ...NOBODY, stdio: 'ignore' }).status === 0);
 
 /** The built CLI run as `nobody` when the tests run as root (else as the current user), with no API key. */
 export function runCliUnprivileged(args: readonly string[], timeoutMs = CLI_HANG_LIMIT_MS): Promise<CliRun> {
