@@ -550,25 +550,23 @@ export function calleeName(callee: Node | null | undefined): string | undefined 
   return undefined;
 }
 
+/** A call's first positional argument (keywords, `*args`, `**kwargs` and comments are not). */
 export function firstPositional(argumentList: Node): Node | undefined {
-  return argumentList.namedChildren.find(
-    (argument): argument is Node =>
-      argument !== null &&
-      argument.type !== 'keyword_argument' &&
-      argument.type !== 'dictionary_splat' &&
-      argument.type !== 'list_splat' &&
-      argument.type !== 'comment',
-  );
+  return argumentList.namedChildren.find(isPositional);
 }
 
+/** A call's positional arguments, in order. */
 export function positionalArguments(argumentList: Node): Node[] {
-  return argumentList.namedChildren.filter(
-    (argument): argument is Node =>
-      argument !== null &&
-      argument.type !== 'keyword_argument' &&
-      argument.type !== 'dictionary_splat' &&
-      argument.type !== 'list_splat' &&
-      argument.type !== 'comment',
+  return argumentList.namedChildren.filter(isPositional);
+}
+
+function isPositional(argument: Node | null): argument is Node {
+  return (
+    argument !== null &&
+    argument.type !== 'keyword_argument' &&
+    argument.type !== 'dictionary_splat' &&
+    argument.type !== 'list_splat' &&
+    argument.type !== 'comment'
   );
 }
 
