@@ -1,8 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import check from '../../../src/checks/fallback-reachability.js';
 import type { Severity } from '../../../src/checks/types.js';
+import type { RemoteApi } from '../../../src/openrouter/remote-api.js';
 import { DEFAULT_ERROR_MESSAGES, fakeEndpoint, fakeModel, MANDATORY_REASONING } from '../../support/fake-openrouter.js';
 import type { FakeScenario } from '../../support/fake-openrouter.js';
+import { ANSWERED_REQUEST_TIMEOUT_MS } from '../../support/time-limits.js';
 import { answered, escapeRegExp, paidRequests, RemoteFixture, utcDateIn, wholeLine } from './remote-context.js';
 import type { SessionOptions, Verdict } from './remote-context.js';
 
@@ -234,6 +236,32 @@ describe('fallback-reachability', () => {
 
   describe('with --probe-fallbacks', () => {
     const probing: SessionOptions = { probeFallbacks: true };
+
+    it('keeps at most 4 probes in flight: of 5 fallbacks, the fifth starts once one of the first four is answered', async () => {
+      const five = [MINI, SONNET, GEMINI, 'vendor/fourth', 'vendor/fifth'];
+      remote.serve({ models: [...CATALOGUE, fakeModel('vendor/fourth'), fakeModel('vendor/fifth')] });
+      const session = remote.session(probing);
+      // Each probe waits for the test's go before it is sent: only the check's own limit decides how many start.
+      const started: string[] = [];
+      const go: Array<() => void> = [];
+      const gated: RemoteApi = {
+        ...session,
+        probe: async (model, signal, options) => {
+          started.push(model);
+          await new Promise<void>((resolve) => go.push(resolve));
+          return session.probe(model, signal, options);
+        },
+      };
+      const verdict = remote.verdictOf(check, { models: { fallbacks: five }, remote: gated });
+      await vi.waitFor(() => expect(started).toHaveLength(4), { timeout: ANSWERED_REQUEST_TIMEOUT_MS, interval: 5 });
+      await new Promise(setImmediate); // Whatever else the check would start now, it has started.
+      expect(started).toEqual(five.slice(0, 4));
+      go.shift()!();
+      await vi.waitFor(() => expect(started).toHaveLength(5), { timeout: ANSWERED_REQUEST_TIMEOUT_MS, interval: 5 });
+      expect(started[4]).toBe('vendor/fifth');
+      for (const release of go.splice(0)) release();
+      expect(await verdict).toMatchObject({ status: 'pass', findings: [] });
+    });
 
     it('each healthy fallback also gets one completion capped at 16 tokens, reasoning off where it can be', async () => {
       remote.serve({ models: [...CATALOGUE, fakeModel(THINKER, { reasoning: MANDATORY_REASONING, supported_parameters: ['max_tokens', 'reasoning'] })] });
