@@ -16,8 +16,12 @@ import { Script } from 'node:vm';
  * folder — never in the audited repository, whose content is untrusted: a cache file is code.
  */
 
+/** Set to `0` by an operator who wants nothing written outside the run: the compiler is then loaded uncached. */
+export const CODE_CACHE_ENV = 'OPENROUTER_CHECK_CODE_CACHE';
+
 /** The folder this tool's caches go in (XDG_CACHE_HOME, else ~/.cache), or undefined when there is none to use. */
 function cacheFolder(): string | undefined {
+  if (process.env[CODE_CACHE_ENV] === '0') return undefined;
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return isAbsolute(base) ? join(base, 'openrouter-check') : undefined;
 }

@@ -64,6 +64,16 @@ describe('start-up cost', async () => {
     rmSync(cache, { recursive: true, force: true });
   });
 
+  it('writes no code cache with OPENROUTER_CHECK_CODE_CACHE=0, and finds the same', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'orc-cache-'));
+    const run = await runCli([join(FIXTURES, 'clean-app'), '--only', 'max-tokens'], { env: { XDG_CACHE_HOME: cache, OPENROUTER_CHECK_CODE_CACHE: '0' } });
+    expect(run.status).toBe(0);
+    expect(existsSync(join(cache, 'openrouter-check'))).toBe(false);
+    const cached = await runCli([join(FIXTURES, 'clean-app'), '--only', 'max-tokens'], { env: { XDG_CACHE_HOME: cache } });
+    expect(cached.stdout).toBe(run.stdout);
+    rmSync(cache, { recursive: true, force: true });
+  });
+
   it('never reads or writes a code cache inside the audited tree, even when the cache folder is there', async () => {
     const root = mkdtempSync(join(tmpdir(), 'orc-root-'));
     cpSync(join(FIXTURES, 'clean-app'), root, { recursive: true });
