@@ -8,6 +8,7 @@ import type { ModelReferenceKind } from './model-reference.js';
 import { mayContainModelIds, modelIdsOf } from './model-ids.js';
 import { analyseScripts } from './script-analysis.js';
 import { positionLookup } from './text-position.js';
+import type { ProviderPins } from './provider-pins.js';
 
 /** A model id found in the code, with where it is written. */
 export interface CodeModelId {
@@ -24,6 +25,8 @@ export interface CodeModelId {
   cell?: NotebookCell;
   /** Written in a request's `models` list: part of a fallback chain. */
   inModelsList?: true;
+  /** The `provider` options of the request whose `models` list it is in: the providers it may be routed to. */
+  providerPins?: ProviderPins;
 }
 
 /** What one language's pass found: the ids, and the environment variables the code reads as a model. */
@@ -79,6 +82,7 @@ async function collect(workspace: Workspace): Promise<LanguageModelIds> {
           column,
           snippet: snippetOf(file.lineText(line)),
           ...(use.inModelsList ? { inModelsList: true as const } : {}),
+          ...(use.providerPins ? { providerPins: use.providerPins } : {}),
         };
       });
       return { ids, envVariables: inTest ? [] : found.envVariables };

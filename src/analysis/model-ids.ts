@@ -7,6 +7,8 @@ import type { ModelReferenceKind } from './model-reference.js';
 import { parseSourceFile } from './parse-source.js';
 import type { ScriptKindName } from './parse-source.js';
 import { calleeNameOf, literalPropertyName, unwrapExpression } from './syntax.js';
+import { pinsOf } from './provider-pins.js';
+import type { ProviderPins } from './provider-pins.js';
 
 export { MODEL_ID } from './model-reference.js';
 
@@ -18,6 +20,7 @@ export interface ModelIdUse {
   start: number;
   /** Written in a request's `models` list: part of a fallback chain. */
   inModelsList?: true;
+  providerPins?: ProviderPins;
 }
 
 /** Model ids found in a file, and the environment variables it reads as a model (for `.env.example`). */
@@ -76,7 +79,11 @@ export function modelIdsOf(ts: TypeScript, sourceFile: ts.SourceFile): FileModel
     if (finder.sentElsewhere.has(use.start)) continue;
     const known = byStart.get(use.start);
     // Reached from a models list anywhere, it is part of a fallback chain.
-    byStart.set(use.start, known?.inModelsList && !use.inModelsList ? { ...use, inModelsList: true } : use);
+    byStart.set(use.start, {
+      ...use,
+      ...(known?.inModelsList ? { inModelsList: true as const } : {}),
+      ...(known?.providerPins && !use.providerPins ? { providerPins: known.providerPins } : {}),
+    });
   }
   return { uses: [...byStart.values()].sort((a, b) => a.start - b.start), envVariables: [...finder.envVariables] };
 }
@@ -107,6 +114,29 @@ class ModelIdFinder {
     this.ts = scope.ts;
   }
 
+  /** The `provider` options written beside a `models` list, in the same object literal. */
+  private pinsBeside(models: ts.PropertyAssignment): ProviderPins | undefined {
+    const { ts } = this;
+    const owner = models.parent;
+    if (!ts.isObjectLiteralExpression(owner)) return undefined;
+    const provider = owner.properties.find((property) => ts.isPropertyAssignment(property) && literalPropertyName(ts, property.name) === 'provider');
+    const options = provider && ts.isPropertyAssignment(provider) ? unwrapExpression(ts, provider.initializer) : undefined;
+    if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+    const lists: { only?: string[]; order?: string[]; ignore?: string[] } = {};
+    let allowFallbacks: boolean | undefined;
+    for (const property of options.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      const name = literalPropertyName(ts, property.name);
+      const value = unwrapExpression(ts, property.initializer);
+      if (name === 'allow_fallbacks')
+        allowFallbacks = value.kind === ts.SyntaxKind.TrueKeyword ? true : value.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+      if ((name === 'only' || name === 'order' || name === 'ignore') && ts.isArrayLiteralExpression(value)) {
+        lists[name] = value.elements.filter((item) => ts.isStringLiteralLike(item)).map((item) => (item as ts.StringLiteralLike).text);
+      }
+    }
+    return pinsOf(lists, allowFallbacks);
+  }
+
   /** The ids one candidate node names. */
   visit(node: ts.Node): void {
     const { ts } = this;
@@ -116,7 +146,10 @@ class ModelIdFinder {
         const before = this.uses.length;
         this.idsIn(node.initializer, 0);
         if (name === 'models' && ts.isArrayLiteralExpression(unwrapExpression(ts, node.initializer))) {
-          for (let index = before; index < this.uses.length; index++) this.uses[index] = { ...this.uses[index]!, inModelsList: true };
+          const providerPins = this.pinsBeside(node);
+          for (let index = before; index < this.uses.length; index++) {
+            this.uses[index] = { ...this.uses[index]!, inModelsList: true, ...(providerPins ? { providerPins } : {}) };
+          }
         }
       }
     } else if (ts.isShorthandPropertyAssignment(node)) {

@@ -8,6 +8,8 @@ import type { ModelEndpoints, ModelEntry } from '../openrouter/responses.js';
 import { apiFailure, CheckError } from './check-error.js';
 import { paidRequestsSummary, probeModel, RAISE_PAID_REQUESTS } from './completion-probe.js';
 import type { Check, Finding, Severity } from './types.js';
+import { describePins, pinsAllow } from '../analysis/provider-pins.js';
+import type { ProviderPins } from '../analysis/provider-pins.js';
 
 /** Requests in flight at once: fast for a usual chain of 2–4, gentle on rate limits for a long one. */
 const CONCURRENCY = 4;
@@ -23,6 +25,8 @@ interface Fallback {
   id: string;
   /** `models.fallbacks`, or `in code at src/chat.ts:12:18`. */
   source: string;
+  /** The providers the request that names it lets OpenRouter use (its `provider` options), when it pins any. */
+  providerPins?: ProviderPins;
 }
 
 /** What the free checks (and the paid probe, when asked for) found about one fallback. */
@@ -143,7 +147,7 @@ interface ProbeCandidate {
 }
 
 /** The free checks, in the order a request meets them; what passed them is a candidate for the paid probe. */
-async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<{ verdict: Verdict; probe?: ProbeCandidate }> {
+async function judgeFallback({ id, source, providerPins }: Fallback, judge: Judge): Promise<{ verdict: Verdict; probe?: ProbeCandidate }> {
   const verdict: Verdict = { problems: [], warnings: [], unknown: [], notes: [] };
   const named = `${id} (${source})`;
   // A preset or a router picks its models on OpenRouter's side: nothing here to look up for free.
@@ -167,7 +171,7 @@ async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<{ 
     return { verdict };
   }
   const endpoints = await judge.remote.modelEndpoints(model.id);
-  const served = servedBy(named, endpoints, judge.minUptime, verdict);
+  const served = servedBy(named, endpoints, judge.minUptime, verdict, providerPins);
   if (!served) return { verdict };
   if (!judge.accountCatalogue.find(id)) {
     verdict.problems.push(
@@ -179,16 +183,25 @@ async function judgeFallback({ id, source }: Fallback, judge: Judge): Promise<{ 
 }
 
 /** Reads the endpoints answer into `verdict`; true when at least one provider serves the model. */
-function servedBy(named: string, answer: ApiResult<ModelEndpoints>, minUptime: number, verdict: Verdict): boolean {
+function servedBy(named: string, answer: ApiResult<ModelEndpoints>, minUptime: number, verdict: Verdict, pins?: ProviderPins): boolean {
   if (!answer.ok) {
     if (answer.error.kind === 'http' && answer.error.status === 404)
       verdict.problems.push(`${named}: OpenRouter has no endpoints page for it (${describeApiError(answer.error)})`);
     else verdict.unknown.push(`${named}: ${describeApiError(answer.error)}`);
     return false;
   }
-  const { endpoints } = answer.data;
-  if (endpoints.length === 0) {
+  const listed = answer.data.endpoints;
+  if (listed.length === 0) {
     verdict.problems.push(`${named} is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails`);
+    return false;
+  }
+  // The request pins its providers: only those count.
+  const endpoints = pins ? listed.filter((endpoint) => pinsAllow(pins, endpoint.provider_name, endpoint.tag)) : listed;
+  if (endpoints.length === 0) {
+    const servedBy = [...new Set(listed.map((endpoint) => endpoint.provider_name))].join(', ');
+    verdict.problems.push(
+      `${named} is served by no provider its request allows (${describePins(pins!)}): GET /models/{author}/{slug}/endpoints lists ${servedBy}, so every request to it fails`,
+    );
     return false;
   }
   verdict.notes.push(`${endpoints.length} provider${endpoints.length === 1 ? '' : 's'}`);
@@ -229,8 +242,10 @@ async function fallbacksOf(configured: readonly string[], workspace: Parameters<
   const fallbacks = new Map<string, Fallback>();
   for (const id of configured) if (!fallbacks.has(id)) fallbacks.set(id, { id, source: 'models.fallbacks' });
   for (const use of await codeModelIds(workspace)) {
-    if (use.inModelsList && !use.inTest && !fallbacks.has(use.id))
-      fallbacks.set(use.id, { id: use.id, source: `in code at ${use.file}:${use.line}:${use.column}` });
+    if (use.inModelsList && !use.inTest && !fallbacks.has(use.id)) {
+      const pinned = use.providerPins ? { providerPins: use.providerPins } : {};
+      fallbacks.set(use.id, { id: use.id, source: `in code at ${use.file}:${use.line}:${use.column}`, ...pinned });
+    }
   }
   return [...fallbacks.values()];
 }

@@ -6,6 +6,8 @@ import type { Workspace } from '../workspace.js';
 import { visitPythonFiles } from './python-files.js';
 import { calleeName, firstPositional, PythonModuleScope } from './python-scope.js';
 import type { Scope } from './python-scope.js';
+import { pinsOf } from '../analysis/provider-pins.js';
+import type { ProviderPins } from '../analysis/provider-pins.js';
 
 /** Keyword arguments and dict keys whose string is the model a request or a client uses, whatever their name says. */
 const MODEL_KEYS = new Set(['model', 'model_name']);
@@ -75,7 +77,14 @@ export async function pythonModelIdsAndVariables(workspace: Workspace): Promise<
       const inTest = isTestPath(source.file.path);
       const found = findPythonModelIds(root);
       for (const use of found.uses)
-        ids.push({ id: use.id, kind: use.kind, inTest, ...source.locate(use.start), ...(use.inModelsList ? { inModelsList: true as const } : {}) });
+        ids.push({
+          id: use.id,
+          kind: use.kind,
+          inTest,
+          ...source.locate(use.start),
+          ...(use.inModelsList ? { inModelsList: true as const } : {}),
+          ...(use.providerPins ? { providerPins: use.providerPins } : {}),
+        });
       if (!inTest) for (const name of found.envVariables) envVariables.add(name);
     },
     failed() {
@@ -95,6 +104,7 @@ export interface PythonModelIdUse {
   start: number;
   /** Written in a request's `models` list: part of a fallback chain. */
   inModelsList?: true;
+  providerPins?: ProviderPins;
 }
 
 /** A string literal a value can be, and where it is written. */
@@ -148,7 +158,7 @@ class PythonModelIdFinder {
       if (!value || call?.type !== 'call' || PREFIXED_ONLY_KEYS.has(key)) continue;
       if (!MODEL_KEYS.has(key) && !nameSaysModel(key)) continue;
       if (this.isLocalModelCall(call)) continue;
-      this.add(value, this.isPrefixRouted(call), key === 'models');
+      this.add(value, this.isPrefixRouted(call), key === 'models', key === 'models' ? this.pinsBeside(argument) : undefined);
     }
     for (const argument of module.keywordArguments) {
       const key = argument.childForFieldName('name')?.text ?? '';
@@ -177,7 +187,7 @@ class PythonModelIdFinder {
       const value = pair.childForFieldName('value');
       const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
       if (name !== undefined && value && (MODEL_KEYS.has(name) || nameSaysModel(name)) && !this.insideLocalModelCall(pair))
-        this.add(value, false, name === 'models');
+        this.add(value, false, name === 'models', name === 'models' ? this.pinsBeside(pair) : undefined);
     }
     for (const node of this.root.descendantsOfType(['assignment', 'default_parameter', 'typed_default_parameter', 'subscript'])) {
       if (node) this.visitDeclaration(node);
@@ -206,16 +216,55 @@ class PythonModelIdFinder {
   }
 
   /** Records the model ids a value can be. */
-  private add(value: Node, prefixRouted: boolean, inModelsList = false): void {
+  private add(value: Node, prefixRouted: boolean, inModelsList = false, providerPins?: ProviderPins): void {
     for (const { text, start } of this.stringsIn(value, 0)) {
       if (this.elsewhere.has(start)) continue;
       if (prefixRouted && !text.startsWith(OPENROUTER_PREFIX)) continue; // LiteLLM sends it to another provider.
       const reference = modelReferenceOf(text);
       if (!reference) continue;
       const known = this.uses.get(start);
-      if (!known) this.uses.set(start, { ...reference, start, ...(inModelsList ? { inModelsList: true as const } : {}) });
-      else if (inModelsList) known.inModelsList = true;
+      if (!known)
+        this.uses.set(start, { ...reference, start, ...(inModelsList ? { inModelsList: true as const } : {}), ...(providerPins ? { providerPins } : {}) });
+      else {
+        if (inModelsList) known.inModelsList = true;
+        if (providerPins) known.providerPins ??= providerPins;
+      }
     }
+  }
+
+  /**
+   * The `provider` options written beside a `models` list: the sibling `provider=` keyword of a call, or
+   * the `"provider"` key of the same dict (`extra_body={"models": […], "provider": {"only": […]}}`).
+   */
+  private pinsBeside(models: Node): ProviderPins | undefined {
+    const { module } = this;
+    const siblings = models.parent?.namedChildren.filter((sibling): sibling is Node => sibling !== null) ?? [];
+    let options: Node | undefined;
+    for (const sibling of siblings) {
+      if (sibling.type === 'keyword_argument' && sibling.childForFieldName('name')?.text === 'provider')
+        options = sibling.childForFieldName('value') ?? undefined;
+      if (sibling.type === 'pair') {
+        const key = sibling.childForFieldName('key');
+        if (key?.type === 'string' && module.stringOf(key, module.scopeOf(key)) === 'provider') options = sibling.childForFieldName('value') ?? undefined;
+      }
+    }
+    if (options?.type !== 'dictionary') return undefined;
+    const lists: { only?: string[]; order?: string[]; ignore?: string[] } = {};
+    let allowFallbacks: boolean | undefined;
+    for (const pair of options.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      const value = pair.childForFieldName('value');
+      const name = key?.type === 'string' ? module.stringOf(key, module.scopeOf(key)) : undefined;
+      if (!value || name === undefined) continue;
+      if (name === 'allow_fallbacks') allowFallbacks = value.type === 'true' ? true : value.type === 'false' ? false : undefined;
+      if ((name === 'only' || name === 'order' || name === 'ignore') && (value.type === 'list' || value.type === 'tuple')) {
+        lists[name] = value.namedChildren.flatMap((item) =>
+          item?.type === 'string' ? [module.stringOf(item, module.scopeOf(item))].filter((text): text is string => text !== undefined) : [],
+        );
+      }
+    }
+    return pinsOf(lists, allowFallbacks);
   }
 
   /** The string literals a value can be: followed through names, collections, fallbacks, lookups' defaults and members. */

@@ -30,6 +30,8 @@ const ONLY_ONE = 'only 1 fallback configured: keep at least 2, from different pr
 const OUT_OF_CREDITS = "out of credits: add credits at openrouter.ai/settings/credits or raise the key's limit";
 const NO_PROVIDER = (model: string, source = 'models.fallbacks'): string =>
   `${model} (${source}) is served by no provider: GET /models/{author}/{slug}/endpoints lists none, so every request to it fails`;
+const PINNED = (model: string, source: string, pins: string, servedBy: string): string =>
+  `${model} (${source}) is served by no provider its request allows (${pins}): GET /models/{author}/{slug}/endpoints lists ${servedBy}, so every request to it fails`;
 const NOT_ROUTABLE = (model: string, source = 'models.fallbacks'): string =>
   `${model} (${source}) is not routable for this account: GET /models/user leaves it out, so the account's privacy or guardrail settings block every provider serving it (openrouter.ai/settings/privacy)`;
 /** The account refuses providers that train on prompts; `TrainCo` is the only one serving SONNET. */
@@ -86,6 +88,32 @@ const cases: Case[] = [
         { severity: 'warn', message: ONLY_ONE },
       ],
       summary: freeSummary(2, [MINI]),
+    },
+    endpointsAskedFor: [MINI, GEMINI],
+  },
+  {
+    name: 'a fallback whose request pins providers (order with allow_fallbacks: false) must be served by one of them',
+    fallbacks: [],
+    files: {
+      'src/chat.ts': `await client.chat.completions.create({ model: '${MINI}', models: ['${MINI}', '${GEMINI}'], provider: { order: ['google-vertex', 'google'], allow_fallbacks: false }, messages, max_tokens: 256 });\n`,
+    },
+    expected: {
+      status: 'fail',
+      findings: [{ severity: 'error', message: PINNED(MINI, 'in code at src/chat.ts:1:78', 'provider.only: google-vertex, google', 'Openai') }],
+      summary: freeSummary(2, [GEMINI]),
+    },
+    endpointsAskedFor: [MINI, GEMINI],
+  },
+  {
+    name: 'Python: the provider options beside a models list in extra_body count the same way (ignore)',
+    fallbacks: [],
+    files: {
+      'app/chat.py': `client.chat.completions.create(model="${MINI}", messages=[], max_tokens=9, extra_body={"models": ["${MINI}", "${GEMINI}"], "provider": {"ignore": ["OpenAI"]}})\n`,
+    },
+    expected: {
+      status: 'fail',
+      findings: [{ severity: 'error', message: PINNED(MINI, 'in code at app/chat.py:1:110', 'provider.ignore: OpenAI', 'Openai') }],
+      summary: freeSummary(2, [GEMINI]),
     },
     endpointsAskedFor: [MINI, GEMINI],
   },
