@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { action, actionStep, inputEnv, runActionScript, runProcess } from './support/action.js';
+import { action, actionStep, inputEnv, runActionScript } from './support/action.js';
+import { runProcess } from './support/process.js';
 import { PLAIN } from './support/plain-http.js';
 import { makeTree } from './support/tree.js';
 

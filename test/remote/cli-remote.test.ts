@@ -235,32 +235,22 @@ describe('without a key, --offline, --no-spend, --require-remote', () => {
     expect(fake.requestsTo('/chat/completions').map((request) => (request.body as { model: string }).model)).toEqual(['openai/gpt-4o']);
   });
 
-  it('--no-spend skips test-completion, checks the fallbacks for free, and sends no completion even with --probe-fallbacks', async () => {
-    const { status, report } = await auditJson(['--no-spend', '--probe-fallbacks', ...ONLY_REMOTE]);
-    expect(status).toBe(0);
-    expect(statuses(report)).toMatchObject({
-      auth: 'pass',
-      'credit-limit': 'pass',
-      'model-availability': 'pass',
-      'test-completion': 'skip',
-      'fallback-reachability': 'pass',
-    });
-    expect(fake.requestsTo('/chat/completions')).toEqual([]);
-  });
-
-  it('--no-spend skips the check that sends a completion, and sends none', async () => {
-    const { status, report } = await auditJson(['--no-spend', ...ONLY_REMOTE]);
-    expect(status).toBe(0);
-    expect(statuses(report)).toMatchObject({
-      auth: 'pass',
-      'credit-limit': 'pass',
-      'model-availability': 'pass',
-      'test-completion': 'skip',
-      'fallback-reachability': 'pass',
-    });
-    expect(byId(report, 'test-completion').message).toBe('skipped by --no-spend (it sends a billable completion)');
-    expect(fake.requestsTo('/chat/completions')).toEqual([]);
-  });
+  it.each([[[]], [['--probe-fallbacks']]])(
+    '--no-spend %j skips the check that sends a completion, checks the fallbacks for free, and sends none',
+    async (extra) => {
+      const { status, report } = await auditJson(['--no-spend', ...extra, ...ONLY_REMOTE]);
+      expect(status).toBe(0);
+      expect(statuses(report)).toMatchObject({
+        auth: 'pass',
+        'credit-limit': 'pass',
+        'model-availability': 'pass',
+        'test-completion': 'skip',
+        'fallback-reachability': 'pass',
+      });
+      expect(byId(report, 'test-completion').message).toBe('skipped by --no-spend (it sends a billable completion)');
+      expect(fake.requestsTo('/chat/completions')).toEqual([]);
+    },
+  );
 
   // The operator names the variable (the audited repository's own config may not: see test/hostile/untrusted-repo.test.ts).
   it.each<{ name: string; args: string[]; env: Record<string, string> }>([

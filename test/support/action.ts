@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { CLI_HANG_LIMIT_MS } from './time-limits.js';
+import { runProcess } from './process.js';
+import type { ProcessRun } from './process.js';
 
 interface ActionStep {
   shell: string;
@@ -26,36 +26,6 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
     env[name] = inputs[input] ?? action.inputs[input]!.default;
   }
   return env;
-}
-
-export interface ProcessRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a command with only the given environment. Asynchronous, so a server in the test worker keeps
- * answering; killed after `timeoutMs`, so a hung npm fails the test instead of stalling the suite.
- */
-export function runProcess(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
-): Promise<ProcessRun> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? CLI_HANG_LIMIT_MS);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 /** Runs the step's script as the runner runs a `shell: bash` step, in `cwd` (the workspace). */

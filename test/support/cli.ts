@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { CLI_HANG_LIMIT_MS } from './time-limits.js';
+import { runProcess } from './process.js';
+import type { ProcessRun } from './process.js';
 
 export const CLI = new URL('../../bin/openrouter-check.js', import.meta.url).pathname;
 const BUILT_CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What a CLI run printed, and how it ended. */
+export type CliRun = ProcessRun;
 
 export interface CliRunOptions {
   cwd?: string;
@@ -33,22 +30,10 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !INHERITED_ENV_DROPPED.has(name)) env[name] = value;
   }
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
-    cwd: options.cwd,
+  return runProcess(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { ...env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid !== undefined) options.onSpawn?.(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? CLI_HANG_LIMIT_MS);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
 }
