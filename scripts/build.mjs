@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 const dist = new URL('../dist/', import.meta.url).pathname;
 rmSync(dist, { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
+  entryPoints: [{ in: new URL('../src/cli/main.ts', import.meta.url).pathname, out: 'cli' }],
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseUrlProblem, normalizeBaseUrl, remoteTargetOf } from '../src/base-url.js';
+import { baseUrlProblem, normalizeBaseUrl, remoteTargetOf } from '../src/config/base-url.js';
 import { PLAIN } from './support/plain-http.js';
 
 describe('baseUrlProblem: the one rule for where the key may go', () => {

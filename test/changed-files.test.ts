@@ -3,9 +3,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listFileSet } from '../src/file-set.js';
-import { loadWorkspace } from '../src/workspace.js';
-import type { WorkspaceOptions } from '../src/workspace.js';
+import { listFileSet } from '../src/workspace/file-set.js';
+import { loadWorkspace } from '../src/workspace/workspace.js';
+import type { WorkspaceOptions } from '../src/workspace/workspace.js';
 import { runCli } from './support/cli.js';
 import { fakeModel, startFakeOpenRouter } from './support/fake-openrouter.js';
 import { materializeFixture } from './support/fixtures.js';

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { maskKey } from '../src/secrets.js';
+import { maskKey } from '../src/workspace/secrets.js';
 import { runCli } from './support/cli.js';
 import { FIXTURES, materializeFixture } from './support/fixtures.js';
 import { PLAIN } from './support/plain-http.js';

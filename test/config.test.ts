@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_CONFIG, DEFAULT_MAX_FILE_SIZE, defaultConfig, loadConfig, parseByteSize } from '../src/config.js';
-import type { Config, ConfigKind, ConfigOutcome } from '../src/config.js';
+import { DEFAULT_API_CONFIG, DEFAULT_MAX_FILE_SIZE, defaultConfig, loadConfig, parseByteSize } from '../src/config/config.js';
+import type { Config, ConfigKind, ConfigOutcome } from '../src/config/config.js';
 import type { Check, CheckOptionSchema, Severity } from '../src/checks/types.js';
-import { maskKey } from '../src/secrets.js';
+import { maskKey } from '../src/workspace/secrets.js';
 import { PLAIN } from './support/plain-http.js';
 import { makeTree } from './support/tree.js';
 import { generateGitHubToken, generateKey } from './support/workspace.js';

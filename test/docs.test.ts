@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { docsUrlFor, REPOSITORY_URL } from '../src/checks/docs-url.js';
 import { BUILT_IN_CHECKS } from '../src/checks/index.js';
 import type { Check } from '../src/checks/types.js';
-import { defaultConfig, loadConfig } from '../src/config.js';
+import { defaultConfig, loadConfig } from '../src/config/config.js';
 import { makeTree } from './support/tree.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

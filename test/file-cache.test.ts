@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileCache } from '../src/file-cache.js';
+import { FileCache } from '../src/workspace/file-cache.js';
 
 const bytes = (length: number): Buffer => Buffer.alloc(length, 0x61);
 

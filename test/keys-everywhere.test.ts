@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report.js';
+import type { Report } from '../src/engine/report.js';
 import { REPORT_FORMATS } from '../src/reporters/formats.js';
 import { runCli } from './support/cli.js';
 import { PLAIN } from './support/plain-http.js';

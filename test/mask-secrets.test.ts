@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { maskKey, maskSecretsIn } from '../src/secrets.js';
+import { maskKey, maskSecretsIn } from '../src/workspace/secrets.js';
 import { generateKey } from './support/workspace.js';
 
 // Tokens are made at run time: no credential-shaped string is committed.

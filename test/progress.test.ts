@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { clearLine, cursorTo, moveCursor } from 'node:readline';
 import { describe, expect, it, vi } from 'vitest';
-import { progressEnabled, startProgress } from '../src/progress.js';
+import { progressEnabled, startProgress } from '../src/cli/progress.js';
 
 // Counts imports of ora; the real module is still what loads.
 const oraLoads = vi.hoisted(() => ({ count: 0 }));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { appendStepSummary, refusalOf, writeReportFile } from '../src/report-file.js';
+import { appendStepSummary, refusalOf, writeReportFile } from '../src/cli/report-file.js';
 import { makeTree } from './support/tree.js';
 
 // The file system is real; only openSync is watched (passed through), to see the temporary names.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check } from '../src/checks/types.js';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig } from '../src/config/config.js';
 import { createOpenRouterClient } from '../src/openrouter/client.js';
 import { createRemoteSession } from '../src/openrouter/remote-api.js';
-import { runChecks } from '../src/run.js';
+import { runChecks } from '../src/engine/run.js';
 import { fakeModel, startFakeOpenRouter } from './support/fake-openrouter.js';
 import type { FakeOpenRouter } from './support/fake-openrouter.js';
 import { ANSWERED_REQUEST_TIMEOUT_MS } from './support/time-limits.js';
@@ -28,7 +28,7 @@ function recordingCheck(id: string, log: string[]): Check {
 }
 
 describe('runChecks', () => {
-  // The workspace's shared passes (src/analysis/byte-scan.ts, script-analysis.ts) rely on this: each check asks
+  // The workspace's shared passes (src/workspace/byte-scan.ts, src/languages/typescript/script-analysis.ts) rely on this: each check asks
   // for what it needs at the start of run(), and one pass serves every check that asked before it began.
   it("calls every check's run() in one synchronous loop, before any of them resumes", async () => {
     const log: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sourceExcerpt } from '../src/reporters/text.js';
-import { KEY_PATTERN, maskKey, maskKeysIn } from '../src/secrets.js';
-import { snippetOf } from '../src/snippet.js';
+import { KEY_PATTERN, maskKey, maskKeysIn } from '../src/workspace/secrets.js';
+import { snippetOf } from '../src/workspace/snippet.js';
 import { generateKey } from './support/workspace.js';
 
 const KEY = generateKey();

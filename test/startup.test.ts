@@ -41,7 +41,7 @@ describe('start-up cost', async () => {
     expect(ofDist(audit.modules).length).toBeGreaterThan(ofDist(run.modules).length);
   });
 
-  // The compiler is compiled from a code cache (src/code-cache.ts), not through `require`: the cache file it
+  // The compiler is compiled from a code cache (src/languages/typescript/code-cache.ts), not through `require`: the cache file it
   // writes in the operator's cache folder on a first run is what shows it was loaded.
   it('an audit with the max-tokens check does load the compiler (so the test below can fail), and caches its compiled code outside the audited tree', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'orc-cache-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatch, closestMatches, editDistance, maxSuggestionDistance } from '../src/suggest.js';
+import { closestMatch, closestMatches, editDistance, maxSuggestionDistance } from '../src/engine/suggest.js';
 
 const CHECK_IDS = ['hardcoded-key', 'https-only', 'max-tokens', 'auth', 'credit-limit', 'model-availability', 'test-completion', 'fallback-reachability'];
 

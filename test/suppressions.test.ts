@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/checks/types.js';
-import { SuppressionIndex } from '../src/suppressions.js';
+import { SuppressionIndex } from '../src/engine/suppressions.js';
 import { runCli } from './support/cli.js';
 import { makeTree } from './support/tree.js';
 import { generateKey, workspaceOf } from './support/workspace.js';

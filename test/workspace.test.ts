@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkspace, scanFilter } from '../src/workspace.js';
-import type { WorkspaceOptions } from '../src/workspace.js';
+import { loadWorkspace, scanFilter } from '../src/workspace/workspace.js';
+import type { WorkspaceOptions } from '../src/workspace/workspace.js';
 import { makeTree } from './support/tree.js';
 
 function scan(root: string, options: Partial<WorkspaceOptions> = {}) {

@@ -3,8 +3,8 @@ import { clientStyle } from '../inventory/client-styles.js';
 import { findingAt, openRouterSites, requestCheckOutcome, unresolvedTarget } from '../inventory/questions.js';
 import { requestInventory } from '../inventory/request-inventory.js';
 import type { Attribution, ClientSite, RequestSite } from '../inventory/request-site.js';
-import { scanBytes } from '../analysis/byte-scan.js';
-import type { ByteExtractor } from '../analysis/byte-scan.js';
+import { scanBytes } from '../workspace/byte-scan.js';
+import type { ByteExtractor } from '../workspace/byte-scan.js';
 
 /** @openrouter/sdk reads these when its options leave them out; a workspace that spells them is taken to set them. */
 const SDK_REFERER_ENV = Buffer.from('OPENROUTER_HTTP_REFERER');

@@ -1,17 +1,17 @@
 import { posix } from 'node:path';
 import type ts from 'typescript';
 import type { Check, Finding, Severity } from './types.js';
-import type { WorkspaceFile } from '../workspace.js';
-import type { TypeScript } from '../analysis/load-typescript.js';
-import { locationOf, mayBeClientModule, mayMentionOpenRouter } from '../analysis/openrouter-usage.js';
+import type { WorkspaceFile } from '../workspace/workspace.js';
+import type { TypeScript } from '../languages/typescript/load-typescript.js';
+import { locationOf, mayBeClientModule, mayMentionOpenRouter } from '../languages/typescript/openrouter-usage.js';
 import { clientStyle } from '../inventory/client-styles.js';
 import { findingAt, openRouterSites, requestCheckOutcome, usesOpenRouter } from '../inventory/questions.js';
 import { requestInventory } from '../inventory/request-inventory.js';
 import type { RequestInventory } from '../inventory/request-site.js';
-import { literalPropertyName } from '../analysis/syntax.js';
-import { snippetOf } from '../snippet.js';
-import type { OpenRouterUsage } from '../analysis/openrouter-usage.js';
-import { scanOpenRouterUsage } from '../analysis/usage-scan.js';
+import { literalPropertyName } from '../languages/typescript/syntax.js';
+import { snippetOf } from '../workspace/snippet.js';
+import type { OpenRouterUsage } from '../languages/typescript/openrouter-usage.js';
+import { scanOpenRouterUsage } from '../languages/typescript/usage-scan.js';
 
 /** Prefixes the bundlers inline into the browser bundle: Next.js, Vite, Create React App, SvelteKit/Astro, Expo, Nuxt. */
 const PUBLIC_PREFIXES = ['NEXT_PUBLIC_', 'VITE_', 'REACT_APP_', 'PUBLIC_', 'EXPO_PUBLIC_', 'NUXT_PUBLIC_'];

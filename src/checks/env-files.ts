@@ -1,7 +1,7 @@
 import type { Check, CheckContext, Finding } from './types.js';
-import { scannedFiles } from '../analysis/byte-scan.js';
-import { nameOf, shownPath } from '../file-name.js';
-import { namesIn, runGit } from '../git.js';
+import { scannedFiles } from '../workspace/byte-scan.js';
+import { nameOf, shownPath } from '../workspace/file-name.js';
+import { namesIn, runGit } from '../workspace/git.js';
 
 /** Names that are templates by convention, meant to be committed: `.env.example`, `.env.local.sample`. */
 const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template'];

@@ -1,4 +1,4 @@
-import { codeModelIds } from '../analysis/code-model-ids.js';
+import { codeModelIds } from '../inventory/code-model-ids.js';
 import { describeApiError } from '../openrouter/api-error.js';
 import type { ApiResult } from '../openrouter/api-error.js';
 import { ModelCatalogue, retirementOf } from '../openrouter/model-catalogue.js';
@@ -8,8 +8,8 @@ import type { ModelEndpoints, ModelEntry } from '../openrouter/responses.js';
 import { apiFailure, CheckError } from './check-error.js';
 import { paidRequestsSummary, probeModel, RAISE_PAID_REQUESTS } from './completion-probe.js';
 import type { Check, Finding, Severity } from './types.js';
-import { describePins, pinsAllow } from '../analysis/provider-pins.js';
-import type { ProviderPins } from '../analysis/provider-pins.js';
+import { describePins, pinsAllow } from '../inventory/provider-pins.js';
+import type { ProviderPins } from '../inventory/provider-pins.js';
 
 /** Requests in flight at once: fast for a usual chain of 2–4, gentle on rate limits for a long one. */
 const CONCURRENCY = 4;

@@ -1,9 +1,9 @@
 import type { Check } from './types.js';
-import { searchEveryFile } from '../analysis/byte-scan.js';
-import type { HitExtractor } from '../analysis/byte-scan.js';
-import { ByteWord } from '../analysis/byte-word.js';
-import { isPlaceholderKey, maskKey } from '../secrets.js';
-import { snippetOf } from '../snippet.js';
+import { searchEveryFile } from '../workspace/byte-scan.js';
+import type { HitExtractor } from '../workspace/byte-scan.js';
+import { ByteWord } from '../workspace/byte-word.js';
+import { isPlaceholderKey, maskKey } from '../workspace/secrets.js';
+import { snippetOf } from '../workspace/snippet.js';
 
 /** Every key starts with it, and so does every split key's first part (`'sk-or-' + 'v1-…'`). */
 const KEY_START = new ByteWord('sk-or-');

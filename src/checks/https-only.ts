@@ -1,7 +1,7 @@
 import type { Check } from './types.js';
-import { searchEveryFile } from '../analysis/byte-scan.js';
-import type { HitExtractor } from '../analysis/byte-scan.js';
-import { snippetOf } from '../snippet.js';
+import { searchEveryFile } from '../workspace/byte-scan.js';
+import type { HitExtractor } from '../workspace/byte-scan.js';
+import { snippetOf } from '../workspace/snippet.js';
 
 const OPENROUTER_DOMAIN = 'openrouter.ai';
 

@@ -1,6 +1,6 @@
 import { describeManagementFailure, findAuditedKey, MANAGEMENT_KEY_ENV, MANAGEMENT_KEYS_URL } from '../openrouter/management-api.js';
 import { remoteOf } from '../openrouter/remote-api.js';
-import { maskKeysIn } from '../secrets.js';
+import { maskKeysIn } from '../workspace/secrets.js';
 import { apiFailure, CheckError } from './check-error.js';
 import type { Check } from './types.js';
 

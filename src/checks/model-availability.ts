@@ -1,11 +1,11 @@
-import { codeModelIds } from '../analysis/code-model-ids.js';
-import type { CodeModelId } from '../analysis/code-model-ids.js';
-import { modelOfPreset, modelReferenceOf } from '../analysis/model-reference.js';
-import type { ModelReferenceKind } from '../analysis/model-reference.js';
+import { codeModelIds } from '../inventory/code-model-ids.js';
+import type { CodeModelId } from '../inventory/code-model-ids.js';
+import { modelOfPreset, modelReferenceOf } from '../inventory/model-reference.js';
+import type { ModelReferenceKind } from '../inventory/model-reference.js';
 import { ModelCatalogue, retirementOf } from '../openrouter/model-catalogue.js';
 import { remoteOf } from '../openrouter/remote-api.js';
 import { apiFailure } from './check-error.js';
-import type { ModelsConfig } from '../config.js';
+import type { ModelsConfig } from '../config/config.js';
 import type { Check, Finding, NotebookCell, Severity } from './types.js';
 
 /** How many ids the summary names before it just counts. */

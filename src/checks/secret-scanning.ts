@@ -1,6 +1,6 @@
-import type { WorkspaceFile } from '../workspace.js';
+import type { WorkspaceFile } from '../workspace/workspace.js';
 import type { Check, Finding } from './types.js';
-import { scannedFiles } from '../analysis/byte-scan.js';
+import { scannedFiles } from '../workspace/byte-scan.js';
 
 /** The CI and hook configurations looked at, as people know them (for the message when none exists). */
 const CI_FILES_SHOWN =

@@ -1,5 +1,5 @@
-import { codeModelIds } from '../analysis/code-model-ids.js';
-import type { CodeModelId } from '../analysis/code-model-ids.js';
+import { codeModelIds } from '../inventory/code-model-ids.js';
+import type { CodeModelId } from '../inventory/code-model-ids.js';
 import { ModelCatalogue } from '../openrouter/model-catalogue.js';
 import { remoteOf } from '../openrouter/remote-api.js';
 import type { RemoteApi } from '../openrouter/remote-api.js';

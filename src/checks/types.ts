@@ -1,5 +1,5 @@
-import type { Workspace } from '../workspace.js';
-import type { ModelsConfig } from '../config.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { ModelsConfig } from '../config/config.js';
 import type { RemoteApi } from '../openrouter/remote-api.js';
 
 /** How bad a finding is. `error` fails the run; `warn` fails it only under `--fail-on warn`. */
@@ -39,7 +39,7 @@ export interface Finding {
    */
   cell?: NotebookCell;
   /**
-   * The finding's identity across runs (src/fingerprint.ts), set by the run before a baseline leaves
+   * The finding's identity across runs (src/engine/fingerprint.ts), set by the run before a baseline leaves
    * any finding out, so every report and the baseline agree; a value a check sets is replaced.
    */
   fingerprint?: string;

@@ -3,7 +3,7 @@ import type { SiteLanguage } from './request-site.js';
 /**
  * What the request checks need to know about one way of calling OpenRouter: how findings name it, what it does
  * when the code sets no timeout, and how to spell each fix. How a call of the style is recognised lives in the
- * language's matcher table (src/analysis/completion-calls.ts, src/python/python-calls.ts), keyed by this id.
+ * language's matcher table (src/languages/typescript/completion-calls.ts, src/languages/python/python-calls.ts), keyed by this id.
  */
 export interface ClientStyle {
   language: SiteLanguage;

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ByteExtractor } from '../analysis/byte-scan.js';
+import type { ByteExtractor } from '../workspace/byte-scan.js';
 
 const HTML_FILE = /\.html?$/i;
 /** `<script … src="x.js">`: the attribute in either quote style, or unquoted. */

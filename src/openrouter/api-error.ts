@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { maskKeysIn } from '../secrets.js';
+import { maskKeysIn } from '../workspace/secrets.js';
 import { parseJsonAnswer } from './json-answer.js';
 
 /**

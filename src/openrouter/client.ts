@@ -18,8 +18,8 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { STATUS_CODES } from 'node:http';
 import { Agent, Pool, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { baseUrlProblem as urlProblem } from '../base-url.js';
-import { maskKey, maskKeysIn } from '../secrets.js';
+import { baseUrlProblem as urlProblem } from '../config/base-url.js';
+import { maskKey, maskKeysIn } from '../workspace/secrets.js';
 import { formatDuration, oneLine, readErrorBody } from './api-error.js';
 import type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 import { parseJsonAnswer } from './json-answer.js';
@@ -37,7 +37,7 @@ import {
 import type { Completion, CompletionRequest, CreditsData, KeyData, ManagedKey, ModelEndpoints, ModelEntry, Validated } from './responses.js';
 
 export { describeApiError } from './api-error.js';
-export { isLoopbackHost } from '../loopback.js';
+export { isLoopbackHost } from './loopback.js';
 export type { ApiError, ApiErrorKind, ApiResult } from './api-error.js';
 export type {
   ChatMessage,
@@ -156,7 +156,7 @@ export class ClientConfigError extends Error {
   }
 }
 
-/** Why a base URL must not be used, or undefined if it is fine (the one rule: src/base-url.ts). The URL in the message is masked. */
+/** Why a base URL must not be used, or undefined if it is fine (the one rule: src/config/base-url.ts). The URL in the message is masked. */
 export function baseUrlProblem(baseUrl: string): string | undefined {
   const problem = urlProblem(baseUrl);
   return problem === undefined ? undefined : `base URL ${maskKeysIn(baseUrl)} ${problem}`;

@@ -1,4 +1,4 @@
-import { closestMatches } from '../suggest.js';
+import { closestMatches } from '../engine/suggest.js';
 import type { ModelEntry } from './responses.js';
 
 /**

@@ -13,7 +13,7 @@
  *
  * The choice is made here rather than by EnvHttpProxyAgent so messages can name the proxy in use.
  */
-import { isLoopbackHost } from '../loopback.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** The proxy a client's requests go through. */
 export interface ProxyRoute {

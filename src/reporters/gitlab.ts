@@ -1,6 +1,6 @@
 import type { CheckResult, Finding } from '../checks/types.js';
-import { checkErrorFingerprint, fingerprintsIn } from '../fingerprint.js';
-import type { Report } from '../report.js';
+import { checkErrorFingerprint, fingerprintsIn } from '../engine/fingerprint.js';
+import type { Report } from '../engine/report.js';
 import { anchorFileOf, placeOf } from './finding-place.js';
 import { printable } from './printable.js';
 import type { RenderOptions } from './render-options.js';

@@ -1,4 +1,4 @@
-import type { Report } from '../report.js';
+import type { Report } from '../engine/report.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import type { ReportFormat } from './formats.js';

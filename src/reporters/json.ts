@@ -1,6 +1,6 @@
 import type { CheckResult, Finding } from '../checks/types.js';
-import { fingerprintsIn } from '../fingerprint.js';
-import type { Report, WorkspaceSummary } from '../report.js';
+import { fingerprintsIn } from '../engine/fingerprint.js';
+import type { Report, WorkspaceSummary } from '../engine/report.js';
 import { defuseLogCommandsInJson } from './log-commands.js';
 
 // Objects are rebuilt field by field: the key order is the published schema's (DESIGN.md),

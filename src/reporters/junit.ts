@@ -1,5 +1,5 @@
 import type { CheckResult, Finding } from '../checks/types.js';
-import type { Report } from '../report.js';
+import type { Report } from '../engine/report.js';
 import { defuseLogCommandsInXml } from './log-commands.js';
 import { printable } from './printable.js';
 import type { RenderOptions } from './render-options.js';

@@ -1,5 +1,5 @@
 import type { CheckResult, CheckStatus } from '../checks/types.js';
-import type { Report } from '../report.js';
+import type { Report } from '../engine/report.js';
 import { codeSpan, markdownText } from './markdown.js';
 import { groupByCategory, locationOf } from './report-layout.js';
 

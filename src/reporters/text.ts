@@ -1,8 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, CheckStatus, Finding } from '../checks/types.js';
 import { NO_OPENROUTER_REQUEST } from '../inventory/questions.js';
-import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../report.js';
-import { MASK_PATTERN, maskKeysIn, maskSecret } from '../secrets.js';
+import type { Report, ReportSummary, SkipReason, WorkspaceSummary } from '../engine/report.js';
+import { MASK_PATTERN, maskKeysIn, maskSecret } from '../workspace/secrets.js';
 import type { RenderOptions } from './render-options.js';
 import { defuseLogCommands } from './log-commands.js';
 import { printable } from './printable.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteWord } from '../../src/analysis/byte-word.js';
+import { ByteWord } from '../../src/workspace/byte-word.js';
 
 describe('ByteWord', () => {
   const cases: { word: string; text: string; from?: number; index: number }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPLETION_CALL_STYLES, mayContainCompletionCall } from '../../src/analysis/completion-calls.js';
+import { COMPLETION_CALL_STYLES, mayContainCompletionCall } from '../../src/languages/typescript/completion-calls.js';
 
 describe('the completion call styles table', () => {
   it('gives every row keywords for the prefilter, cap keys and a fix hint', () => {

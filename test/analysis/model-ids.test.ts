@@ -1,9 +1,9 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { findModelIds, mayContainModelIds, modelIdsOf } from '../../src/analysis/model-ids.js';
-import { codeModelIds } from '../../src/analysis/code-model-ids.js';
-import { parseSourceFile } from '../../src/analysis/parse-source.js';
-import { positionLookup } from '../../src/analysis/text-position.js';
+import { findModelIds, mayContainModelIds, modelIdsOf } from '../../src/languages/typescript/model-ids.js';
+import { codeModelIds } from '../../src/inventory/code-model-ids.js';
+import { parseSourceFile } from '../../src/languages/typescript/parse-source.js';
+import { positionLookup } from '../../src/workspace/text-position.js';
 import { workspaceOf } from '../support/workspace.js';
 
 /** The ids a one-file TypeScript source names, as `id@line:column`, with ` (preset)` / ` (router)` when not a catalogue model. */

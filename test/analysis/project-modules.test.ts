@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadTypeScript } from '../../src/analysis/load-typescript.js';
-import { ProjectModules, isRelativeSpecifier } from '../../src/analysis/project-modules.js';
+import { loadTypeScript } from '../../src/languages/typescript/load-typescript.js';
+import { ProjectModules, isRelativeSpecifier } from '../../src/languages/typescript/project-modules.js';
 import { workspaceOf } from '../support/workspace.js';
 
 const FILES = {

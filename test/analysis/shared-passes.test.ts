@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as parseSource from '../../src/analysis/parse-source.js';
+import * as parseSource from '../../src/languages/typescript/parse-source.js';
 import attributionHeaders from '../../src/checks/attribution-headers.js';
 import clientExposure from '../../src/checks/client-exposure.js';
 import clientResilience from '../../src/checks/client-resilience.js';
@@ -12,15 +12,15 @@ import httpsOnly from '../../src/checks/https-only.js';
 import maxTokens from '../../src/checks/max-tokens.js';
 import { outcomeOf } from '../../src/checks/outcome.js';
 import type { Check, Finding } from '../../src/checks/types.js';
-import { codeModelIds } from '../../src/analysis/code-model-ids.js';
-import { loadWorkspace, visitFileBytes } from '../../src/workspace.js';
-import type { Workspace } from '../../src/workspace.js';
+import { codeModelIds } from '../../src/inventory/code-model-ids.js';
+import { loadWorkspace, visitFileBytes } from '../../src/workspace/workspace.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
 import { contextFor, generateKey, workspaceOf } from '../support/workspace.js';
 import { PLAIN } from '../support/plain-http.js';
 
 // Counts parses without changing them: every parse of a JS/TS file in the analysis goes through parseSourceFile.
-vi.mock('../../src/analysis/parse-source.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/analysis/parse-source.js')>();
+vi.mock('../../src/languages/typescript/parse-source.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/languages/typescript/parse-source.js')>();
   return { ...original, parseSourceFile: vi.fn(original.parseSourceFile) };
 });
 const parseSpy = vi.mocked(parseSource.parseSourceFile);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/client-exposure.js';
 import { join } from 'node:path';
 import { outcomeOf } from '../../src/checks/outcome.js';
-import { loadWorkspace } from '../../src/workspace.js';
+import { loadWorkspace } from '../../src/workspace/workspace.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/hardcoded-key.js';
 import { outcomeOf } from '../../src/checks/outcome.js';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { findingsOf, generateKey } from '../support/workspace.js';
 
 const KEY = generateKey();

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codeModelIds } from '../../src/analysis/code-model-ids.js';
-import type { CodeModelId } from '../../src/analysis/code-model-ids.js';
-import { loadWorkspace } from '../../src/workspace.js';
+import { codeModelIds } from '../../src/inventory/code-model-ids.js';
+import type { CodeModelId } from '../../src/inventory/code-model-ids.js';
+import { loadWorkspace } from '../../src/workspace/workspace.js';
 import { CORPUS, locationKey } from './corpus-labels.js';
 import { MODEL_ID_SHAPES, idShapedStrings, isSent, loadModelIdLabels, scoreModelIds, shapeTable } from './model-id-labels.js';
 import type { ModelIdLabel, ModelIdScore, ModelIdShape } from './model-id-labels.js';

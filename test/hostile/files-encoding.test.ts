@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { PLAIN } from '../support/plain-http.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';

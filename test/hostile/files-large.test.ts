@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { PLAIN } from '../support/plain-http.js';
 import { generateKey } from '../support/workspace.js';
 import { runCli } from '../support/cli.js';

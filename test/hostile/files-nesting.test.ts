@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { generateKey } from '../support/workspace.js';
 import { auditJson, checkOf, placesOf } from './support/audit.js';
 import type { Place } from './support/audit.js';

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { runCli } from '../support/cli.js';
 import { validateSarif } from '../support/sarif.js';
 import { makeTree } from '../support/tree.js';

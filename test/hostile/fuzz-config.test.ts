@@ -13,7 +13,7 @@ import type { CliRun } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';
 import { makeTree } from '../support/tree.js';
 import { BUILT_IN_CHECKS } from '../../src/checks/index.js';
-import { KEY_GUARD_CHECKS } from '../../src/operator-settings.js';
+import { KEY_GUARD_CHECKS } from '../../src/config/operator-settings.js';
 
 const SEED = 8_112_026;
 /** Config files audited per run, each by one CLI process. */

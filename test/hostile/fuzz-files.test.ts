@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { PLAIN } from '../support/plain-http.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { runCli } from '../support/cli.js';
 import { commandLines, inlineMarkdown, parseCommand, runnerLines } from '../support/log-commands.js';
 import { PLAIN } from '../support/plain-http.js';

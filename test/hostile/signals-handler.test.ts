@@ -4,7 +4,7 @@
  * second signal ends it at once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handleInterrupts, INTERRUPT_GRACE_MS, Interrupted } from '../../src/interrupt.js';
+import { handleInterrupts, INTERRUPT_GRACE_MS, Interrupted } from '../../src/engine/interrupt.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** The worker's own listeners, set aside so an emitted signal reaches only the handler under test. */

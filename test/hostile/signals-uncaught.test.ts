@@ -4,7 +4,7 @@
  * stderr and exit code 2 (an internal error) — never Node's stack trace, never the key.
  */
 import { describe, expect, it } from 'vitest';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { runCli } from '../support/cli.js';
 import { makeTree } from '../support/tree.js';
 import { generateKey } from '../support/workspace.js';

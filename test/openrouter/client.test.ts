@@ -14,7 +14,7 @@ import {
   userAgentFor,
 } from '../../src/openrouter/client.js';
 import type { ApiError, ApiResult, OpenRouterClient, OpenRouterClientOptions } from '../../src/openrouter/client.js';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { FAKE_KEYS, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';
 import type { Fault, FakeOpenRouter, FakeScenario } from '../support/fake-openrouter.js';
 import { generateKey } from '../support/workspace.js';

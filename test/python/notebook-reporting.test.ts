@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/types.js';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { renderGithub } from '../../src/reporters/github.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { renderSarif } from '../../src/reporters/sarif.js';
 import { renderText } from '../../src/reporters/text.js';
-import { SuppressionIndex } from '../../src/suppressions.js';
+import { SuppressionIndex } from '../../src/engine/suppressions.js';
 import { passingReport, sampleOptions } from '../support/sample-reports.js';
 import { validateSarif } from '../support/sarif.js';
 import { workspaceOf } from '../support/workspace.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import check from '../../src/checks/max-tokens.js';
 import { outcomeOf } from '../../src/checks/outcome.js';
-import { pythonModelIds } from '../../src/python/python-model-ids.js';
+import { pythonModelIds } from '../../src/languages/python/python-model-ids.js';
 import { contextFor, findingsOf, workspaceOf } from '../support/workspace.js';
 
 /** Fragments real Python is made of, so random programs reach the analysis instead of stopping at the tokenizer. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeModelIds } from '../../src/analysis/code-model-ids.js';
-import { pythonModelIds } from '../../src/python/python-model-ids.js';
+import { codeModelIds } from '../../src/inventory/code-model-ids.js';
+import { pythonModelIds } from '../../src/languages/python/python-model-ids.js';
 import { workspaceOf } from '../support/workspace.js';
 
 const idsIn = async (source: string): Promise<{ id: string; line: number; column: number }[]> =>

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import check from '../../src/checks/max-tokens.js';
 import { findingsOf } from '../support/workspace.js';
 
-vi.mock('../../src/python/load-python.js', () => ({
+vi.mock('../../src/languages/python/load-python.js', () => ({
   loadPythonParser: () => Promise.reject(new Error('WebAssembly is disabled')),
 }));
 

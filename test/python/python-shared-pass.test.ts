@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as loadPython from '../../src/python/load-python.js';
+import * as loadPython from '../../src/languages/python/load-python.js';
 import maxTokens from '../../src/checks/max-tokens.js';
 import { outcomeOf } from '../../src/checks/outcome.js';
-import { pythonModelIds } from '../../src/python/python-model-ids.js';
+import { pythonModelIds } from '../../src/languages/python/python-model-ids.js';
 import { contextFor, workspaceOf } from '../support/workspace.js';
 
 // Counts parses without changing them: every Python parse goes through the loaded parser's `parse`.
 const parsedTexts: string[] = [];
-vi.mock('../../src/python/load-python.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/python/load-python.js')>();
+vi.mock('../../src/languages/python/load-python.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/languages/python/load-python.js')>();
   return {
     ...original,
     loadPythonParser: vi.fn(async () => {

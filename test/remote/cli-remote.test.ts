@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { runCli } from '../support/cli.js';
 import type { CliRun } from '../support/cli.js';
 import { FAKE_KEYS, fakeManagedKey, fakeModel, startFakeOpenRouter } from '../support/fake-openrouter.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { renderGithub } from '../../src/reporters/github.js';
 import { renderStepSummary } from '../../src/reporters/step-summary.js';
 import { expectGolden } from '../support/golden.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baselineEntriesOf } from '../../src/baseline.js';
-import type { Report } from '../../src/report.js';
+import { baselineEntriesOf } from '../../src/engine/baseline.js';
+import type { Report } from '../../src/engine/report.js';
 import { renderGitlab } from '../../src/reporters/gitlab.js';
 import { renderSarif } from '../../src/reporters/sarif.js';
 import { validateCodeQuality } from '../support/gitlab-code-quality.js';

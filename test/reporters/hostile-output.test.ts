@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import { renderCheckList } from '../../src/reporters/check-list.js';
 import { renderExplain } from '../../src/reporters/explain.js';
 import { renderGithub, renderJson, renderJunit, renderSarif, renderStepSummary, renderText } from '../../src/reporters/index.js';

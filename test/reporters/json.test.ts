@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintsIn } from '../../src/fingerprint.js';
-import type { Report } from '../../src/report.js';
+import { fingerprintsIn } from '../../src/engine/fingerprint.js';
+import type { Report } from '../../src/engine/report.js';
 import { render } from '../../src/reporters/index.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { expectGolden } from '../support/golden.js';

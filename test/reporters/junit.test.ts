@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
 import { render } from '../../src/reporters/index.js';
 import { renderJunit } from '../../src/reporters/junit.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, Finding } from '../../src/checks/types.js';
-import type { Report } from '../../src/report.js';
-import { summarize } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
+import { summarize } from '../../src/engine/report.js';
 import { MAX_RESULTS_PER_RUN, renderSarif } from '../../src/reporters/sarif.js';
 import { expectGolden } from '../support/golden.js';
 import { validateSarif } from '../support/sarif.js';

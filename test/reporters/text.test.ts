@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/report.js';
+import type { Report } from '../../src/engine/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
 import { render } from '../../src/reporters/index.js';
 import { renderText, sourceExcerpt } from '../../src/reporters/text.js';
-import { maskKey } from '../../src/secrets.js';
+import { maskKey } from '../../src/workspace/secrets.js';
 import { expectGolden } from '../support/golden.js';
 import {
   failingReport,

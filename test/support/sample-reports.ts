@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Check, CheckResult, Finding } from '../../src/checks/types.js';
-import type { RemoteTarget, Report, WorkspaceSummary } from '../../src/report.js';
+import type { RemoteTarget, Report, WorkspaceSummary } from '../../src/engine/report.js';
 import { docsUrlFor } from '../../src/checks/docs-url.js';
 import { BUILT_IN_CHECKS } from '../../src/checks/index.js';
-import { summarize } from '../../src/report.js';
+import { summarize } from '../../src/engine/report.js';
 import type { RenderOptions } from '../../src/reporters/index.js';
-import { maskKey } from '../../src/secrets.js';
-import { snippetOf } from '../../src/snippet.js';
+import { maskKey } from '../../src/workspace/secrets.js';
+import { snippetOf } from '../../src/workspace/snippet.js';
 import { PLAIN } from './plain-http.js';
 
 // Hand-made reports for the reporter golden tests: every status, every category, findings with

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { outcomeOf } from '../../src/checks/outcome.js';
 import type { Check, CheckContext, Finding } from '../../src/checks/types.js';
-import { WorkspaceFile } from '../../src/workspace.js';
-import type { Workspace } from '../../src/workspace.js';
+import { WorkspaceFile } from '../../src/workspace/workspace.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
 
 const ROOT = '/project';
 

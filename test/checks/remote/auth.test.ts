@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../../src/checks/auth.js';
 import type { CheckOptionValues, Severity } from '../../../src/checks/types.js';
-import { maskKey } from '../../../src/secrets.js';
+import { maskKey } from '../../../src/workspace/secrets.js';
 import { DEFAULT_ERROR_MESSAGES, FAKE_KEYS, fakeKeyData } from '../../support/fake-openrouter.js';
 import type { FakeKeyData, FakeScenario } from '../../support/fake-openrouter.js';
 import { RemoteFixture } from './remote-context.js';

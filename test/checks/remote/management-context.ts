@@ -12,7 +12,7 @@ import { createManagementClient, createOpenRouterClient } from '../../../src/ope
 import { createManagementSession, MANAGEMENT_KEY_ENV } from '../../../src/openrouter/management-api.js';
 import { createRemoteSession } from '../../../src/openrouter/remote-api.js';
 import type { RemoteSession } from '../../../src/openrouter/remote-api.js';
-import { KEY_PREFIX } from '../../../src/secrets.js';
+import { KEY_PREFIX } from '../../../src/workspace/secrets.js';
 import { FAKE_KEYS } from '../../support/fake-openrouter.js';
 import type { FakeKeyData, FakeScenario } from '../../support/fake-openrouter.js';
 import { ANSWERED_REQUEST_TIMEOUT_MS } from '../../support/time-limits.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../../src/checks/model-availability.js';
 import { outcomeOf } from '../../../src/checks/outcome.js';
 import type { CheckOptionValues } from '../../../src/checks/types.js';
-import type { ModelsConfig } from '../../../src/config.js';
+import type { ModelsConfig } from '../../../src/config/config.js';
 import { DEFAULT_ERROR_MESSAGES, DEFAULT_FAKE_MODELS, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeModel, FakeScenario } from '../../support/fake-openrouter.js';
 import { workspaceOf } from '../../support/workspace.js';

@@ -10,7 +10,7 @@ import fallbackReachability from '../../../src/checks/fallback-reachability.js';
 import modelAvailability from '../../../src/checks/model-availability.js';
 import testCompletion from '../../../src/checks/test-completion.js';
 import type { Check } from '../../../src/checks/types.js';
-import type { ModelsConfig } from '../../../src/config.js';
+import type { ModelsConfig } from '../../../src/config/config.js';
 import { DEFAULT_ERROR_MESSAGES, FAKE_KEYS, fakeKeyData, fakeModel } from '../../support/fake-openrouter.js';
 import type { FakeRoute, FakeScenario } from '../../support/fake-openrouter.js';
 import { RemoteFixture } from './remote-context.js';

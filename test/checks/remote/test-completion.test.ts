@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import check from '../../../src/checks/test-completion.js';
 import type { CheckOptionValues, Severity } from '../../../src/checks/types.js';
-import type { ModelsConfig } from '../../../src/config.js';
+import type { ModelsConfig } from '../../../src/config/config.js';
 import { APP_TITLE, HTTP_REFERER } from '../../../src/openrouter/client.js';
 import { PROBE_PROMPT } from '../../../src/openrouter/remote-api.js';
 import {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { CheckResult, Finding } from '../../../src/checks/types.js';
-import type { Report } from '../../../src/report.js';
+import type { Report } from '../../../src/engine/report.js';
 import { runCli } from '../../support/cli.js';
 import type { CliRun, CliRunOptions } from '../../support/cli.js';
 
